@@ -1,0 +1,124 @@
+"""StreamField blocks for lesson bodies. Course-agnostic: any page type may use them."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+_YOUTUBE = re.compile(
+    r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)([A-Za-z0-9_-]{6,20})"
+)
+_VIMEO = re.compile(r"^https?://(?:www\.)?vimeo\.com/(\d+)")
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "blocks/heading.html"
+
+
+class ImageWithCaptionBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        required=False,
+        help_text=_("Describe the image for people who cannot see it. Leave empty to use the image title."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False)
+
+    class Meta:
+        icon = "image"
+        label = _("Image with caption")
+        template = "blocks/image.html"
+
+
+class VideoValue(blocks.StructValue):
+    def embed_url(self) -> str:
+        url = self.get("url") or ""
+        if match := _YOUTUBE.match(url):
+            return f"https://www.youtube-nocookie.com/embed/{match.group(1)}"
+        if match := _VIMEO.match(url):
+            return f"https://player.vimeo.com/video/{match.group(1)}"
+        return ""
+
+    def is_file(self) -> bool:
+        return (self.get("url") or "").lower().split("?")[0].endswith((".mp4", ".webm", ".ogg"))
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video that loads only when the learner asks for it: connections in wards are often slow."""
+
+    url = blocks.URLBlock(
+        label=_("Video address"),
+        help_text=_("A YouTube or Vimeo link, or a direct link to an MP4/WebM file."),
+    )
+    title = blocks.CharBlock(label=_("Title"), required=False)
+    transcript = blocks.TextBlock(
+        label=_("Transcript or summary"),
+        required=False,
+        help_text=_("Shown under the video for learners who cannot play it."),
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "blocks/video.html"
+        value_class = VideoValue
+
+
+class DocumentDownloadBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Title"), required=False, help_text=_("Defaults to the document title."))
+    description = blocks.TextBlock(label=_("Description"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document download")
+        template = "blocks/document.html"
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        label=_("Kind"),
+        choices=[("tip", _("Tip")), ("note", _("Note")), ("warning", _("Warning"))],
+        default="tip",
+    )
+    title = blocks.CharBlock(label=_("Title"), required=False)
+    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "ol", "ul", "link"])
+
+    class Meta:
+        icon = "help"
+        label = _("Callout / tip")
+        template = "blocks/callout.html"
+
+
+class FAQItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"))
+    answer = blocks.RichTextBlock(label=_("Answer"), features=["bold", "italic", "ol", "ul", "link"])
+
+
+class FAQBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), required=False)
+    items = blocks.ListBlock(FAQItemBlock(), label=_("Questions"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("FAQ / accordion")
+        template = "blocks/faq.html"
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, label=_("Text"), icon="pilcrow", template="blocks/paragraph.html"
+    )
+    image = ImageWithCaptionBlock()
+    video = VideoBlock()
+    document = DocumentDownloadBlock()
+    callout = CalloutBlock()
+    faq = FAQBlock()

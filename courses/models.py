@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from content.blocks import LessonBodyBlock
+from lms.learning.models import LessonCompletion
+from lms.learning.services import enrolment_touch
+from lms.text import fold
+
+from . import selectors
+
+
+class CourseIndexPage(Page):
+    """The catalogue: every published course below it, with search and a topic filter."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage", "courses.InfoPage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            selectors.catalogue(
+                index=self,
+                user=request.user,
+                query=request.GET.get("q", ""),
+                topic=request.GET.get("topic", ""),
+                page_number=request.GET.get("page"),
+            )
+        )
+        return context
+
+
+class CourseTag(TaggedItemBase):
+    content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CoursePage(Page):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    summary = models.TextField(_("summary"), max_length=600)
+    learning_outcomes = models.TextField(
+        _("learning outcomes"), blank=True, help_text=_("One outcome per line.")
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        validators=[MinValueValidator(0.5), MaxValueValidator(200)],
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    topics = ClusterTaggableManager(through=CourseTag, blank=True, verbose_name=_("topics"))
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trainer"),
+    )
+    # Title, summary, outcomes and topics without diacritics, for search typed without them.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("learning_outcomes"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_hours"), FieldPanel("level"), FieldPanel("topics"), FieldPanel("trainer")],
+            heading=_("Course details"),
+        ),
+        FieldPanel("cover_image"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("learning_outcomes")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def save(self, *args, **kwargs):
+        topics = " ".join(tag.name for tag in self.topics.all())
+        self.search_text = fold(" ".join([self.title, self.summary, self.learning_outcomes, topics]))
+        return super().save(*args, **kwargs)
+
+    @property
+    def outcome_list(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_outline(course=self, user=request.user))
+        return context
+
+
+class ModulePage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def serve(self, request, *args, **kwargs):
+        # A module is a heading in its course's outline; its own address leads there.
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        course = self.get_parent()
+        return redirect(f"{course.get_url(request)}#module-{self.pk}")
+
+
+class LessonPage(Page):
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    is_required = models.BooleanField(
+        _("required for completion"),
+        default=True,
+        help_text=_("The course is complete when every required lesson is complete."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("estimated_minutes"), FieldPanel("is_required")], heading=_("Completion")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def accepts_progress(self, source: str) -> bool:
+        """Which progress events complete this lesson (see learning.services.record_progress)."""
+        return source == LessonCompletion.Source.MANUAL
+
+    @property
+    def course_path(self) -> str:
+        # Lessons sit two levels below their course (course → module → lesson).
+        return self.path[: len(self.path) - 2 * self.steplen]
+
+    def next_lesson(self):
+        return (
+            LessonPage.objects.live()
+            .filter(path__gt=self.path, path__startswith=self.course_path)
+            .order_by("path")
+            .first()
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            selectors.lesson_context(
+                lesson=self, user=request.user, is_preview=getattr(request, "is_preview", False)
+            )
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        enrolment = response.context_data.get("enrolment")
+        if enrolment is not None and not getattr(request, "is_preview", False):
+            enrolment_touch(enrolment=enrolment, lesson=self)
+        return response
+
+
+class InfoPage(Page):
+    """A plain page of text: help, about, contact."""
+
+    body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"])
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")

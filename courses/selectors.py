@@ -1,0 +1,106 @@
+"""Reads for the course pages. Each answers in a fixed number of queries, whatever the course size."""
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from taggit.models import Tag
+
+from lms.learning import selectors as learning_selectors
+from lms.text import fold
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+def _models():
+    return (
+        apps.get_model("courses", "CoursePage"),
+        apps.get_model("courses", "ModulePage"),
+        apps.get_model("courses", "LessonPage"),
+    )
+
+
+def catalogue(*, index, user, query: str = "", topic: str = "", page_number=None) -> dict:
+    course_model, _module, _lesson = _models()
+    courses = (
+        course_model.objects.live()
+        .descendant_of(index)
+        .select_related("cover_image")
+        .prefetch_related("tagged_items__tag")
+        .order_by("path")
+    )
+    query = (query or "").strip()[:100]
+    for word in fold(query).split():
+        courses = courses.filter(search_text__contains=word)
+    topic = (topic or "").strip()[:100]
+    if topic:
+        courses = courses.filter(tagged_items__tag__slug=topic)
+    page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(page_number)
+    topics = (
+        Tag.objects.filter(courses_coursetag_items__content_object__in=course_model.objects.live().descendant_of(index))
+        .distinct()
+        .order_by("name")
+    )
+    progress = learning_selectors.progress_by_course(user=user, course_ids=[c.pk for c in page])
+    for course in page:
+        course.progress_percent = progress.get(course.pk)
+    return {"courses_page": page, "query": query, "topic": topic, "topics": topics}
+
+
+def _outline(*, course, live_only: bool = True):
+    """The course's modules, each with its lessons, from two queries."""
+    _course, module_model, lesson_model = _models()
+    modules_qs = module_model.objects.child_of(course)
+    lessons_qs = lesson_model.objects.filter(path__startswith=course.path).defer_streamfields()
+    if live_only:
+        modules_qs, lessons_qs = modules_qs.live(), lessons_qs.live()
+    modules = list(modules_qs.order_by("path"))
+    lessons = list(lessons_qs.order_by("path"))
+    by_path = {module.path: module for module in modules}
+    for module in modules:
+        module.outline_lessons = []
+    for lesson in lessons:
+        module = by_path.get(lesson.path[: -lesson.steplen])
+        if module is not None:
+            module.outline_lessons.append(lesson)
+    ordered = [lesson for module in modules for lesson in module.outline_lessons]
+    return modules, ordered
+
+
+def course_outline(*, course, user) -> dict:
+    modules, lessons = _outline(course=course)
+    progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons)
+    continue_lesson = None
+    if progress.enrolment is not None:
+        continue_lesson = learning_selectors.next_lesson_to_study(
+            enrolment=progress.enrolment, lessons=lessons, completed_ids=progress.completed_lesson_ids
+        )
+    return {
+        "modules": modules,
+        "lessons": lessons,
+        "progress": progress,
+        "continue_lesson": continue_lesson,
+    }
+
+
+def lesson_context(*, lesson, user, is_preview: bool = False) -> dict:
+    course_model, _module, _lesson = _models()
+    course = course_model.objects.filter(path=lesson.course_path).first()
+    if course is None:
+        return {"course": None, "can_read_body": is_preview}
+    modules, lessons = _outline(course=course, live_only=not is_preview)
+    progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons)
+    ids = [item.pk for item in lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    previous_lesson = lessons[position - 1] if position else None
+    next_lesson = lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
+    return {
+        "course": course,
+        "modules": modules,
+        "progress": progress,
+        "enrolment": progress.enrolment,
+        "can_read_body": is_preview or progress.is_enrolled,
+        "lesson_completed": lesson.pk in progress.completed_lesson_ids,
+        "lesson_position": (position + 1) if position is not None else None,
+        "lesson_count": len(lessons),
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+    }

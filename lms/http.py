@@ -1,0 +1,34 @@
+"""Small view helpers: clear Vietnamese responses instead of bare status codes."""
+
+from functools import wraps
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def problem(request, *, message: str, status: int, title: str | None = None, back_url: str | None = None):
+    """Render a plain page that tells the person what went wrong and where to go next."""
+    return render(
+        request,
+        "errors/problem.html",
+        {"title": title or _("This action cannot be completed"), "message": message, "back_url": back_url},
+        status=status,
+    )
+
+
+def post_required(view):
+    """Like Django's require_POST, but explains itself to a person who followed a link."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            response = problem(
+                request,
+                message=_("This address only accepts a form submission. Please use the button on the page."),
+                status=405,
+            )
+            response["Allow"] = "POST"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper

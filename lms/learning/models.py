@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Enrolment(models.Model):
+    """A person's place in a course. One per (user, course); the completion time is set once."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-enrolled")
+        ASSIGNMENT = "assignment", _("Assigned")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("user")
+    )
+    # PROTECT: a course with learners is unpublished, never deleted (see courses.wagtail_hooks).
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.PROTECT, related_name="+", verbose_name=_("course")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF)
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last lesson opened"),
+    )
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrolment_one_per_user_course"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("enrolled_at")),
+                name="enrolment_completed_after_enrolled",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.course_id}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonCompletion(models.Model):
+    """A lesson completed by an enrolled person. One per (enrolment, lesson); never updated."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Marked as complete")
+        QUIZ = "quiz", _("Quiz passed")
+        H5P = "h5p", _("Interactive activity")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="lesson_completions", verbose_name=_("enrolment")
+    )
+    lesson = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lesson completion")
+        verbose_name_plural = _("lesson completions")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="lesson_completion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.lesson_id}"

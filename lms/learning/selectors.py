@@ -1,0 +1,113 @@
+"""Reads of learning records. Every function answers in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from . import structure
+from .models import Enrolment, LessonCompletion
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    enrolment: Enrolment | None
+    completed_lesson_ids: frozenset[int] = field(default_factory=frozenset)
+    required_total: int = 0
+    required_done: int = 0
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.enrolment is not None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.enrolment is not None and self.enrolment.completed_at is not None
+
+    @property
+    def percent(self) -> int:
+        if self.is_completed:
+            return 100
+        if not self.required_total:
+            return 0
+        return min(100, round(100 * self.required_done / self.required_total))
+
+
+def course_progress(*, user, course, lessons=None) -> CourseProgress:
+    """The person's progress in one course. `lessons` (the live lessons, already loaded) saves a query."""
+    if not user.is_authenticated:
+        return CourseProgress(enrolment=None)
+    enrolment = Enrolment.objects.filter(user=user, course_id=course.pk).first()
+    if enrolment is None:
+        return CourseProgress(enrolment=None)
+    if lessons is None:
+        lessons = list(structure.live_lessons(course=course).only("pk", "is_required"))
+    completed = frozenset(
+        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+    )
+    required = [lesson.pk for lesson in lessons if lesson.is_required]
+    return CourseProgress(
+        enrolment=enrolment,
+        completed_lesson_ids=completed,
+        required_total=len(required),
+        required_done=sum(1 for pk in required if pk in completed),
+    )
+
+
+def enrolments_with_progress(*, user):
+    """The person's enrolments, each annotated with required_total and required_done (one query)."""
+    lesson_model = structure.lesson_model()
+    required_total = (
+        lesson_model.objects.live()
+        .filter(is_required=True, path__startswith=OuterRef("course__path"))
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    required_done = (
+        LessonCompletion.objects.filter(
+            enrolment=OuterRef("pk"),
+            lesson_id__in=lesson_model.objects.live().filter(is_required=True).values("pk"),
+        )
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    return (
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course", "last_lesson")
+        .annotate(
+            required_total=Coalesce(Subquery(required_total), Value(0)),
+            required_done=Coalesce(Subquery(required_done), Value(0)),
+        )
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+
+
+def progress_percent(enrolment) -> int:
+    if enrolment.completed_at is not None:
+        return 100
+    if not enrolment.required_total:
+        return 0
+    return min(100, round(100 * enrolment.required_done / enrolment.required_total))
+
+
+def progress_by_course(*, user, course_ids) -> dict[int, int]:
+    """{course id: percent} for the courses among `course_ids` the person is enrolled in."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        e.course_id: progress_percent(e) for e in enrolments_with_progress(user=user).filter(course_id__in=course_ids)
+    }
+
+
+def next_lesson_to_study(*, enrolment, lessons, completed_ids) -> object | None:
+    """Where to continue: the last lesson opened if it is still unfinished, else the first unfinished one."""
+    by_id = {lesson.pk: lesson for lesson in lessons}
+    last = by_id.get(enrolment.last_lesson_id)
+    if last is not None and last.pk not in completed_ids:
+        return last
+    for lesson in lessons:
+        if lesson.pk not in completed_ids:
+            return lesson
+    return last or (lessons[0] if lessons else None)

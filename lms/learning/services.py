@@ -1,0 +1,120 @@
+"""Writes to learning records. Every progress event goes through `record_progress`."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import structure
+from .models import Enrolment, LessonCompletion
+from .signals import course_completed
+
+
+class LearningError(Exception):
+    """A request the learning rules refuse; the message is shown to the person."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class CourseNotAvailable(LearningError):
+    status = 404
+
+
+class NotEnrolled(LearningError):
+    status = 403
+
+
+class ProgressNotAccepted(LearningError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class ProgressResult:
+    enrolment: Enrolment
+    lesson_completed: bool
+    lesson_newly_completed: bool
+    course_newly_completed: bool
+
+
+def enrolment_create(*, user, course, source: str = Enrolment.Source.SELF) -> tuple[Enrolment, bool]:
+    """Enrol a person in a live course. Enrolling again returns the existing enrolment."""
+    course_model = structure.course_model()
+    if not course_model.objects.live().filter(pk=course.pk).exists():
+        raise CourseNotAvailable(_("This course is not open for enrolment."))
+    existing = Enrolment.objects.filter(user=user, course_id=course.pk).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(user=user, course_id=course.pk, source=source), True
+    except IntegrityError:
+        # A concurrent request enrolled the same person first.
+        return Enrolment.objects.get(user=user, course_id=course.pk), False
+
+
+def enrolment_for_lesson(*, user, lesson) -> Enrolment:
+    course = structure.course_of(lesson)
+    if course is None:
+        raise CourseNotAvailable(_("This lesson does not belong to a published course."))
+    enrolment = Enrolment.objects.filter(user=user, course_id=course.pk).first()
+    if enrolment is None:
+        raise NotEnrolled(_("Enrol in the course first to study this lesson."))
+    return enrolment
+
+
+def enrolment_touch(*, enrolment: Enrolment, lesson) -> None:
+    """Remember the last lesson opened, for "continue where you left off"."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson.pk, last_activity_at=timezone.now())
+
+
+@transaction.atomic
+def record_progress(*, user, lesson, source: str) -> ProgressResult:
+    """Record one progress event on a lesson and decide lesson and course completion.
+
+    The lesson decides which sources complete it (`accepts_progress`): a plain lesson accepts
+    "marked as complete"; later rules add passed quizzes and completed H5P activities.
+    The course completes when every required, published lesson is complete; its completion time
+    is written by one conditional UPDATE, so it is recorded exactly once even under concurrency.
+    """
+    lesson_model = structure.lesson_model()
+    if not isinstance(lesson, lesson_model) or not lesson.live:
+        raise CourseNotAvailable(_("This lesson is not published."))
+    enrolment = enrolment_for_lesson(user=user, lesson=lesson)
+    if not lesson.accepts_progress(source):
+        raise ProgressNotAccepted(_("This lesson is completed by its activity, not by marking it."))
+
+    _completion, lesson_newly_completed = LessonCompletion.objects.get_or_create(
+        enrolment=enrolment, lesson_id=lesson.pk, defaults={"source": source}
+    )
+    course_newly_completed = False
+    if lesson_newly_completed and enrolment.completed_at is None:
+        course_newly_completed = _course_complete_if_done(enrolment=enrolment)
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson.pk, last_activity_at=timezone.now())
+    enrolment.refresh_from_db()
+    return ProgressResult(
+        enrolment=enrolment,
+        lesson_completed=True,
+        lesson_newly_completed=lesson_newly_completed,
+        course_newly_completed=course_newly_completed,
+    )
+
+
+def _course_complete_if_done(*, enrolment: Enrolment) -> bool:
+    course = structure.course_model().objects.get(pk=enrolment.course_id)
+    required_ids = structure.required_lessons(course=course).values("pk")
+    total = structure.required_lessons(course=course).count()
+    done = LessonCompletion.objects.filter(enrolment=enrolment, lesson_id__in=required_ids).count()
+    if total == 0 or done < total:
+        return False
+    updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
+    if updated:
+        enrolment.refresh_from_db()
+        course_completed.send(sender=Enrolment, enrolment=enrolment)
+    return bool(updated)

@@ -1,0 +1,61 @@
+"""The platform's roles. Group names are stable keys; their labels are translated for display."""
+
+from django.utils.translation import gettext_lazy as _
+
+LEARNER = "Learner"
+TRAINER = "Trainer"
+HR_MANAGER = "HR manager"
+ADMINISTRATOR = "Administrator"
+
+ROLE_LABELS = {
+    LEARNER: _("Learner"),
+    TRAINER: _("Trainer"),
+    HR_MANAGER: _("HR manager"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+# Model permissions per role, as "app_label.codename".
+MODEL_PERMISSIONS: dict[str, list[str]] = {
+    LEARNER: [],
+    TRAINER: [
+        "wagtailadmin.access_admin",
+        "taggit.add_tag",
+        "taggit.change_tag",
+    ],
+    HR_MANAGER: [
+        "wagtailadmin.access_admin",
+    ],
+    ADMINISTRATOR: ["*"],
+}
+
+# Page permissions granted on the root of the page tree.
+PAGE_PERMISSIONS: dict[str, list[str]] = {
+    LEARNER: [],
+    TRAINER: ["add_page", "change_page", "lock_page"],
+    HR_MANAGER: [],
+    ADMINISTRATOR: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
+}
+
+# Image and document permissions granted on the root collection.
+COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    LEARNER: [],
+    TRAINER: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    HR_MANAGER: [],
+    ADMINISTRATOR: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.delete_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.delete_document",
+        "wagtaildocs.choose_document",
+    ],
+}
