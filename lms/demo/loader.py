@@ -1,0 +1,154 @@
+"""Builds the demo platform. Idempotent: what exists is left untouched, only what is missing is created."""
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
+
+from content.demo.course_data import COURSES
+from content.demo.pages import HELP_PAGE
+from courses.models import CourseIndexPage, CoursePage, InfoPage, LessonPage, ModulePage
+from lms.people import roles
+from lms.people.services import roles_sync, user_ensure
+
+from .accounts import DEMO_PASSWORD, DEMO_USERS
+
+CATALOGUE_SLUG = "khoa-hoc"
+CATALOGUE_TITLE = "Khóa học"
+CATALOGUE_INTRO = (
+    "<p>Các khóa học ngắn về chuyển đổi số và đổi mới sáng tạo dành cho cán bộ, công chức phường, xã "
+    "của Thành phố Hồ Chí Minh. Học trên điện thoại hoặc máy tính, mỗi bài chỉ 10–20 phút.</p>"
+)
+WORKFLOW_NAME = "Duyệt khóa học"
+TASK_NAME = "Quản trị viên phê duyệt"
+
+
+@dataclass
+class DemoSummary:
+    created: list[str] = field(default_factory=list)
+
+    def add(self, what: str) -> None:
+        self.created.append(what)
+
+
+def _publish(page: Page, user=None) -> None:
+    page.save_revision(user=user, log_action=False).publish(user=user, log_action=False)
+
+
+def _stream(body: list) -> str:
+    raw = []
+    for block_type, value in body:
+        if block_type == "faq":
+            value = {"title": "", "items": value}
+        raw.append({"type": block_type, "value": value})
+    return json.dumps(raw, ensure_ascii=False)
+
+
+def _catalogue(summary: DemoSummary) -> CourseIndexPage:
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None and isinstance(site.root_page.specific, CourseIndexPage):
+        return site.root_page.specific
+    root = Page.get_first_root_node()
+    catalogue = CourseIndexPage.objects.child_of(root).filter(slug=CATALOGUE_SLUG).first()
+    if catalogue is None:
+        catalogue = root.add_child(instance=CourseIndexPage(title=CATALOGUE_TITLE, slug=CATALOGUE_SLUG, intro=CATALOGUE_INTRO))
+        _publish(catalogue)
+        summary.add(f"catalogue {catalogue.title}")
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=catalogue, is_default_site=True,
+                            site_name="Học viện Phường thông minh")
+    else:
+        previous_root = site.root_page
+        site.root_page = catalogue
+        site.site_name = "Học viện Phường thông minh"
+        site.save()
+        # Wagtail's own "Welcome" placeholder page is of no use once the catalogue is the home page.
+        if previous_root.content_type.model_class() is Page and not previous_root.get_children().exists():
+            previous_root.delete()
+    return catalogue
+
+
+def _child(parent: Page, model, slug: str):
+    return model.objects.child_of(parent).filter(slug=slug).first()
+
+
+def _courses(catalogue: CourseIndexPage, trainer, summary: DemoSummary) -> None:
+    for data in COURSES:
+        course = _child(catalogue, CoursePage, data["slug"])
+        if course is None:
+            course = CoursePage(
+                title=data["title"],
+                slug=data["slug"],
+                summary=data["summary"],
+                learning_outcomes="\n".join(data["outcomes"]),
+                estimated_hours=Decimal(data["estimated_hours"]),
+                level=data["level"],
+                trainer=trainer,
+                owner=trainer,
+            )
+            course.topics.add(*data["topics"])
+            catalogue.add_child(instance=course)
+            _publish(course, trainer)
+            summary.add(f"course {course.title}")
+        for module_data in data["modules"]:
+            module = _child(course, ModulePage, module_data["slug"])
+            if module is None:
+                module = course.add_child(
+                    instance=ModulePage(title=module_data["title"], slug=module_data["slug"],
+                                        intro=module_data["intro"], owner=trainer)
+                )
+                _publish(module, trainer)
+                summary.add(f"module {module.title}")
+            for lesson_data in module_data["lessons"]:
+                if _child(module, LessonPage, lesson_data["slug"]) is None:
+                    lesson = module.add_child(
+                        instance=LessonPage(
+                            title=lesson_data["title"],
+                            slug=lesson_data["slug"],
+                            estimated_minutes=lesson_data["minutes"],
+                            body=_stream(lesson_data["body"]),
+                            owner=trainer,
+                        )
+                    )
+                    _publish(lesson, trainer)
+                    summary.add(f"lesson {lesson.title}")
+
+
+def _help_page(catalogue: CourseIndexPage, summary: DemoSummary) -> None:
+    if _child(catalogue, InfoPage, HELP_PAGE["slug"]) is None:
+        page = catalogue.add_child(instance=InfoPage(**HELP_PAGE))
+        _publish(page)
+        summary.add(f"page {page.title}")
+
+
+def _workflow(catalogue: CourseIndexPage, summary: DemoSummary) -> None:
+    """Courses are published after review: trainers submit, administrators approve."""
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.set([Group.objects.get(name=roles.ADMINISTRATOR)])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=catalogue, defaults={"workflow": workflow})
+    if created:
+        summary.add(f"workflow {WORKFLOW_NAME}")
+
+
+@transaction.atomic
+def load_demo() -> DemoSummary:
+    summary = DemoSummary()
+    roles_sync()
+    users = {}
+    for spec in DEMO_USERS:
+        user, created = user_ensure(password=DEMO_PASSWORD, **spec)
+        users[spec["username"]] = user
+        if created:
+            summary.add(f"user {user.username}")
+    catalogue = _catalogue(summary)
+    _courses(catalogue, users["giangvien"], summary)
+    _help_page(catalogue, summary)
+    _workflow(catalogue, summary)
+    return summary

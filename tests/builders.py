@@ -1,0 +1,72 @@
+"""Builders for test data: real pages in a real page tree."""
+
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+
+_counter = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"canbo{n}")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@phuong.example")
+    password = factory.django.Password("MatKhau@123")
+
+
+def make_catalogue() -> CourseIndexPage:
+    root = Page.get_first_root_node()
+    catalogue = root.add_child(instance=CourseIndexPage(title="Khóa học", slug=f"khoa-hoc-{next(_counter)}"))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="testserver", root_page=catalogue, is_default_site=True)
+    else:
+        site.hostname = "testserver"
+        site.root_page = catalogue
+        site.save()
+    return catalogue
+
+
+def make_course(
+    catalogue: CourseIndexPage,
+    *,
+    title: str = "Chuyển đổi số cho cán bộ phường",
+    modules: int = 2,
+    lessons_per_module: int = 2,
+    optional: tuple[int, ...] = (),
+    topics: tuple[str, ...] = (),
+    summary: str = "Khóa học ngắn cho cán bộ phường.",
+) -> CoursePage:
+    """A live course; lessons are numbered from 1 across modules, `optional` lists non-required ones."""
+    number = next(_counter)
+    course = CoursePage(title=title, slug=f"khoa-{number}", summary=summary, estimated_hours=2)
+    if topics:
+        course.topics.add(*topics)
+    catalogue.add_child(instance=course)
+    lesson_number = 0
+    for m in range(1, modules + 1):
+        module = course.add_child(instance=ModulePage(title=f"Chương {m}", slug=f"chuong-{m}"))
+        for _ in range(lessons_per_module):
+            lesson_number += 1
+            module.add_child(
+                instance=LessonPage(
+                    title=f"Bài {lesson_number}",
+                    slug=f"bai-{lesson_number}",
+                    is_required=lesson_number not in optional,
+                    body=[("paragraph", f"<p>Nội dung bài học số {lesson_number}: BODY-{lesson_number}</p>")],
+                )
+            )
+    return course
+
+
+def lessons_of(course: CoursePage) -> list[LessonPage]:
+    return list(LessonPage.objects.descendant_of(course).order_by("path"))
