@@ -73,8 +73,7 @@ COURSES: list[dict] = [
                                 "<li><strong>Ứng dụng công nghệ vào quy trình</strong>: tiếp nhận hồ sơ "
                                 "trực tuyến, ký số văn bản, họp trực tuyến.</li>"
                                 "<li><strong>Chuyển đổi</strong>: thiết kế lại quy trình lấy người dân làm "
-                                "trung tâm, dùng dữ liệu để ra quyết định, bỏ những bước không còn cần "
-                                "thiết.</li>"
+                                "trung tâm, dùng dữ liệu để ra quyết định, bỏ bước thừa.</li>"
                                 "</ol>",
                             ),
                             ("heading", "Vì sao phường, xã là nơi quyết định"),
@@ -133,7 +132,7 @@ COURSES: list[dict] = [
                                 "<li>Người dân thường phàn nàn điều gì khi làm việc với bộ phận của tôi?</li>"
                                 "</ol>"
                                 "<p>Ghi lại câu trả lời: đó là danh sách “bài toán” đầu tiên cho chuyển "
-                                "đổi số ở vị trí công tác của bạn.</p>",
+                                "đổi số ở vị trí của bạn.</p>",
                             ),
                         ],
                     },
@@ -151,8 +150,8 @@ COURSES: list[dict] = [
                                 "<ul>"
                                 "<li><strong>Toàn trình</strong>: người dân thực hiện toàn bộ quá trình "
                                 "trên môi trường mạng, từ cung cấp thông tin, nộp hồ sơ, nộp phí, lệ phí "
-                                "(nếu có) đến nhận kết quả. Kết quả có thể là bản điện tử hoặc được gửi "
-                                "qua dịch vụ bưu chính theo yêu cầu.</li>"
+                                "(nếu có) đến nhận kết quả. Kết quả là bản điện tử hoặc gửi qua bưu chính "
+                                "theo yêu cầu.</li>"
                                 "<li><strong>Một phần</strong>: người dân nộp hồ sơ trực tuyến nhưng vẫn "
                                 "phải thực hiện một số bước trực tiếp, chẳng hạn xuất trình bản chính "
                                 "giấy tờ, ký sổ hoặc nhận kết quả tại Trung tâm Phục vụ hành chính "
@@ -794,8 +793,8 @@ COURSES: list[dict] = [
                                 "thật sự gặp;</li>"
                                 "<li>dùng công cụ <strong>đã có sẵn</strong> hoặc chi phí thấp, được cơ quan "
                                 "cho phép;</li>"
-                                "<li>có <strong>thời gian giới hạn</strong> (thường 4 đến 6 tuần) và người "
-                                "chịu trách nhiệm rõ ràng;</li>"
+                                "<li>có <strong>thời gian giới hạn</strong> và người chịu trách nhiệm rõ "
+                                "ràng;</li>"
                                 "<li>được lãnh đạo phường đồng ý và theo dõi.</li>"
                                 "</ul>"
                                 "<p>Vài ý tưởng: bảng hướng dẫn có mã QR cho các thủ tục người dân hỏi "
@@ -1232,9 +1231,8 @@ COURSES: list[dict] = [
                                     {
                                         "question": "Mất điện thoại có cài Zalo và email công việc thì làm gì?",
                                         "answer": (
-                                            "<p>Liên hệ nhà mạng để khóa SIM, đổi mật khẩu email và các tài "
-                                            "khoản quan trọng từ thiết bị khác, đăng xuất khỏi điện thoại bị "
-                                            "mất nếu dịch vụ hỗ trợ, báo lãnh đạo và cảnh báo nhóm công "
+                                            "<p>Liên hệ nhà mạng khóa SIM, đổi mật khẩu các tài khoản quan "
+                                            "trọng từ thiết bị khác, báo lãnh đạo và cảnh báo nhóm công "
                                             "việc.</p>"
                                         ),
                                     },

@@ -34,8 +34,9 @@ class DemoSummary:
         self.created.append(what)
 
 
-def _publish(page: Page, user=None) -> None:
-    page.save_revision(user=user, log_action=False).publish(user=user, log_action=False)
+def _publish(page: Page, author=None, publisher=None) -> None:
+    """Save a revision as the author and publish it as the reviewer, as the workflow would."""
+    page.save_revision(user=author, log_action=False).publish(user=publisher, log_action=False)
 
 
 def _stream(body: list) -> str:
@@ -75,7 +76,7 @@ def _child(parent: Page, model, slug: str):
     return model.objects.child_of(parent).filter(slug=slug).first()
 
 
-def _courses(catalogue: CourseIndexPage, trainer, summary: DemoSummary) -> None:
+def _courses(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary) -> None:
     for data in COURSES:
         course = _child(catalogue, CoursePage, data["slug"])
         if course is None:
@@ -91,7 +92,7 @@ def _courses(catalogue: CourseIndexPage, trainer, summary: DemoSummary) -> None:
             )
             course.topics.add(*data["topics"])
             catalogue.add_child(instance=course)
-            _publish(course, trainer)
+            _publish(course, trainer, reviewer)
             summary.add(f"course {course.title}")
         for module_data in data["modules"]:
             module = _child(course, ModulePage, module_data["slug"])
@@ -100,7 +101,7 @@ def _courses(catalogue: CourseIndexPage, trainer, summary: DemoSummary) -> None:
                     instance=ModulePage(title=module_data["title"], slug=module_data["slug"],
                                         intro=module_data["intro"], owner=trainer)
                 )
-                _publish(module, trainer)
+                _publish(module, trainer, reviewer)
                 summary.add(f"module {module.title}")
             for lesson_data in module_data["lessons"]:
                 if _child(module, LessonPage, lesson_data["slug"]) is None:
@@ -113,7 +114,7 @@ def _courses(catalogue: CourseIndexPage, trainer, summary: DemoSummary) -> None:
                             owner=trainer,
                         )
                     )
-                    _publish(lesson, trainer)
+                    _publish(lesson, trainer, reviewer)
                     summary.add(f"lesson {lesson.title}")
 
 
@@ -148,7 +149,7 @@ def load_demo() -> DemoSummary:
         if created:
             summary.add(f"user {user.username}")
     catalogue = _catalogue(summary)
-    _courses(catalogue, users["giangvien"], summary)
+    _courses(catalogue, users["giangvien"], users["quantri"], summary)
     _help_page(catalogue, summary)
     _workflow(catalogue, summary)
     return summary

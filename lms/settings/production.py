@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, SECRET_KEY, env_bool
+from .base import CELERY_BROKER_URL, DATABASES, MIDDLEWARE, SECRET_KEY, env_bool
 
 DEBUG = False
 if not SECRET_KEY:
@@ -15,6 +15,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 if CELERY_BROKER_URL.startswith("filesystem://"):
     raise ImproperlyConfigured("Production needs REDIS_URL or CELERY_BROKER_URL.")
 
+# WhiteNoise serves the collected static files right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
