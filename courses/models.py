@@ -97,7 +97,10 @@ class CoursePage(Page):
         ),
         FieldPanel("cover_image"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("learning_outcomes")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+    ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
 
@@ -152,7 +155,9 @@ class LessonPage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("estimated_minutes"), FieldPanel("is_required")], heading=_("Completion")),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("is_required")], heading=_("Completion")
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]
@@ -199,7 +204,9 @@ class LessonPage(Page):
 class InfoPage(Page):
     """A plain page of text: help, about, contact."""
 
-    body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"])
+    body = RichTextField(
+        _("body"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+    )
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]

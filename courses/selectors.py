@@ -35,7 +35,9 @@ def catalogue(*, index, user, query: str = "", topic: str = "", page_number=None
         courses = courses.filter(tagged_items__tag__slug=topic)
     page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(page_number)
     topics = (
-        Tag.objects.filter(courses_coursetag_items__content_object__in=course_model.objects.live().descendant_of(index))
+        Tag.objects.filter(
+            courses_coursetag_items__content_object__in=course_model.objects.live().descendant_of(index)
+        )
         .distinct()
         .order_by("name")
     )

@@ -2,6 +2,7 @@ import pytest
 
 from tests.builders import UserFactory, make_catalogue, make_course
 
+
 @pytest.fixture
 def catalogue(db):
     return make_catalogue()
@@ -26,4 +27,3 @@ def other_learner(db):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
-

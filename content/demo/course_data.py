@@ -525,7 +525,6 @@ COURSES: list[dict] = [
                                 "gửi mã xác thực.</li>"
                                 "<li>Cuộc gọi tự xưng cơ quan cấp trên, công an, yêu cầu cung cấp danh sách "
                                 "người dân, số điện thoại, số định danh.</li>"
-
                                 "</ul>",
                             ),
                             ("heading", "Ba thói quen bảo vệ tài khoản"),
@@ -562,7 +561,6 @@ COURSES: list[dict] = [
                                 "quy định yêu cầu.</li>"
                                 "<li><strong>Lưu đúng nơi</strong>: trên hệ thống hoặc thư mục được phân "
                                 "quyền, không để trên máy cá nhân hay USB trôi nổi.</li>"
-
                                 "</ul>",
                             ),
                             (
@@ -811,7 +809,6 @@ COURSES: list[dict] = [
                                 "<li>số hồ sơ phải bổ sung, làm lại;</li>"
                                 "<li>số giờ cán bộ dành cho một báo cáo định kỳ;</li>"
                                 "<li>tỷ lệ hồ sơ nộp trực tuyến của một thủ tục;</li>"
-
                                 "</ul>",
                             ),
                             (

@@ -55,12 +55,19 @@ def _catalogue(summary: DemoSummary) -> CourseIndexPage:
     root = Page.get_first_root_node()
     catalogue = CourseIndexPage.objects.child_of(root).filter(slug=CATALOGUE_SLUG).first()
     if catalogue is None:
-        catalogue = root.add_child(instance=CourseIndexPage(title=CATALOGUE_TITLE, slug=CATALOGUE_SLUG, intro=CATALOGUE_INTRO))
+        catalogue = root.add_child(
+            instance=CourseIndexPage(title=CATALOGUE_TITLE, slug=CATALOGUE_SLUG, intro=CATALOGUE_INTRO)
+        )
         _publish(catalogue)
         summary.add(f"catalogue {catalogue.title}")
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=catalogue, is_default_site=True,
-                            site_name="Học viện Phường thông minh")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=catalogue,
+            is_default_site=True,
+            site_name="Học viện Phường thông minh",
+        )
     else:
         previous_root = site.root_page
         site.root_page = catalogue
@@ -98,8 +105,12 @@ def _courses(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary
             module = _child(course, ModulePage, module_data["slug"])
             if module is None:
                 module = course.add_child(
-                    instance=ModulePage(title=module_data["title"], slug=module_data["slug"],
-                                        intro=module_data["intro"], owner=trainer)
+                    instance=ModulePage(
+                        title=module_data["title"],
+                        slug=module_data["slug"],
+                        intro=module_data["intro"],
+                        owner=trainer,
+                    )
                 )
                 _publish(module, trainer, reviewer)
                 summary.add(f"module {module.title}")

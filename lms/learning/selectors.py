@@ -97,7 +97,8 @@ def progress_by_course(*, user, course_ids) -> dict[int, int]:
     if not user.is_authenticated:
         return {}
     return {
-        e.course_id: progress_percent(e) for e in enrolments_with_progress(user=user).filter(course_id__in=course_ids)
+        e.course_id: progress_percent(e)
+        for e in enrolments_with_progress(user=user).filter(course_id__in=course_ids)
     }
 
 

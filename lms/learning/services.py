@@ -69,7 +69,9 @@ def enrolment_for_lesson(*, user, lesson) -> Enrolment:
 
 def enrolment_touch(*, enrolment: Enrolment, lesson) -> None:
     """Remember the last lesson opened, for "continue where you left off"."""
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson.pk, last_activity_at=timezone.now())
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_lesson_id=lesson.pk, last_activity_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -94,7 +96,9 @@ def record_progress(*, user, lesson, source: str) -> ProgressResult:
     course_newly_completed = False
     if lesson_newly_completed and enrolment.completed_at is None:
         course_newly_completed = _course_complete_if_done(enrolment=enrolment)
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson.pk, last_activity_at=timezone.now())
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_lesson_id=lesson.pk, last_activity_at=timezone.now()
+    )
     enrolment.refresh_from_db()
     return ProgressResult(
         enrolment=enrolment,

@@ -26,7 +26,9 @@ def enrol(request, course_id: int):
     except services.LearningError as error:
         return problem(request, message=error.message, status=error.status)
     if created:
-        messages.success(request, _("You are enrolled in “%(course)s”. Good luck!") % {"course": course.title})
+        messages.success(
+            request, _("You are enrolled in “%(course)s”. Good luck!") % {"course": course.title}
+        )
     else:
         messages.info(request, _("You are already enrolled in this course."))
     return redirect(course.get_url(request))

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -10,3 +11,13 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "email"]
         labels = {"full_name": _("Full name"), "email": _("Email")}
         help_texts = {"email": _("Used to send you password-reset links and training reminders.")}
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Wrong username or password. Both are case-sensitive; check that Caps Lock is off "
+            "and that you type Vietnamese letters the way your account was created."
+        ),
+    }

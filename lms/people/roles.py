@@ -33,7 +33,14 @@ PAGE_PERMISSIONS: dict[str, list[str]] = {
     LEARNER: [],
     TRAINER: ["add_page", "change_page", "lock_page"],
     HR_MANAGER: [],
-    ADMINISTRATOR: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
+    ADMINISTRATOR: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
 }
 
 # Image and document permissions granted on the root collection.

@@ -15,7 +15,7 @@ def _permission(dotted: str) -> Permission:
 
 @transaction.atomic
 def roles_sync() -> dict[str, Group]:
-    """Create the four role groups with exactly the permissions each needs. Safe to run any number of times."""
+    """Create the four role groups with exactly the permissions each needs. Safe to run again."""
     groups: dict[str, Group] = {}
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()

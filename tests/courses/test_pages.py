@@ -53,7 +53,9 @@ def test_lesson_page_shows_previous_and_next_across_modules(learner_client, lear
 
 def test_course_page_shows_each_lesson_status_and_progress(learner_client, learner, course):
     services.enrolment_create(user=learner, course=course)
-    services.record_progress(user=learner, lesson=lessons_of(course)[0], source=LessonCompletion.Source.MANUAL)
+    services.record_progress(
+        user=learner, lesson=lessons_of(course)[0], source=LessonCompletion.Source.MANUAL
+    )
 
     html = learner_client.get(course.url).content.decode()
 

@@ -127,7 +127,9 @@ def test_an_activity_source_does_not_complete_a_plain_lesson(learner, course):
     services.enrolment_create(user=learner, course=course)
 
     with pytest.raises(services.ProgressNotAccepted):
-        services.record_progress(user=learner, lesson=lessons_of(course)[0], source=LessonCompletion.Source.QUIZ)
+        services.record_progress(
+            user=learner, lesson=lessons_of(course)[0], source=LessonCompletion.Source.QUIZ
+        )
     assert not LessonCompletion.objects.exists()
 
 

@@ -53,7 +53,7 @@ def test_login_with_a_wrong_password_says_so_in_vietnamese(client, db):
     response = client.post(reverse("login"), {"username": "canbo_sai", "password": "sai"})
 
     assert response.status_code == 200
-    assert "Vui lòng nhập chính xác" in response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
 
 
 def test_logout_is_a_post(learner_client):
@@ -97,7 +97,9 @@ def test_password_reset_email_arrives_over_smtp_and_its_link_works(client, db, s
     assert len(smtp_server.messages) == 1
     mail = smtp_server.messages[0].decode("utf-8", errors="replace")
     assert "quen@phuong.example" in mail
-    link = re.search(r"http://testserver(/tai-khoan/reset/\S+/)", mail.replace("=\r\n", "").replace("=\n", ""))
+    link = re.search(
+        r"http://testserver(/tai-khoan/reset/\S+/)", mail.replace("=\r\n", "").replace("=\n", "")
+    )
     assert link, mail
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200

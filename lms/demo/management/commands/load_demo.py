@@ -12,7 +12,9 @@ class Command(BaseCommand):
         if summary.created:
             for item in summary.created:
                 self.stdout.write(f"  + {item}")
-            self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({len(summary.created)} items created)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo content loaded ({len(summary.created)} items created).")
+            )
         else:
             self.stdout.write(self.style.SUCCESS("Demo content already in place; nothing changed."))
         accounts = ", ".join(user["username"] for user in DEMO_USERS)

@@ -4,7 +4,7 @@ from lms.people.services import roles_sync
 
 
 class Command(BaseCommand):
-    help = "Create or update the role groups (Learner, Trainer, HR manager, Administrator) and their permissions."
+    help = "Create or update the role groups (Learner, Trainer, HR manager, Administrator) and permissions."
 
     def handle(self, *args, **options):
         groups = roles_sync()
