@@ -41,7 +41,9 @@ def browser():
     if executable is None:
         if os.environ.get("REQUIRE_E2E") == "1":
             pytest.fail("Chromium is required for the browser tests (REQUIRE_E2E=1) but was not found.")
-        pytest.skip("Chromium is not installed: install Debian's 'chromium' package to run the browser tests.")
+        pytest.skip(
+            "Chromium is not installed: install Debian's 'chromium' package to run the browser tests."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -9,7 +9,9 @@ from lms.learning.models import Enrolment
 COURSE_TITLE = "Chuyển đổi số cho cán bộ phường, xã"
 
 
-def test_demo_learner_enrols_studies_and_completes_the_course(live_server, transactional_db, page, screenshot):
+def test_demo_learner_enrols_studies_and_completes_the_course(
+    live_server, transactional_db, page, screenshot
+):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     page.goto(live_server.url + "/")
