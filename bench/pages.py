@@ -7,9 +7,9 @@ Prints lesson_page_ms, floor_page_ms and lesson_to_floor_ratio (medians, in-proc
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
-import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
