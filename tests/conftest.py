@@ -3,6 +3,13 @@ import pytest
 from tests.builders import UserFactory, make_catalogue, make_course
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def catalogue(db):
     return make_catalogue()

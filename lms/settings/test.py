@@ -1,7 +1,6 @@
 """Test settings: SQLite by default, PostgreSQL when DATABASE_URL names it (CI runs both)."""
 
 import os
-import tempfile
 
 from .base import *  # noqa: F403
 
@@ -10,7 +9,7 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="smartward-test-media-")
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405 — each test gets its own folder (tests/conftest.py)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
