@@ -6,9 +6,16 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese tone and vowel marks and turn đ into d; case is kept."""
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
+def squash_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text or "").strip()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip Vietnamese diacritics, so "Chuyển đổi số" matches "chuyen doi so"."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+    return squash_spaces(strip_diacritics(text).casefold())
