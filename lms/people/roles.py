@@ -21,6 +21,13 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         "taggit.add_tag",
         "taggit.change_tag",
+        *(
+            f"quiz.{action}_{model}"
+            for model in ("quiz", "question", "category", "subcategory")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "quiz.view_attempt",
+        "quiz.mark_attempt",
     ],
     HR_MANAGER: [
         "wagtailadmin.access_admin",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -84,7 +85,9 @@ class Question(ClusterableModel):
     explanation = models.TextField(
         _("explanation"),
         blank=True,
-        help_text=_("Shown after the answer, when the quiz's review options allow. For essays: a marking guide."),
+        help_text=_(
+            "Shown after the answer, when the quiz's review options allow. For essays: a marking guide."
+        ),
     )
     points = models.DecimalField(
         _("points"),
@@ -134,7 +137,9 @@ class Question(ClusterableModel):
 class Answer(Orderable):
     """A choice of a single/multiple-choice question, or an accepted text of a short-answer question."""
 
-    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"))
+    question = ParentalKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
     text = models.CharField(_("text"), max_length=1000)
     correct = models.BooleanField(_("correct"), default=False)
 
@@ -162,7 +167,12 @@ class Quiz(ClusterableModel):
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category")
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
     )
     random_order = models.BooleanField(_("random question order"), default=False)
     max_questions = models.PositiveSmallIntegerField(
@@ -212,7 +222,9 @@ class Quiz(ClusterableModel):
         constraints = [
             models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
             models.CheckConstraint(
-                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
                 name="quiz_closes_after_opening",
             ),
         ]
@@ -227,7 +239,9 @@ class Quiz(ClusterableModel):
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+        return (self.opens_at is None or self.opens_at <= now) and (
+            self.closes_at is None or now < self.closes_at
+        )
 
 
 class QuizQuestion(Orderable):
@@ -246,7 +260,9 @@ class QuizDraw(Orderable):
     """A random draw: "5 questions from category X"."""
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draws", verbose_name=_("quiz"))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
     count = models.PositiveSmallIntegerField(_("number of questions"), validators=[MinValueValidator(1)])
 
     class Meta(Orderable.Meta):
@@ -258,12 +274,15 @@ class Attempt(models.Model):
     """One sitting of a quiz by a person (django_quiz's Sitting)."""
 
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
-        SUBMITTED = "submitted", _("Submitted")
+        IN_PROGRESS = "in_progress", pgettext_lazy("attempt state", "In progress")
+        SUBMITTED = "submitted", pgettext_lazy("attempt state", "Submitted")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("quiz"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("user"),
     )
     number = models.PositiveSmallIntegerField(_("attempt number"))
     question_ids = models.JSONField(_("questions, in order"), default=list)
@@ -284,6 +303,7 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        permissions = [("mark_attempt", _("Can mark essay answers"))]
         verbose_name = _("attempt")
         verbose_name_plural = _("attempts")
         constraints = [
@@ -292,7 +312,8 @@ class Attempt(models.Model):
                 fields=["quiz", "user"], condition=Q(state="in_progress"), name="attempt_one_in_progress"
             ),
             models.CheckConstraint(
-                condition=Q(state="in_progress") | Q(submitted_at__isnull=False), name="attempt_submitted_has_time"
+                condition=Q(state="in_progress") | Q(submitted_at__isnull=False),
+                name="attempt_submitted_has_time",
             ),
         ]
         indexes = [models.Index(fields=["user", "quiz", "state"])]
@@ -306,8 +327,12 @@ class Attempt(models.Model):
 
 
 class AttemptAnswer(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name=_("attempt"))
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question"))
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name=_("attempt")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")
+    )
     response = models.JSONField(_("response"), default=dict)
     score = models.DecimalField(
         _("score"), max_digits=7, decimal_places=2, null=True, blank=True, help_text=_("Empty until marked.")
@@ -329,5 +354,10 @@ class AttemptAnswer(models.Model):
         verbose_name_plural = _("answers given")
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="attempt_answer_once"),
-            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="attempt_answer_score"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0), name="attempt_answer_score"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.question_id}"

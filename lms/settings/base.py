@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "lms.people",
     "lms.learning",
+    "lms.quiz",
     "lms.demo",
     "courses",
     "content",

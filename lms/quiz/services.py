@@ -1,0 +1,254 @@
+"""Writes of the quiz engine: start, answer, submit, expire, mark. Scores are computed here only."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Attempt, AttemptAnswer, Question, Quiz
+from .scoring import InvalidResponse, score_response
+from .signals import attempt_finished
+
+GRACE = timedelta(seconds=getattr(settings, "QUIZ_TIME_LIMIT_GRACE_SECONDS", 20))
+
+
+class QuizError(Exception):
+    """A request the quiz rules refuse; `message` is shown to the person, `status` is the HTTP status."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class QuizUnavailable(QuizError):
+    status = 403
+
+
+class AttemptLimitReached(QuizError):
+    status = 403
+
+
+class AttemptClosed(QuizError):
+    status = 409
+
+
+class AnswerRejected(QuizError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    answer: AttemptAnswer
+    is_correct: bool | None  # None for essays
+    expired: bool = False
+
+
+def _now(now=None):
+    return now or timezone.now()
+
+
+def _draw_questions(quiz: Quiz, rng: random.Random) -> list[int]:
+    """Fixed questions in their order, then each random draw; shuffled and cut as the quiz says."""
+    fixed = list(quiz.quiz_questions.order_by("sort_order", "pk").values_list("question_id", flat=True))
+    chosen = list(dict.fromkeys(fixed))
+    for draw in quiz.draws.order_by("sort_order", "pk"):
+        pool = list(
+            Question.objects.filter(category_id=draw.category_id)
+            .exclude(pk__in=chosen)
+            .values_list("pk", flat=True)
+        )
+        chosen.extend(rng.sample(pool, min(draw.count, len(pool))))
+    if quiz.max_questions and len(chosen) > quiz.max_questions:
+        chosen = rng.sample(chosen, quiz.max_questions)
+        if not quiz.random_order:
+            order = {pk: i for i, pk in enumerate(fixed)}
+            chosen.sort(key=lambda pk: order.get(pk, len(order)))
+    if quiz.random_order:
+        rng.shuffle(chosen)
+    return chosen
+
+
+def _answer_orders(quiz: Quiz, question_ids: list[int], rng: random.Random) -> dict[str, list[int]]:
+    orders: dict[str, list[int]] = {}
+    questions = Question.objects.filter(pk__in=question_ids).prefetch_related("answers")
+    for question in questions:
+        if not question.has_choices:
+            continue
+        answers = list(question.answers.all())
+        if quiz.random_answer_order or question.answer_order == Question.AnswerOrder.RANDOM:
+            rng.shuffle(answers)
+        elif question.answer_order == Question.AnswerOrder.ALPHABETICAL:
+            answers.sort(key=lambda a: a.text.casefold())
+        orders[str(question.pk)] = [a.pk for a in answers]
+    return orders
+
+
+def quiz_check_available(*, quiz: Quiz, now=None) -> None:
+    now = _now(now)
+    if quiz.draft:
+        raise QuizUnavailable(_("This quiz is not published yet."))
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizUnavailable(_("This quiz is not open yet."))
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise QuizUnavailable(_("This quiz is closed."))
+
+
+def attempt_start(*, user, quiz: Quiz, context_page_id: int | None = None, now=None, seed=None) -> Attempt:
+    """Start an attempt, or return the one in progress (resume). Enforces draft, dates and limits."""
+    now = _now(now)
+    current = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
+    if current is not None:
+        if attempt_expire_if_due(attempt=current, now=now):
+            current.refresh_from_db()
+        else:
+            return current
+    quiz_check_available(quiz=quiz, now=now)
+    used = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
+    if quiz.max_attempts is not None and used >= quiz.max_attempts:
+        raise AttemptLimitReached(_("You have used all the attempts allowed for this quiz."))
+    rng = random.Random(seed)  # noqa: S311 — question order, not security
+    question_ids = _draw_questions(quiz, rng)
+    if not question_ids:
+        raise QuizUnavailable(_("This quiz has no questions yet."))
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if quiz.closes_at and deadline and deadline > quiz.closes_at:
+        deadline = quiz.closes_at
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=used + 1,
+                question_ids=question_ids,
+                answer_orders=_answer_orders(quiz, question_ids, rng),
+                started_at=now,
+                deadline=deadline,
+                context_page_id=context_page_id,
+            )
+    except IntegrityError:
+        # Another request (a double click) started it first: resume that one.
+        return Attempt.objects.get(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS)
+
+
+def _locked(attempt: Attempt) -> Attempt:
+    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+
+
+def attempt_is_overdue(*, attempt: Attempt, now=None) -> bool:
+    return attempt.deadline is not None and _now(now) > attempt.deadline + GRACE
+
+
+@transaction.atomic
+def attempt_save_answer(*, attempt: Attempt, question_id, response, now=None) -> AnswerResult:
+    """Save (or replace) the answer to one question of an attempt in progress, scored on the server."""
+    now = _now(now)
+    attempt = _locked(attempt)
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        raise AttemptClosed(_("This attempt has already been submitted; answers can no longer change."))
+    if attempt_is_overdue(attempt=attempt, now=now):
+        _submit(attempt, now=attempt.deadline, auto=True)
+        raise AttemptClosed(
+            _("Time is up: your attempt was submitted with the answers saved before the deadline.")
+        )
+    try:
+        question_id = int(question_id)
+    except (TypeError, ValueError):
+        raise AnswerRejected(_("This question is not part of your attempt.")) from None
+    if question_id not in attempt.question_ids:
+        raise AnswerRejected(_("This question is not part of your attempt."))
+    question = Question.objects.prefetch_related("answers").get(pk=question_id)
+    try:
+        scored = score_response(question, list(question.answers.all()), response)
+    except InvalidResponse as error:
+        raise AnswerRejected(error.args[0]) from None
+    answer, _created = AttemptAnswer.objects.update_or_create(
+        attempt=attempt,
+        question=question,
+        defaults={"response": scored.response, "score": scored.score, "answered_at": now},
+    )
+    is_correct = None if scored.score is None else scored.score >= question.points
+    return AnswerResult(answer=answer, is_correct=is_correct)
+
+
+def _recompute(attempt: Attempt) -> None:
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "points", "kind")
+    }
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    max_score = sum((q.points for q in questions.values()), Decimal("0"))
+    score = sum((a.score for a in answers.values() if a.score is not None), Decimal("0"))
+    awaiting = any(
+        q.kind == Question.Kind.ESSAY and q.pk in answers and answers[q.pk].score is None
+        for q in questions.values()
+    )
+    attempt.max_score = max_score
+    attempt.score = score
+    attempt.percent = (score * 100 / max_score).quantize(Decimal("0.01")) if max_score else Decimal("0")
+    attempt.awaiting_marking = awaiting
+    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+
+
+def _submit(attempt: Attempt, *, now, auto: bool) -> None:
+    attempt.state = Attempt.State.SUBMITTED
+    attempt.submitted_at = now
+    attempt.auto_submitted = auto
+    _recompute(attempt)
+    attempt.save()
+    transaction.on_commit(lambda: attempt_finished.send(sender=Attempt, attempt=attempt))
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt, now=None) -> Attempt:
+    """Submit an attempt. Submitting twice is harmless: the second call returns the submitted attempt."""
+    now = _now(now)
+    attempt = _locked(attempt)
+    if attempt.state == Attempt.State.IN_PROGRESS:
+        if attempt_is_overdue(attempt=attempt, now=now):
+            _submit(attempt, now=attempt.deadline, auto=True)
+        else:
+            _submit(attempt, now=now, auto=False)
+    return attempt
+
+
+@transaction.atomic
+def attempt_expire_if_due(*, attempt: Attempt, now=None) -> bool:
+    """Submit an attempt whose time ran out (with what was saved). True if it did."""
+    attempt = _locked(attempt)
+    if attempt.state == Attempt.State.IN_PROGRESS and attempt_is_overdue(attempt=attempt, now=now):
+        _submit(attempt, now=attempt.deadline, auto=True)
+        return True
+    return False
+
+
+@transaction.atomic
+def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=None) -> Attempt:
+    """A trainer marks an essay (or overrides any answer): partial credit allowed, result recomputed."""
+    answer = AttemptAnswer.objects.select_for_update().select_related("question", "attempt").get(pk=answer.pk)
+    try:
+        score = Decimal(str(score))
+    except (ArithmeticError, ValueError):
+        raise AnswerRejected(_("Enter the score as a number.")) from None
+    if score < 0 or score > answer.question.points:
+        raise AnswerRejected(
+            _("The score must be between 0 and %(points)s.") % {"points": answer.question.points.normalize()}
+        )
+    attempt = _locked(answer.attempt)
+    if attempt.state != Attempt.State.SUBMITTED:
+        raise AttemptClosed(_("Only submitted attempts can be marked."))
+    answer.score = score
+    answer.marker_comment = comment
+    answer.marked_by = marker
+    answer.marked_at = _now(now)
+    answer.save(update_fields=["score", "marker_comment", "marked_by", "marked_at"])
+    _recompute(attempt)
+    attempt.save(update_fields=["score", "max_score", "percent", "passed", "awaiting_marking"])
+    transaction.on_commit(lambda: attempt_finished.send(sender=Attempt, attempt=attempt))
+    return attempt
