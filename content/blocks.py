@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from lms.quiz.selectors import quiz_grade
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -112,6 +115,26 @@ class FAQBlock(blocks.StructBlock):
         template = "blocks/faq.html"
 
 
+class QuizBlock(blocks.StructBlock):
+    """A quiz from the question bank. A lesson holding quizzes completes when all of them are passed."""
+
+    quiz = SnippetChooserBlock("quiz.Quiz", label=_("Quiz"))
+    intro = blocks.TextBlock(label=_("Introduction"), required=False)
+
+    class Meta:
+        icon = "tasks"
+        label = _("Quiz")
+        template = "blocks/quiz.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        request = (parent_context or {}).get("request")
+        quiz = value.get("quiz")
+        if request is not None and quiz is not None and request.user.is_authenticated:
+            context["grade"] = quiz_grade(user=request.user, quiz=quiz)
+        return context
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -122,3 +145,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentDownloadBlock()
     callout = CalloutBlock()
     faq = FAQBlock()
+    quiz = QuizBlock()

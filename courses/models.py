@@ -14,6 +14,7 @@ from wagtail.search import index
 from content.blocks import LessonBodyBlock
 from lms.learning.models import LessonCompletion
 from lms.learning.services import enrolment_touch
+from lms.quiz.selectors import quizzes_passed
 from lms.text import fold
 
 from . import selectors
@@ -167,8 +168,25 @@ class LessonPage(Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
-    def accepts_progress(self, source: str) -> bool:
-        """Which progress events complete this lesson (see learning.services.record_progress)."""
+    def quiz_ids(self) -> list[int]:
+        """The quizzes placed in this lesson's body, in order."""
+        ids = []
+        for block in self.body:
+            if block.block_type == "quiz" and block.value.get("quiz") is not None:
+                ids.append(block.value["quiz"].pk)
+        return list(dict.fromkeys(ids))
+
+    def accepts_progress(self, *, user, source: str) -> bool:
+        """Whether this progress event completes the lesson (see learning.services.record_progress).
+
+        A lesson with quizzes completes when the person has passed every one of them; a plain lesson
+        when the person marks it complete.
+        """
+        quiz_ids = self.quiz_ids()
+        if quiz_ids:
+            return source == LessonCompletion.Source.QUIZ and quizzes_passed(
+                user=user, quiz_ids=quiz_ids
+            ) == set(quiz_ids)
         return source == LessonCompletion.Source.MANUAL
 
     @property

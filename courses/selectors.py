@@ -100,6 +100,7 @@ def lesson_context(*, lesson, user, is_preview: bool = False) -> dict:
         "progress": progress,
         "enrolment": progress.enrolment,
         "can_read_body": is_preview or progress.is_enrolled,
+        "completed_by_activity": bool(lesson.quiz_ids()),
         "lesson_completed": lesson.pk in progress.completed_lesson_ids,
         "lesson_position": (position + 1) if position is not None else None,
         "lesson_count": len(lessons),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("ho-so/", include("lms.people.urls")),
     path("hoc-tap-cua-toi/", include("lms.learning.urls")),
+    path("kiem-tra/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

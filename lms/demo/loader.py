@@ -10,9 +10,11 @@ from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage
 
 from content.demo.course_data import COURSES
 from content.demo.pages import HELP_PAGE
+from content.demo.quiz_data import QUIZZES
 from courses.models import CourseIndexPage, CoursePage, InfoPage, LessonPage, ModulePage
 from lms.people import roles
 from lms.people.services import roles_sync, user_ensure
+from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
 
 from .accounts import DEMO_PASSWORD, DEMO_USERS
 
@@ -129,6 +131,76 @@ def _courses(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary
                     summary.add(f"lesson {lesson.title}")
 
 
+_KINDS = {
+    "single": Question.Kind.SINGLE,
+    "multiple": Question.Kind.MULTIPLE,
+    "true_false": Question.Kind.TRUE_FALSE,
+    "short": Question.Kind.SHORT,
+    "essay": Question.Kind.ESSAY,
+}
+
+
+def _quiz(data: dict, summary: DemoSummary) -> Quiz:
+    quiz = Quiz.objects.filter(slug=data["slug"]).first()
+    if quiz is not None:
+        return quiz
+    category, _ = Category.objects.get_or_create(name=data["category"])
+    quiz = Quiz.objects.create(
+        title=data["title"],
+        slug=data["slug"],
+        description=data["description"],
+        category=category,
+        pass_mark=data["pass_mark"],
+        success_text=data["success_text"],
+        fail_text=data["fail_text"],
+        answers_at_end=False,
+        review=Quiz.Review.EXPLANATIONS,
+        one_per_page=True,
+    )
+    for order, item in enumerate(data["questions"]):
+        question = Question.objects.create(
+            kind=_KINDS[item["kind"]],
+            category=category,
+            text=item["text"],
+            explanation=item.get("explanation", ""),
+            partial_credit=item.get("partial_credit", False),
+            correct_is_true=item.get("correct") if item["kind"] == "true_false" else None,
+        )
+        if item["kind"] in ("single", "multiple"):
+            for position, (text, correct) in enumerate(item["answers"]):
+                Answer.objects.create(question=question, text=text, correct=correct, sort_order=position)
+        elif item["kind"] == "short":
+            for position, text in enumerate(item["accepted"]):
+                Answer.objects.create(question=question, text=text, correct=True, sort_order=position)
+        QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=order)
+    summary.add(f"quiz {quiz.title}")
+    return quiz
+
+
+def _quiz_lessons(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary) -> None:
+    """Every demo module ends with a lesson holding its quiz."""
+    for data in QUIZZES:
+        course = _child(catalogue, CoursePage, data["course_slug"])
+        module = _child(course, ModulePage, data["module_slug"]) if course else None
+        if module is None:
+            continue
+        quiz = _quiz(data, summary)
+        if _child(module, LessonPage, data["slug"]) is None:
+            lesson = module.add_child(
+                instance=LessonPage(
+                    title=data["title"],
+                    slug=data["slug"],
+                    estimated_minutes=10,
+                    body=json.dumps(
+                        [{"type": "quiz", "value": {"quiz": quiz.pk, "intro": data["description"]}}]
+                    ),
+                    owner=trainer,
+                )
+            )
+            _publish(lesson, trainer, reviewer)
+            summary.add(f"lesson {lesson.title}")
+
+
 def _help_page(catalogue: CourseIndexPage, summary: DemoSummary) -> None:
     if _child(catalogue, InfoPage, HELP_PAGE["slug"]) is None:
         page = catalogue.add_child(instance=InfoPage(**HELP_PAGE))
@@ -161,6 +233,7 @@ def load_demo() -> DemoSummary:
             summary.add(f"user {user.username}")
     catalogue = _catalogue(summary)
     _courses(catalogue, users["giangvien"], users["quantri"], summary)
+    _quiz_lessons(catalogue, users["giangvien"], users["quantri"], summary)
     _help_page(catalogue, summary)
     _workflow(catalogue, summary)
     return summary

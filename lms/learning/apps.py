@@ -6,3 +6,6 @@ class LearningConfig(AppConfig):
     name = "lms.learning"
     label = "learning"
     verbose_name = _("Learning records")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 — connects the signal handlers

@@ -87,8 +87,10 @@ def record_progress(*, user, lesson, source: str) -> ProgressResult:
     if not isinstance(lesson, lesson_model) or not lesson.live:
         raise CourseNotAvailable(_("This lesson is not published."))
     enrolment = enrolment_for_lesson(user=user, lesson=lesson)
-    if not lesson.accepts_progress(source):
-        raise ProgressNotAccepted(_("This lesson is completed by its activity, not by marking it."))
+    if not lesson.accepts_progress(user=user, source=source):
+        if source == LessonCompletion.Source.MANUAL:
+            raise ProgressNotAccepted(_("This lesson is completed by its activity, not by marking it."))
+        raise ProgressNotAccepted(_("The activities of this lesson are not all completed yet."))
 
     _completion, lesson_newly_completed = LessonCompletion.objects.get_or_create(
         enrolment=enrolment, lesson_id=lesson.pk, defaults={"source": source}

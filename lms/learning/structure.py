@@ -2,7 +2,8 @@
 
 The page models that play "course" and "lesson" are named in settings (LEARNING_COURSE_MODEL,
 LEARNING_LESSON_MODEL), the way Django names the user model. A lesson model must be a Wagtail page
-below its course page, with a boolean field `is_required` and a method `accepts_progress(source)`.
+below its course page, with a boolean field `is_required`, a method `accepts_progress(*, user, source)`
+and a method `quiz_ids()` listing the quizzes placed in it.
 """
 
 from django.apps import apps

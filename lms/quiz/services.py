@@ -164,6 +164,12 @@ def attempt_save_answer(*, attempt: Attempt, question_id, response, now=None) ->
         raise AnswerRejected(_("This question is not part of your attempt.")) from None
     if question_id not in attempt.question_ids:
         raise AnswerRejected(_("This question is not part of your attempt."))
+    if (
+        not attempt.quiz.answers_at_end
+        and AttemptAnswer.objects.filter(attempt=attempt, question_id=question_id).exists()
+    ):
+        # Feedback was shown after the first answer: changing it now would game the score.
+        raise AttemptClosed(_("You have already answered this question."))
     question = Question.objects.prefetch_related("answers").get(pk=question_id)
     try:
         scored = score_response(question, list(question.answers.all()), response)

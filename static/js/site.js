@@ -12,3 +12,9 @@ document.addEventListener("click", (event) => {
   frame.setAttribute("allowfullscreen", "");
   facade.replaceWith(frame);
 });
+
+// Forms that need a confirmation (destructive or final actions) carry data-confirm.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset ? event.target.dataset.confirm : "";
+  if (message && !window.confirm(message)) event.preventDefault();
+});

@@ -1,0 +1,168 @@
+"""Taking a quiz inside a lesson. Access goes through the lesson: published, and the person enrolled.
+Scores come from lms.quiz.services only; these views never see a correct answer before review allows."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lms.http import post_required, problem
+from lms.learning import services as learning_services
+from lms.quiz import selectors as quiz_selectors
+from lms.quiz import services as quiz_services
+from lms.quiz.models import Attempt, Question, Quiz
+
+from .models import LessonPage
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _fail(request, *, message, status, back_url=None):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": str(message)}, status=status)
+    return problem(request, message=message, status=status, back_url=back_url)
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    # Another person's attempt is "not found", not "forbidden": ids reveal nothing.
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
+
+
+def _lesson_url(request, attempt: Attempt) -> str | None:
+    lesson = LessonPage.objects.live().filter(pk=attempt.context_page_id).first()
+    return lesson.get_url(request) if lesson else None
+
+
+@login_required
+@post_required
+def quiz_start(request, lesson_id: int, quiz_id: int):
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None or quiz_id not in lesson.quiz_ids():
+        return problem(request, message=_("This quiz is not part of a published lesson."), status=404)
+    try:
+        learning_services.enrolment_for_lesson(user=request.user, lesson=lesson)
+        quiz = Quiz.objects.get(pk=quiz_id)
+        attempt = quiz_services.attempt_start(user=request.user, quiz=quiz, context_page_id=lesson.pk)
+    except (learning_services.LearningError, quiz_services.QuizError) as error:
+        return problem(request, message=error.message, status=error.status, back_url=lesson.get_url(request))
+    return redirect("lesson_quiz:take", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_take(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if quiz_services.attempt_expire_if_due(attempt=attempt):
+        return redirect("lesson_quiz:result", attempt_id=attempt.pk)
+    attempt.refresh_from_db()
+    if not attempt.is_in_progress:
+        return redirect("lesson_quiz:result", attempt_id=attempt.pk)
+    questions = quiz_selectors.attempt_questions(attempt=attempt)
+    answered = sum(1 for item in questions if item.response is not None)
+    if attempt.quiz.one_per_page:
+        try:
+            number = int(request.GET.get("cau", ""))
+        except ValueError:
+            number = next((item.number for item in questions if item.response is None), 1)
+        number = min(max(number, 1), len(questions))
+        shown = [questions[number - 1]]
+    else:
+        number, shown = None, questions
+    feedback = request.session.pop(f"quiz-feedback-{attempt.pk}", None)
+    return render(
+        request,
+        "quiz/take.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": questions,
+            "shown": shown,
+            "number": number,
+            "answered": answered,
+            "lesson_url": _lesson_url(request, attempt),
+            "locked": not attempt.quiz.answers_at_end,
+            "feedback": feedback,
+            "unanswered": len(questions) - answered,
+        },
+    )
+
+
+def _response_from_post(request, question: Question):
+    if question.kind == Question.Kind.SINGLE:
+        return request.POST.get("choice")
+    if question.kind == Question.Kind.MULTIPLE:
+        return request.POST.getlist("choices")
+    if question.kind == Question.Kind.TRUE_FALSE:
+        return request.POST.get("value")
+    return request.POST.get("text", "")
+
+
+@login_required
+@post_required
+def attempt_answer(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    question = Question.objects.filter(pk=request.POST.get("question") or 0).first()
+    if question is None:
+        return _fail(request, message=_("This question is not part of your attempt."), status=400)
+    try:
+        result = quiz_services.attempt_save_answer(
+            attempt=attempt, question_id=question.pk, response=_response_from_post(request, question)
+        )
+    except quiz_services.AttemptClosed as error:
+        attempt.refresh_from_db()
+        if not attempt.is_in_progress:
+            if _wants_json(request):
+                return JsonResponse({"ok": False, "error": str(error.message), "submitted": True}, status=409)
+            return redirect("lesson_quiz:result", attempt_id=attempt.pk)
+        return _fail(request, message=error.message, status=error.status)
+    except quiz_services.QuizError as error:
+        return _fail(request, message=error.message, status=error.status)
+    feedback = None
+    if not attempt.quiz.answers_at_end and result.is_correct is not None:
+        feedback = {"correct": result.is_correct}
+        if attempt.quiz.review >= Quiz.Review.EXPLANATIONS:
+            feedback["explanation"] = question.explanation
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "feedback": feedback})
+    if feedback is not None:
+        request.session[f"quiz-feedback-{attempt.pk}"] = {"question": question.pk, **feedback}
+    target = reverse("lesson_quiz:take", kwargs={"attempt_id": attempt.pk})
+    go = request.POST.get("go")
+    if go and go.isdigit():
+        target += f"?cau={go}"
+    elif feedback is not None:
+        target += f"?cau={request.POST.get('number', '')}"
+    return redirect(target)
+
+
+@login_required
+@post_required
+def attempt_submit(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    quiz_services.attempt_submit(attempt=attempt)
+    return redirect("lesson_quiz:result", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_result(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    quiz_services.attempt_expire_if_due(attempt=attempt)
+    attempt.refresh_from_db()
+    if attempt.is_in_progress:
+        return redirect("lesson_quiz:take", attempt_id=attempt.pk)
+    grade = quiz_selectors.quiz_grade(user=request.user, quiz=attempt.quiz)
+    lesson_url = _lesson_url(request, attempt)
+    return render(
+        request,
+        "quiz/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "grade": grade,
+            "review": quiz_selectors.attempt_review(attempt=attempt),
+            "lesson_url": lesson_url,
+            "can_retake": attempt.context_page_id is not None and grade.attempts_left != 0,
+        },
+    )

@@ -1,0 +1,23 @@
+"""Results from activities become progress: learning listens to what quiz (and later H5P) emit."""
+
+from django.dispatch import receiver
+
+from lms.quiz.signals import attempt_finished
+
+from . import services, structure
+from .models import LessonCompletion
+
+
+@receiver(attempt_finished)
+def quiz_attempt_finished(sender, attempt, **kwargs):
+    """A submitted or re-marked attempt may complete the lesson the quiz was taken in."""
+    if attempt.context_page_id is None or not attempt.passed:
+        return
+    lesson = structure.lesson_model().objects.live().filter(pk=attempt.context_page_id).first()
+    if lesson is None or attempt.quiz_id not in lesson.quiz_ids():
+        return
+    try:
+        services.record_progress(user=attempt.user, lesson=lesson, source=LessonCompletion.Source.QUIZ)
+    except services.LearningError:
+        # Not enrolled any more, or other quizzes of the lesson still to pass: nothing to record yet.
+        return

@@ -1,0 +1,169 @@
+"""Reads of the quiz engine. Nothing here reveals a correct answer unless the review options allow it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import Answer, Attempt, AttemptAnswer, Question, Quiz
+
+
+@dataclass(frozen=True)
+class Grade:
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited
+    percent: Decimal | None  # by the quiz's grading method; None before any submitted attempt
+    passed: bool
+    in_progress: Attempt | None
+    last_submitted: Attempt | None
+
+
+def quiz_grade(*, user, quiz: Quiz) -> Grade:
+    """The person's standing in one quiz, by its grading method (highest, last or average)."""
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    submitted = [a for a in attempts if a.state == Attempt.State.SUBMITTED]
+    in_progress = next((a for a in attempts if a.state == Attempt.State.IN_PROGRESS), None)
+    percent = None
+    if submitted:
+        if quiz.grading_method == Quiz.Grading.LAST:
+            percent = submitted[-1].percent
+        elif quiz.grading_method == Quiz.Grading.AVERAGE:
+            percent = (sum(a.percent for a in submitted) / len(submitted)).quantize(Decimal("0.01"))
+        else:
+            percent = max(a.percent for a in submitted)
+    limit = quiz.max_attempts
+    return Grade(
+        attempts_used=len(attempts),
+        attempts_left=None if limit is None else max(0, limit - len(attempts)),
+        percent=percent,
+        passed=percent is not None and percent >= quiz.pass_mark,
+        in_progress=in_progress,
+        last_submitted=submitted[-1] if submitted else None,
+    )
+
+
+def quizzes_passed(*, user, quiz_ids) -> set[int]:
+    """The quizzes among `quiz_ids` the person has passed, by each quiz's grading method."""
+    quizzes = Quiz.objects.filter(pk__in=quiz_ids)
+    return {quiz.pk for quiz in quizzes if quiz_grade(user=user, quiz=quiz).passed}
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What the learner may see of one question while answering: no correct flags, no explanation."""
+
+    number: int
+    question: Question
+    choices: list  # [(answer id, text)] in the attempt's order
+    response: dict | None
+
+
+def attempt_questions(*, attempt: Attempt) -> list[QuestionView]:
+    """The attempt's questions in its order, with the learner's saved responses (three queries)."""
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).select_related("figure")
+    }
+    answers_by_question: dict[int, dict[int, str]] = {}
+    for answer in Answer.objects.filter(question_id__in=attempt.question_ids).only(
+        "pk", "text", "question_id"
+    ):
+        answers_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.text
+    responses = dict(AttemptAnswer.objects.filter(attempt=attempt).values_list("question_id", "response"))
+    views = []
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        question = questions.get(pk)
+        if question is None:
+            continue
+        texts = answers_by_question.get(pk, {})
+        order = attempt.answer_orders.get(str(pk), list(texts))
+        choices = [(answer_id, texts[answer_id]) for answer_id in order if answer_id in texts]
+        views.append(
+            QuestionView(number, question, choices if question.has_choices else [], responses.get(pk))
+        )
+    return views
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    number: int
+    question: Question
+    response: dict | None
+    score: Decimal | None
+    marker_comment: str
+    choices: list  # [(answer id, text, correct or None when hidden)]
+    accepted: list[str]  # short answers, when correct answers may be shown
+    explanation: str
+
+
+def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
+    """The submitted attempt as the quiz's review option allows the learner to see it."""
+    if attempt.state != Attempt.State.SUBMITTED or attempt.quiz.review < Quiz.Review.RESPONSES:
+        return []
+    show_correct = attempt.quiz.review >= Quiz.Review.CORRECT
+    show_explanations = attempt.quiz.review >= Quiz.Review.EXPLANATIONS
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("answers")
+    }
+    given = {a.question_id: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    items = []
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        question = questions.get(pk)
+        if question is None:
+            continue
+        answers = {a.pk: a for a in question.answers.all()}
+        order = attempt.answer_orders.get(str(pk), list(answers))
+        choices = [
+            (a.pk, a.text, a.correct if show_correct else None)
+            for a in (answers[i] for i in order if i in answers)
+        ]
+        answer = given.get(pk)
+        items.append(
+            ReviewItem(
+                number=number,
+                question=question,
+                response=answer.response if answer else None,
+                score=answer.score if answer else Decimal("0"),
+                marker_comment=answer.marker_comment if answer else "",
+                choices=choices if question.has_choices else [],
+                accepted=[a.text for a in answers.values() if a.correct]
+                if show_correct and question.kind == Question.Kind.SHORT
+                else [],
+                explanation=question.explanation if show_explanations else "",
+            )
+        )
+    return items
+
+
+def category_progress(*, user) -> list[dict]:
+    """django_quiz's Progress: per category, points scored out of the points of the questions answered
+    in submitted attempts."""
+    rows = (
+        AttemptAnswer.objects.filter(attempt__user=user, attempt__state=Attempt.State.SUBMITTED)
+        .exclude(question__category__isnull=True)
+        .values("question__category__name")
+        .annotate(
+            scored=Coalesce(Sum("score"), Value(Decimal("0")), output_field=DecimalField()),
+            possible=Sum("question__points"),
+            answered=Count("pk"),
+        )
+        .order_by("question__category__name")
+    )
+    return [
+        {
+            "category": row["question__category__name"],
+            "scored": row["scored"],
+            "possible": row["possible"],
+            "answered": row["answered"],
+            "percent": round(100 * row["scored"] / row["possible"]) if row["possible"] else 0,
+        }
+        for row in rows
+    ]
+
+
+def attempt_history(*, user, limit: int = 20):
+    return (
+        Attempt.objects.filter(user=user, state=Attempt.State.SUBMITTED)
+        .select_related("quiz")
+        .order_by("-submitted_at")[:limit]
+    )
