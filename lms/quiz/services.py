@@ -146,18 +146,24 @@ def attempt_is_overdue(*, attempt: Attempt, now=None) -> bool:
     return attempt.deadline is not None and _now(now) > attempt.deadline + GRACE
 
 
-@transaction.atomic
+TIME_UP = _("Time is up: your attempt was submitted with the answers saved before the deadline.")
+
+
 def attempt_save_answer(*, attempt: Attempt, question_id, response, now=None) -> AnswerResult:
     """Save (or replace) the answer to one question of an attempt in progress, scored on the server."""
     now = _now(now)
+    if attempt_expire_if_due(attempt=attempt, now=now):
+        raise AttemptClosed(TIME_UP)
+    return _save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
+
+
+@transaction.atomic
+def _save_answer(*, attempt: Attempt, question_id, response, now) -> AnswerResult:
     attempt = _locked(attempt)
     if attempt.state != Attempt.State.IN_PROGRESS:
         raise AttemptClosed(_("This attempt has already been submitted; answers can no longer change."))
     if attempt_is_overdue(attempt=attempt, now=now):
-        _submit(attempt, now=attempt.deadline, auto=True)
-        raise AttemptClosed(
-            _("Time is up: your attempt was submitted with the answers saved before the deadline.")
-        )
+        raise AttemptClosed(TIME_UP)  # the deadline passed a moment ago; the next request submits it
     try:
         question_id = int(question_id)
     except (TypeError, ValueError):
