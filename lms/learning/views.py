@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from lms.http import post_required, problem
+from lms.quiz import selectors as quiz_selectors
 
 from . import selectors, services, structure
 from .models import LessonCompletion
@@ -73,5 +74,10 @@ def my_learning(request):
     return render(
         request,
         "learning/my_learning.html",
-        {"in_progress": in_progress, "completed_page": completed_page},
+        {
+            "in_progress": in_progress,
+            "completed_page": completed_page,
+            "category_progress": quiz_selectors.category_progress(user=request.user),
+            "attempts": quiz_selectors.attempt_history(user=request.user),
+        },
     )

@@ -214,7 +214,7 @@ def _submit(attempt: Attempt, *, now, auto: bool) -> None:
     attempt.auto_submitted = auto
     _recompute(attempt)
     attempt.save()
-    transaction.on_commit(lambda: attempt_finished.send(sender=Attempt, attempt=attempt))
+    attempt_finished.send(sender=Attempt, attempt=attempt)
 
 
 @transaction.atomic
@@ -262,5 +262,5 @@ def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=
     answer.save(update_fields=["score", "marker_comment", "marked_by", "marked_at"])
     _recompute(attempt)
     attempt.save(update_fields=["score", "max_score", "percent", "passed", "awaiting_marking"])
-    transaction.on_commit(lambda: attempt_finished.send(sender=Attempt, attempt=attempt))
+    attempt_finished.send(sender=Attempt, attempt=attempt)
     return attempt

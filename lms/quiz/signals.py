@@ -1,5 +1,6 @@
 from django.dispatch import Signal
 
-# Sent after an attempt is submitted, and again when marking changes its result.
+# Sent inside the transaction that submits an attempt, and again when marking changes its result,
+# so that progress recorded by receivers commits (or rolls back) together with the attempt.
 # kwargs: attempt
 attempt_finished = Signal()

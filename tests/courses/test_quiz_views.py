@@ -1,0 +1,216 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from courses.models import LessonPage, ModulePage
+from lms.learning import services as learning_services
+from lms.learning.models import Enrolment, LessonCompletion
+from lms.quiz.models import Attempt, AttemptAnswer
+from tests.builders import UserFactory, lessons_of, make_course
+from tests.quiz_builders import correct_response, make_question, make_quiz, quiz_block
+
+
+@pytest.fixture
+def quiz_lesson(catalogue):
+    """A course whose second module ends with a lesson holding a quiz (single, multiple, short, essay)."""
+    course = make_course(catalogue, modules=1, lessons_per_module=1)
+    questions = [
+        make_question("single"),
+        make_question("multiple"),
+        make_question("short"),
+        make_question("essay"),
+    ]
+    quiz = make_quiz(questions, pass_mark=60, review=4, answers_at_end=True)
+    module = ModulePage.objects.child_of(course).first()
+    lesson = module.add_child(
+        instance=LessonPage(title="Kiểm tra cuối chương", slug="kiem-tra", body=quiz_block(quiz))
+    )
+    return course, lesson, quiz, questions
+
+
+def start(client, lesson, quiz):
+    return client.post(reverse("lesson_quiz:start", args=[lesson.pk, quiz.pk]))
+
+
+def enrolled(learner, course):
+    learning_services.enrolment_create(user=learner, course=course)
+
+
+def test_starting_requires_enrolment(learner_client, quiz_lesson):
+    _course, lesson, quiz, _questions = quiz_lesson
+
+    response = start(learner_client, lesson, quiz)
+
+    assert response.status_code == 403
+    assert not Attempt.objects.exists()
+
+
+def test_starting_a_quiz_that_is_not_in_the_lesson_is_a_404(learner_client, learner, quiz_lesson):
+    course, lesson, _quiz, _questions = quiz_lesson
+    enrolled(learner, course)
+    other = make_quiz([make_question("single")])
+
+    assert start(learner_client, lesson, other).status_code == 404
+
+
+def test_starting_by_get_is_refused(learner_client, learner, quiz_lesson):
+    course, lesson, quiz, _questions = quiz_lesson
+    enrolled(learner, course)
+
+    response = learner_client.get(reverse("lesson_quiz:start", args=[lesson.pk, quiz.pk]))
+
+    assert response.status_code == 405
+
+
+def test_the_quiz_page_and_its_json_reveal_no_correct_answer_or_explanation(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    attempt_url = start(learner_client, lesson, quiz)["Location"]
+    attempt = Attempt.objects.get()
+
+    pages = [learner_client.get(attempt_url, {"cau": n}).content.decode() for n in range(1, 5)]
+    saved = learner_client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": correct_response(questions[0])},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    lesson_html = learner_client.get(lesson.url).content.decode()
+
+    everything = "\n".join([*pages, saved.content.decode(), lesson_html])
+    assert "GIAI-THICH" not in everything
+    assert "Chữ ký số" not in everything  # the accepted short answer
+    assert (
+        "correct" not in json.loads(saved.content)["feedback"]
+        if json.loads(saved.content)["feedback"]
+        else True
+    )
+    for question in questions:
+        assert f"GIAI-THICH-{question.pk}" not in everything
+    assert 'name="correct"' not in everything and "data-correct" not in everything
+
+
+def test_a_learner_resumes_with_saved_answers_and_passing_completes_the_lesson(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    answer_url = reverse("lesson_quiz:answer", args=[attempt.pk])
+    single, multiple, short, essay = questions
+    learner_client.post(answer_url, {"question": single.pk, "choice": correct_response(single), "go": "2"})
+
+    # The connection drops; the learner comes back through the lesson and continues.
+    lesson_html = learner_client.get(lesson.url).content.decode()
+    assert "Tiếp tục làm bài" in lesson_html
+    page = learner_client.get(reverse("lesson_quiz:take", args=[attempt.pk]), {"cau": 1}).content.decode()
+    assert f'value="{correct_response(single)}" checked' in page
+
+    learner_client.post(answer_url, {"question": multiple.pk, "choices": correct_response(multiple)})
+    learner_client.post(answer_url, {"question": short.pk, "text": "chu ky so"})
+    learner_client.post(answer_url, {"question": essay.pk, "text": "Phường tôi sẽ số hóa sổ hộ tịch."})
+    result = learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]), follow=True)
+
+    attempt.refresh_from_db()
+    assert attempt.passed is True and attempt.awaiting_marking is True
+    assert "Đạt" in result.content.decode()
+    assert LessonCompletion.objects.filter(
+        enrolment__user=learner, lesson=lesson, source=LessonCompletion.Source.QUIZ
+    ).exists()
+
+
+def test_a_lesson_with_a_quiz_cannot_be_marked_complete_by_hand(learner_client, learner, quiz_lesson):
+    course, lesson, _quiz, _questions = quiz_lesson
+    enrolled(learner, course)
+
+    response = learner_client.post(reverse("learning:lesson_complete", args=[lesson.pk]))
+
+    assert response.status_code == 409
+    assert not LessonCompletion.objects.filter(lesson=lesson).exists()
+
+
+def test_failing_does_not_complete_the_lesson(learner_client, learner, quiz_lesson):
+    course, lesson, quiz, _questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+
+    learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
+
+    attempt.refresh_from_db()
+    assert attempt.passed is False
+    assert not LessonCompletion.objects.filter(lesson=lesson).exists()
+
+
+def test_the_course_completes_when_the_quiz_lesson_is_the_last_one(learner_client, learner, quiz_lesson):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    learning_services.record_progress(user=learner, lesson=lessons_of(course)[0], source="manual")
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    for question in questions:
+        raw = correct_response(question)
+        key = {"single": "choice", "multiple": "choices", "short": "text", "essay": "text"}[question.kind]
+        learner_client.post(
+            reverse("lesson_quiz:answer", args=[attempt.pk]), {"question": question.pk, key: raw}
+        )
+
+    learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
+
+    assert Enrolment.objects.get(user=learner, course=course).completed_at is not None
+
+
+def test_another_persons_attempt_is_not_found(client, learner, quiz_lesson):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    client.force_login(learner)
+    start(client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    intruder = UserFactory(username="nguoi_la")
+    client.force_login(intruder)
+
+    assert client.get(reverse("lesson_quiz:take", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("lesson_quiz:result", args=[attempt.pk])).status_code == 404
+    response = client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": correct_response(questions[0])},
+    )
+    assert response.status_code == 404
+    assert not AttemptAnswer.objects.exists()
+
+
+def test_tampered_choice_ids_get_a_clear_400_and_nothing_is_saved(learner_client, learner, quiz_lesson):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+
+    response = learner_client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": "999999"},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"] == "Lựa chọn này không thuộc câu hỏi."
+    assert not AttemptAnswer.objects.exists()
+
+
+def test_answering_after_submission_goes_to_the_result(learner_client, learner, quiz_lesson):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
+
+    response = learner_client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": correct_response(questions[0])},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+
+    assert response.status_code == 409
+    assert not AttemptAnswer.objects.exists()
