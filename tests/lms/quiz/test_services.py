@@ -323,3 +323,22 @@ def test_category_progress_sums_points_per_category(official):
             "percent": 50,
         }
     ]
+
+
+def test_saving_an_answer_costs_the_same_queries_for_5_and_50_questions(official):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (5, 50):
+        questions = [make_question("single") for _ in range(size)]
+        quiz = make_quiz(questions, answers_at_end=True)
+        attempt = services.attempt_start(user=official, quiz=quiz)
+        with CaptureQueriesContext(connection) as queries:
+            services.attempt_save_answer(
+                attempt=attempt, question_id=questions[-1].pk, response=correct_response(questions[-1])
+            )
+        counts.append(len(queries))
+        services.attempt_submit(attempt=attempt)
+
+    assert counts[0] == counts[1]
