@@ -2,6 +2,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lms.quiz import selectors, services
@@ -326,9 +328,6 @@ def test_category_progress_sums_points_per_category(official):
 
 
 def test_saving_an_answer_costs_the_same_queries_for_5_and_50_questions(official):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = []
     for size in (5, 50):
         questions = [make_question("single") for _ in range(size)]
