@@ -186,7 +186,14 @@ class Quiz(ClusterableModel):
         default=False,
         help_text=_("Show right/wrong only after submitting, not after each question."),
     )
-    exam_paper = models.BooleanField(_("keep attempts (exam paper)"), default=True)
+    exam_paper = models.BooleanField(
+        _("keep the answers (exam paper)"),
+        default=True,
+        help_text=_(
+            "Keep every answer after submission, for review and records. When off, only the score is kept "
+            "once nothing waits for marking."
+        ),
+    )
     single_attempt = models.BooleanField(_("single attempt"), default=False)
     attempts_allowed = models.PositiveSmallIntegerField(
         _("attempts allowed"),

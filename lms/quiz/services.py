@@ -208,12 +208,19 @@ def _recompute(attempt: Attempt) -> None:
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
 
 
+def _discard_answers_unless_exam_paper(attempt: Attempt) -> None:
+    """django_quiz's "exam paper" off: once nothing awaits marking, keep the score, not the answers."""
+    if not attempt.quiz.exam_paper and not attempt.awaiting_marking:
+        attempt.answers.all().delete()
+
+
 def _submit(attempt: Attempt, *, now, auto: bool) -> None:
     attempt.state = Attempt.State.SUBMITTED
     attempt.submitted_at = now
     attempt.auto_submitted = auto
     _recompute(attempt)
     attempt.save()
+    _discard_answers_unless_exam_paper(attempt)
     attempt_finished.send(sender=Attempt, attempt=attempt)
 
 
@@ -243,16 +250,18 @@ def attempt_expire_if_due(*, attempt: Attempt, now=None) -> bool:
 @transaction.atomic
 def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=None) -> Attempt:
     """A trainer marks an essay (or overrides any answer): partial credit allowed, result recomputed."""
-    answer = AttemptAnswer.objects.select_for_update().select_related("question", "attempt").get(pk=answer.pk)
+    attempt = _locked(answer.attempt)  # the attempt first, as attempt_save_answer does: one lock order
+    answer = AttemptAnswer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    points = answer.question.points
     try:
-        score = Decimal(str(score))
+        score = Decimal(str(score).strip().replace(",", "."))
     except (ArithmeticError, ValueError):
         raise AnswerRejected(_("Enter the score as a number.")) from None
-    if score < 0 or score > answer.question.points:
-        raise AnswerRejected(
-            _("The score must be between 0 and %(points)s.") % {"points": answer.question.points.normalize()}
-        )
-    attempt = _locked(answer.attempt)
+    if not score.is_finite() or score != score.quantize(Decimal("0.01")):
+        raise AnswerRejected(_("Enter the score as a number with at most two decimals."))
+    if score < 0 or score > points:
+        shown = points.to_integral_value() if points == points.to_integral_value() else points.normalize()
+        raise AnswerRejected(_("The score must be between 0 and %(points)s.") % {"points": shown})
     if attempt.state != Attempt.State.SUBMITTED:
         raise AttemptClosed(_("Only submitted attempts can be marked."))
     answer.score = score
@@ -262,5 +271,6 @@ def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=
     answer.save(update_fields=["score", "marker_comment", "marked_by", "marked_at"])
     _recompute(attempt)
     attempt.save(update_fields=["score", "max_score", "percent", "passed", "awaiting_marking"])
+    _discard_answers_unless_exam_paper(attempt)
     attempt_finished.send(sender=Attempt, attempt=attempt)
     return attempt

@@ -341,3 +341,52 @@ def test_saving_an_answer_costs_the_same_queries_for_5_and_50_questions(official
         services.attempt_submit(attempt=attempt)
 
     assert counts[0] == counts[1]
+
+
+def test_without_exam_paper_only_the_score_is_kept(official):
+    question = make_question("single")
+    quiz = make_quiz([question], exam_paper=False)
+    attempt = services.attempt_start(user=official, quiz=quiz)
+    services.attempt_save_answer(
+        attempt=attempt, question_id=question.pk, response=correct_response(question)
+    )
+
+    attempt = services.attempt_submit(attempt=attempt)
+
+    assert attempt.score == 1 and attempt.passed
+    assert not AttemptAnswer.objects.filter(attempt=attempt).exists()
+
+
+def test_with_exam_paper_the_answers_are_kept(official):
+    question = make_question("single")
+    quiz = make_quiz([question], exam_paper=True)
+    attempt = services.attempt_start(user=official, quiz=quiz)
+    services.attempt_save_answer(
+        attempt=attempt, question_id=question.pk, response=correct_response(question)
+    )
+
+    services.attempt_submit(attempt=attempt)
+
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
+
+
+@pytest.mark.parametrize("bad", ["NaN", "1.555", "Infinity"])
+def test_marking_refuses_non_numbers_and_excess_decimals(official, bad):
+    essay = make_question("essay", points=10)
+    attempt = services.attempt_start(user=official, quiz=make_quiz([essay]))
+    services.attempt_save_answer(attempt=attempt, question_id=essay.pk, response="Bài viết")
+    services.attempt_submit(attempt=attempt)
+
+    with pytest.raises(services.AnswerRejected):
+        services.answer_mark(answer=AttemptAnswer.objects.get(attempt=attempt), marker=official, score=bad)
+
+
+def test_the_marking_range_message_shows_whole_points_plainly(official):
+    essay = make_question("essay", points=10)
+    attempt = services.attempt_start(user=official, quiz=make_quiz([essay]))
+    services.attempt_save_answer(attempt=attempt, question_id=essay.pk, response="Bài viết")
+    services.attempt_submit(attempt=attempt)
+
+    with pytest.raises(services.AnswerRejected) as error:
+        services.answer_mark(answer=AttemptAnswer.objects.get(attempt=attempt), marker=official, score="11")
+    assert "10" in str(error.value.message) and "E+" not in str(error.value.message)
