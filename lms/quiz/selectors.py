@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import Answer, Attempt, AttemptAnswer, Question, Quiz
@@ -167,3 +167,100 @@ def attempt_history(*, user, limit: int = 20):
         .select_related("quiz")
         .order_by("-submitted_at")[:limit]
     )
+
+
+# --- Essay marking (trainers). Callers check quiz.mark_attempt: these reads show what markers see. ---
+
+MARKING_STATES = ("awaiting", "marked", "all")
+
+
+def _has_marked_essay():
+    return Exists(
+        AttemptAnswer.objects.filter(
+            attempt=OuterRef("pk"), question__kind=Question.Kind.ESSAY, marked_at__isnull=False
+        )
+    )
+
+
+def marking_queue(*, quiz_id=None, learner_query: str = "", state: str = "awaiting") -> QuerySet[Attempt]:
+    """Submitted attempts for the marking queue, oldest submission first, each with `unmarked_essays`.
+
+    state "awaiting": essays still to mark; "marked": at least one essay marked; "all": either.
+    """
+    if state not in MARKING_STATES:
+        raise ValueError(f"Unknown marking state: {state!r}")
+    attempts = Attempt.objects.filter(state=Attempt.State.SUBMITTED)
+    if state == "awaiting":
+        attempts = attempts.filter(awaiting_marking=True)
+    elif state == "marked":
+        attempts = attempts.filter(_has_marked_essay())
+    else:
+        attempts = attempts.filter(Q(awaiting_marking=True) | _has_marked_essay())
+    if quiz_id:
+        attempts = attempts.filter(quiz_id=quiz_id)
+    learner_query = (learner_query or "").strip()
+    if learner_query:
+        attempts = attempts.filter(
+            Q(user__username__icontains=learner_query)
+            | Q(user__full_name__icontains=learner_query)
+            | Q(user__email__icontains=learner_query)
+        )
+    return (
+        attempts.select_related("quiz", "user")
+        .annotate(
+            unmarked_essays=Count(
+                "answers",
+                filter=Q(answers__question__kind=Question.Kind.ESSAY, answers__score__isnull=True),
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def awaiting_marking_count() -> int:
+    return Attempt.objects.filter(state=Attempt.State.SUBMITTED, awaiting_marking=True).count()
+
+
+@dataclass(frozen=True)
+class MarkingItem:
+    """One question of an attempt as the marker sees it: the answer given (None if skipped) and,
+    for choice questions, the texts of the chosen answers."""
+
+    number: int
+    question: Question
+    answer: AttemptAnswer | None
+    chosen: list[str]
+
+    @property
+    def is_essay(self) -> bool:
+        return self.question.kind == Question.Kind.ESSAY
+
+    @property
+    def text(self) -> str:
+        return (self.answer.response or {}).get("text", "") if self.answer else ""
+
+    @property
+    def value(self) -> bool | None:
+        return (self.answer.response or {}).get("value") if self.answer else None
+
+
+def attempt_marking_items(*, attempt: Attempt) -> list[MarkingItem]:
+    """Every question of the attempt in its order with the learner's answer (three queries)."""
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("answers")
+    }
+    given = {
+        a.question_id: a for a in AttemptAnswer.objects.filter(attempt=attempt).select_related("marked_by")
+    }
+    items = []
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        question = questions.get(pk)
+        if question is None:
+            continue
+        answer = given.get(pk)
+        chosen = []
+        if answer is not None and question.has_choices:
+            texts = {a.pk: a.text for a in question.answers.all()}
+            chosen = [texts[i] for i in (answer.response or {}).get("choices", []) if i in texts]
+        items.append(MarkingItem(number=number, question=question, answer=answer, chosen=chosen))
+    return items
