@@ -1,10 +1,16 @@
-"""Quiz authoring in the Wagtail admin: the question bank and quizzes as snippets with inline answers."""
+"""Quiz authoring in the Wagtail admin: the question bank and quizzes as snippets with inline answers,
+the essay marking queue, and question import/export (spreadsheets and H5P content)."""
 
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_interchange, admin_marking, selectors
 from .models import Category, Question, Quiz, SubCategory
 
 
@@ -109,3 +115,59 @@ class QuizGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuizGroup)
+
+
+# --- Essay marking queue (admin_marking.py)
+
+
+@hooks.register("register_admin_urls")
+def register_marking_urls():
+    return [path("marking/", include((admin_marking.urlpatterns, "quiz_marking"), namespace="quiz_marking"))]
+
+
+class EssayMarkingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quiz.mark_attempt")
+
+    def render_component(self, request):
+        waiting = selectors.awaiting_marking_count()
+        label = f"{self.label} ({waiting})" if waiting else self.label
+        return LinkMenuItem(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_marking_menu_item():
+    return EssayMarkingMenuItem(
+        _("Essay marking"), reverse("quiz_marking:index"), name="essay-marking", icon_name="edit", order=260
+    )
+
+
+# --- Question import/export and H5P content.json (admin_interchange.py)
+
+
+@hooks.register("register_admin_urls")
+def register_interchange_urls():
+    return [
+        path(
+            "quiz-interchange/",
+            include((admin_interchange.urlpatterns, "quiz_interchange"), namespace="quiz_interchange"),
+        )
+    ]
+
+
+class InterchangeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quiz.add_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_interchange_menu_item():
+    return InterchangeMenuItem(
+        _("Import / export questions"),
+        reverse("quiz_interchange:index"),
+        name="quiz-interchange",
+        icon_name="upload",
+        order=270,
+    )
