@@ -1,6 +1,7 @@
 """Taking a quiz inside a lesson. Access goes through the lesson: published, and the person enrolled.
 Scores come from lms.quiz.services only; these views never see a correct answer before review allows."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,11 +138,25 @@ def attempt_answer(request, attempt_id: int):
     return redirect(target)
 
 
+def _course_completed(request, attempt: Attempt) -> bool:
+    lesson = LessonPage.objects.live().filter(pk=attempt.context_page_id).first()
+    if lesson is None:
+        return False
+    try:
+        enrolment = learning_services.enrolment_for_lesson(user=request.user, lesson=lesson)
+    except learning_services.LearningError:
+        return False
+    return enrolment.completed_at is not None
+
+
 @login_required
 @post_required
 def attempt_submit(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
+    completed_before = _course_completed(request, attempt)
     quiz_services.attempt_submit(attempt=attempt)
+    if not completed_before and _course_completed(request, attempt):
+        messages.success(request, _("Congratulations! You have completed the course."))
     return redirect("lesson_quiz:result", attempt_id=attempt.pk)
 
 

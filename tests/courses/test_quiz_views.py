@@ -214,3 +214,26 @@ def test_answering_after_submission_goes_to_the_result(learner_client, learner, 
 
     assert response.status_code == 409
     assert not AttemptAnswer.objects.exists()
+
+
+def test_passing_the_last_required_quiz_completes_the_course_and_says_so(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolment, _ = learning_services.enrolment_create(user=learner, course=course)
+    for other in LessonPage.objects.descendant_of(course).exclude(pk=lesson.pk):
+        learning_services.record_progress(user=learner, lesson=other, source=LessonCompletion.Source.MANUAL)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    answer_url = reverse("lesson_quiz:answer", args=[attempt.pk])
+    for question in questions[:3]:
+        field = {"single": "choice", "multiple": "choices", "short": "text"}[question.kind]
+        learner_client.post(answer_url, {"question": question.pk, field: correct_response(question)})
+
+    result = learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]), follow=True)
+
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+    assert "Chúc mừng! Bạn đã hoàn thành khóa học." in result.content.decode()
+    again = learner_client.get(reverse("lesson_quiz:result", args=[attempt.pk])).content.decode()
+    assert "Chúc mừng!" not in again
