@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.builders import UserFactory, make_catalogue, make_course
@@ -8,6 +11,23 @@ def media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def h5p_fixture_path() -> Path:
+    """The real H5P package of shared/fixtures (TrueFalse "Is this false?"), beside the checkout.
+
+    Missing on a person's own machine: the tests that need it skip, unless REQUIRE_H5P_FIXTURE=1 (CI)."""
+    default = (
+        Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "h5p" / "true-false-hello-world.h5p"
+    )
+    path = Path(os.environ.get("SMARTWARD_H5P_FIXTURE") or default)
+    if not path.is_file():
+        reason = f"The real H5P package is missing at {path} (set SMARTWARD_H5P_FIXTURE to its path)."
+        if os.environ.get("REQUIRE_H5P_FIXTURE") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture

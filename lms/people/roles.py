@@ -28,6 +28,10 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         ),
         "quiz.view_attempt",
         "quiz.mark_attempt",
+        "h5p.add_activity",
+        "h5p.change_activity",
+        "h5p.view_activity",
+        "h5p.view_library",
     ],
     HR_MANAGER: [
         "wagtailadmin.access_admin",

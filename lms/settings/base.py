@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "lms.people",
     "lms.learning",
     "lms.quiz",
+    "lms.h5p",
     "lms.demo",
     "courses",
     "content",
@@ -125,7 +126,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list = [BASE_DIR / "static"]
+# The H5P player (npm h5p-standalone, installed by scripts/bootstrap) is served from our own static files.
+# Only when installed: a missing folder would make Django warn at every start; the player tests fail then.
+H5P_STANDALONE_DIST = BASE_DIR / "node_modules" / "h5p-standalone" / "dist"
+if H5P_STANDALONE_DIST.is_dir():
+    STATICFILES_DIRS.append(("vendor/h5p-standalone", H5P_STANDALONE_DIST))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -189,3 +195,16 @@ LOGGING = {
 LEARNING_COURSE_MODEL = "courses.CoursePage"
 LEARNING_LESSON_MODEL = "courses.LessonPage"
 TAGGIT_CASE_INSENSITIVE = True
+
+# H5P packages: upload limits, counted on the real bytes while unpacking (see lms/h5p/packages.py).
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "2000"))
+H5P_MAX_RATIO = int(os.environ.get("H5P_MAX_RATIO", "100"))
+
+# The real H5P package that load_demo puts in a demo lesson (test data beside the checkout, not part of it).
+_demo_package = os.environ.get(
+    "H5P_DEMO_PACKAGE", str(BASE_DIR.parent / "shared" / "fixtures" / "h5p" / "true-false-hello-world.h5p")
+)
+H5P_DEMO_PACKAGE = Path(_demo_package) if _demo_package else None

@@ -1,0 +1,382 @@
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+from wagtail.models import Page
+
+from lms.h5p import packages
+from lms.h5p.models import Activity, ContentVersion, Library, Result, Statement
+from lms.h5p.packages import MESSAGES, PackageInvalid, package_store, package_validate
+from tests.builders import UserFactory
+
+from .conftest import LIBRARY_FOLDERS, media_files, rebuild, symlink_entry, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainer():
+    return UserFactory(username="giangvien_h5p")
+
+
+def store(data: bytes, *, user, activity=None, title="", name="bai-tap.h5p"):
+    with package_validate(file=upload(data, name)) as validated:
+        return package_store(validated=validated, user=user, activity=activity, title=title)
+
+
+def rejected(data: bytes) -> PackageInvalid:
+    with pytest.raises(PackageInvalid) as caught:
+        package_validate(file=upload(data))
+    return caught.value
+
+
+def library_files(media_root) -> set[str]:
+    return {name for name in media_files(media_root) if name.startswith("h5p/libraries/")}
+
+
+# --- The real package ---------------------------------------------------------------------------------------
+
+
+def test_real_package_is_valid(h5p_bytes):
+    with package_validate(file=upload(h5p_bytes)) as validated:
+        assert validated.title == "Hello World"
+        assert validated.main_library == ("H5P.TrueFalse", 1, 6)
+        assert {lib.folder for lib in validated.libraries.values()} >= set(LIBRARY_FOLDERS)
+        assert {f.path for f in validated.content_files} == {"h5p.json", "content/content.json"}
+        assert validated.ignored == ["H5P_CONTENT_HERE.txt"]
+
+
+def test_validation_writes_nothing(h5p_bytes, media_root):
+    package_validate(file=upload(h5p_bytes)).close()
+
+    assert media_files(media_root) == set()
+
+
+def test_store_extracts_content_and_libraries(h5p_bytes, media_root, trainer):
+    version = store(h5p_bytes, user=trainer, name="dung-sai.h5p")
+
+    prefix = version.storage_prefix
+    assert prefix.startswith("h5p/content/") and prefix.endswith("/")
+    files = media_files(media_root)
+    assert {f"{prefix}h5p.json", f"{prefix}content/content.json"} <= files
+    assert "h5p/libraries/H5P.TrueFalse-1.6/library.json" in files
+    assert "h5p/libraries/H5P.TrueFalse-1.6/scripts/h5p-true-false.js" in files
+    assert "h5p/libraries/Tether-1.0/scripts/tether.min.js" in files
+    assert not any(name.startswith("h5p/libraries/H5PEditor.") for name in files)  # editor-only
+    assert not any(name.endswith("H5P_CONTENT_HERE.txt") for name in files)
+    with zipfile.ZipFile(io.BytesIO(h5p_bytes)) as archive:
+        original = archive.read("content/content.json")
+    with default_storage.open(f"{prefix}content/content.json") as stored:
+        assert stored.read() == original
+
+
+def test_store_records_activity_version_and_libraries(h5p_bytes, trainer):
+    version = store(h5p_bytes, user=trainer, name="dung-sai.h5p")
+
+    activity = Activity.objects.get()
+    assert activity.title == "Hello World"
+    assert activity.created_by == trainer
+    assert activity.current_version == version
+    assert version.number == 1
+    assert version.uploaded_by == trainer
+    assert version.original_filename == "dung-sai.h5p"
+    assert version.file_count == 2
+    assert version.total_bytes > 0
+    assert version.h5p_json["mainLibrary"] == "H5P.TrueFalse"
+    assert str(version.main_library) == "H5P.TrueFalse 1.6.1"
+    assert {lib.folder_name for lib in version.libraries.all()} == set(LIBRARY_FOLDERS)
+    assert Library.objects.count() == len(LIBRARY_FOLDERS)
+    tether = Library.objects.get(machine_name="Tether")
+    assert tether.metadata["preloadedJs"] == [{"path": "scripts/tether.min.js"}]
+    assert not tether.runnable and version.main_library.runnable
+
+
+def test_title_from_the_form_wins(h5p_bytes, trainer):
+    version = store(h5p_bytes, user=trainer, title="  Đúng hay sai: an toàn thông tin  ")
+
+    assert version.activity.title == "Đúng hay sai: an toàn thông tin"
+
+
+def test_two_uploads_share_the_libraries(h5p_bytes, media_root, trainer):
+    first = store(h5p_bytes, user=trainer)
+    libraries_before = library_files(media_root)
+
+    second = store(h5p_bytes, user=trainer)
+
+    assert library_files(media_root) == libraries_before  # no second copy, no renamed duplicates
+    assert Library.objects.count() == len(LIBRARY_FOLDERS)
+    assert set(second.libraries.all()) == set(first.libraries.all())
+    assert second.activity != first.activity
+    assert second.storage_prefix != first.storage_prefix
+
+
+def test_dependencies_already_in_the_store_are_accepted(h5p_bytes, media_root, trainer):
+    store(h5p_bytes, user=trainer)
+    libraries_before = library_files(media_root)
+    content_only = rebuild(h5p_bytes, keep=lambda name: name == "h5p.json" or name.startswith("content/"))
+
+    version = store(content_only, user=trainer)
+
+    assert {lib.folder_name for lib in version.libraries.all()} == set(LIBRARY_FOLDERS)
+    assert library_files(media_root) == libraries_before
+
+
+def test_the_stored_library_wins_over_a_newer_patch(h5p_bytes, media_root, trainer):
+    store(h5p_bytes, user=trainer)
+    newer = json.dumps({**_library_json(h5p_bytes, "Tether-1.0"), "patchVersion": 9}).encode()
+    store(rebuild(h5p_bytes, replace={"Tether-1.0/library.json": newer}), user=trainer)
+
+    assert Library.objects.get(machine_name="Tether").patch_version == 2
+    with default_storage.open("h5p/libraries/Tether-1.0/library.json") as stored:
+        assert json.load(stored)["patchVersion"] == 2
+
+
+def test_new_version_keeps_the_old_version_its_files_and_results(h5p_bytes, media_root, trainer):
+    first = store(h5p_bytes, user=trainer)
+    activity = first.activity
+    learner = UserFactory(username="hocvien_h5p")
+    statement = Statement.objects.create(
+        statement_id="6f1c3d0e-8d6b-4b8e-9a51-6c5a0f0f2a11",
+        user=learner,
+        activity=activity,
+        version=first,
+        lesson=Page.get_first_root_node(),
+        verb="http://adlnet.gov/expapi/verbs/answered",
+        is_top_level=True,
+        payload={"verb": {"id": "http://adlnet.gov/expapi/verbs/answered"}},
+    )
+    Result.objects.create(
+        user=learner, activity=activity, version=first, statement=statement, score_scaled=Decimal("1")
+    )
+    first_files = {name for name in media_files(media_root) if name.startswith(first.storage_prefix)}
+
+    second = store(h5p_bytes, user=trainer, activity=activity, name="dung-sai-v2.h5p")
+
+    activity.refresh_from_db()
+    assert second.number == 2
+    assert activity.current_version == second
+    assert list(activity.versions.values_list("number", flat=True)) == [2, 1]
+    assert first_files and first_files <= media_files(media_root)
+    result = Result.objects.get()
+    assert result.version == first and result.score_scaled == Decimal("1")
+    assert Statement.objects.get().version == first
+
+
+def test_a_failed_store_removes_every_file_it_wrote(h5p_bytes, media_root, trainer, monkeypatch):
+    def broken_full_clean(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ContentVersion, "full_clean", broken_full_clean)
+
+    with pytest.raises(RuntimeError):
+        store(h5p_bytes, user=trainer)
+
+    assert media_files(media_root) == set()
+    assert not Activity.objects.exists()
+    assert not Library.objects.exists()
+
+
+def test_skipped_entries_are_neither_checked_nor_stored(h5p_bytes, media_root, trainer):
+    data = rebuild(
+        h5p_bytes,
+        add=[
+            ("__MACOSX/content/._content.json", b"\x00\x05\x16\x07"),
+            ("content/.DS_Store", b"\x00\x00\x00\x01Bud1"),
+            ("content/_notes/plan.exe", b"MZ"),
+        ],
+    )
+
+    version = store(data, user=trainer)
+
+    stored = media_files(media_root)
+    assert not any("__MACOSX" in n or ".DS_Store" in n or "_notes" in n for n in stored)
+    assert version.file_count == 2
+
+
+# --- Hostile variants ---------------------------------------------------------------------------------------
+
+
+def _library_json(original: bytes, folder: str) -> dict:
+    with zipfile.ZipFile(io.BytesIO(original)) as archive:
+        return json.loads(archive.read(f"{folder}/library.json"))
+
+
+def _h5p_json(original: bytes) -> dict:
+    with zipfile.ZipFile(io.BytesIO(original)) as archive:
+        return json.loads(archive.read("h5p.json"))
+
+
+def _without_key(original: bytes, key: str) -> bytes:
+    data = {k: v for k, v in _h5p_json(original).items() if k != key}
+    return rebuild(original, replace={"h5p.json": json.dumps(data).encode()})
+
+
+def _rename_folder(original: bytes, old: str, new: str) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(original)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith(f"{old}/"):
+                info.filename = new + info.filename[len(old) :]
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _encrypted_entry(original: bytes) -> bytes:
+    """zipfile cannot write encrypted entries: set the "encrypted" flag in the central directory by hand."""
+    name = b"content/images/secret.png"
+    data = bytearray(rebuild(original, add=[(name.decode(), b"\x89PNG")]))
+    header = data.rfind(name) - 46  # the central directory record precedes its file name
+    assert data[header : header + 4] == b"PK\x01\x02"
+    data[header + 8] |= 0x1
+    return bytes(data)
+
+
+ZEROS_900K = bytes(900 * 1024)
+
+HOSTILE = {
+    "zip_slip": (lambda b: rebuild(b, add=[("content/../../../etc/cron.d/evil.txt", b"x")]), {}),
+    "absolute_path": (lambda b: rebuild(b, add=[("/var/www/evil.txt", b"x")]), {}),
+    "backslash": (lambda b: rebuild(b, add=[("content\\..\\evil.png", b"x")]), {}),
+    "symlink": (lambda b: rebuild(b, add=[symlink_entry("content/images/passwd.png", "/etc/passwd")]), {}),
+    "total_too_large": (
+        lambda b: rebuild(b, add=[(f"content/images/bomb-{i}.bmp", ZEROS_900K) for i in range(4)]),
+        {"H5P_MAX_TOTAL_BYTES": 3 * 1024 * 1024},
+    ),
+    "ratio": (lambda b: rebuild(b, add=[("content/images/bomb.bmp", bytes(3 * 1024 * 1024))]), {}),
+    "file_too_large": (lambda b: b, {"H5P_MAX_FILE_BYTES": 100_000}),
+    "too_many_entries": (lambda b: b, {"H5P_MAX_ENTRIES": 50}),
+    "extension": (lambda b: rebuild(b, add=[("content/tools/setup.exe", b"MZ")]), {}),
+    "content_script": (lambda b: rebuild(b, add=[("content/steal-session.js", b"fetch('/')")]), {}),
+    "library_extension": (lambda b: rebuild(b, add=[("H5P.TrueFalse-1.6/shell.php", b"<?php")]), {}),
+    "no_h5p_json": (lambda b: rebuild(b, keep=lambda n: n != "h5p.json"), {}),
+    "no_content_json": (lambda b: rebuild(b, keep=lambda n: n != "content/content.json"), {}),
+    "bad_json": (
+        lambda b: rebuild(b, replace={"content/content.json": b'{"question": "Is this false?",'}),
+        {},
+    ),
+    "missing_keys": (lambda b: _without_key(b, "mainLibrary"), {}),
+    "h5p_json": (
+        lambda b: rebuild(
+            b, replace={"h5p.json": json.dumps({**_h5p_json(b), "embedTypes": ["flash"]}).encode()}
+        ),
+        {},
+    ),
+    "library_folder": (lambda b: _rename_folder(b, "Tether-1.0", "Tether 1.0!"), {}),
+    "library_mismatch": (lambda b: _rename_folder(b, "Tether-1.0", "Tether-1.1"), {}),
+    "no_library_json": (lambda b: rebuild(b, keep=lambda n: n != "Drop-1.0/library.json"), {}),
+    "library_json": (
+        lambda b: rebuild(
+            b,
+            replace={
+                "Drop-1.0/library.json": json.dumps(
+                    {k: v for k, v in _library_json(b, "Drop-1.0").items() if k != "runnable"}
+                ).encode()
+            },
+        ),
+        {},
+    ),
+    "library_file_missing": (
+        lambda b: rebuild(b, keep=lambda n: n != "Tether-1.0/scripts/tether.min.js"),
+        {},
+    ),
+    "missing_dependency": (lambda b: rebuild(b, keep=lambda n: not n.startswith("Tether-1.0/")), {}),
+    "duplicate_entry": (lambda b: rebuild(b, add=[("content/content.json", b"{}")]), {}),
+    "encrypted": (_encrypted_entry, {}),
+}
+
+
+@pytest.mark.parametrize("code", list(HOSTILE))
+def test_hostile_variant_is_rejected_with_its_own_message(code, h5p_bytes, settings, media_root, trainer):
+    build, limits = HOSTILE[code]
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    data = build(h5p_bytes)
+    before = media_files(media_root)
+
+    error = rejected(data)
+
+    assert code in error.codes
+    message = next(e.message for e in error.errors if e.code == code)
+    assert re.fullmatch(re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(str(MESSAGES[code]))), message, re.S)
+    assert media_files(media_root) == before == set()
+    assert not Activity.objects.exists() and not Library.objects.exists()
+
+
+def test_every_error_code_has_its_own_message():
+    texts = [str(message) for message in MESSAGES.values()]
+
+    assert len(set(texts)) == len(texts)
+
+
+def test_absolute_windows_path_is_rejected(h5p_bytes):
+    assert rejected(rebuild(h5p_bytes, add=[("C:/Windows/evil.txt", b"x")])).codes == ["absolute_path"]
+
+
+def test_duplicate_names_differing_only_in_case_are_rejected(h5p_bytes):
+    error = rejected(rebuild(h5p_bytes, add=[("Content/Content.json", b"{}")]))
+
+    assert "duplicate_entry" in error.codes
+
+
+def test_all_problems_are_reported_together(h5p_bytes):
+    data = rebuild(
+        h5p_bytes,
+        keep=lambda n: not n.startswith("Tether-1.0/"),
+        add=[("content/a.js", b"x"), ("content/../b.txt", b"x")],
+    )
+
+    assert set(rejected(data).codes) == {"content_script", "zip_slip", "missing_dependency"}
+
+
+def test_missing_dependency_names_who_needs_what(h5p_bytes):
+    error = rejected(rebuild(h5p_bytes, keep=lambda n: not n.startswith("Tether-1.0/")))
+
+    messages = [e.message for e in error.errors if e.code == "missing_dependency"]
+    assert any("Drop 1.0" in m and "Tether 1.0" in m for m in messages)
+
+
+# --- Bad input ----------------------------------------------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_zip_is_rejected():
+    error = rejected(b"%PDF-1.7\n" + b"x" * 500)
+
+    assert error.codes == ["not_zip"]
+
+
+def test_an_empty_file_is_rejected():
+    assert rejected(b"").codes == ["empty"]
+
+
+def test_a_huge_file_is_rejected_before_the_zip_is_opened(h5p_bytes, settings, monkeypatch):
+    settings.H5P_MAX_UPLOAD_BYTES = 10_000
+
+    def must_not_open(*args, **kwargs):
+        raise AssertionError("the zip was opened")
+
+    monkeypatch.setattr(packages.zipfile, "ZipFile", must_not_open)
+
+    error = rejected(h5p_bytes)
+
+    assert error.codes == ["too_large"]
+
+
+def test_a_zip_without_h5p_content_is_rejected():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+
+    assert set(rejected(out.getvalue()).codes) == {"no_h5p_json", "no_content_json"}
+
+
+def test_an_open_binary_file_is_accepted(h5p_fixture_path):
+    with h5p_fixture_path.open("rb") as handle, package_validate(file=handle) as validated:
+        assert validated.original_filename == h5p_fixture_path.name
