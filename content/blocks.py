@@ -2,12 +2,15 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from lms.h5p import player as h5p_player
+from lms.h5p import selectors as h5p_selectors
 from lms.quiz.selectors import quiz_grade
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -135,6 +138,55 @@ class QuizBlock(blocks.StructBlock):
         return context
 
 
+class H5PActivityBlock(blocks.StructBlock):
+    """An uploaded H5P activity, played in an isolated frame. Its completion rule decides when the
+    activity counts toward the lesson: completed, passed, or a scaled score of at least `min_score` %."""
+
+    activity = SnippetChooserBlock("h5p.Activity", label=_("H5P activity"))
+    rule = blocks.ChoiceBlock(
+        choices=h5p_selectors.RULE_CHOICES,
+        default=h5p_selectors.RULE_COMPLETED,
+        label=_("Counts as done when the learner"),
+    )
+    min_score = blocks.IntegerBlock(
+        required=False,
+        min_value=0,
+        max_value=100,
+        label=_("Minimum score (%)"),
+        help_text=_("Only for the rule “scores at least”."),
+    )
+    intro = blocks.TextBlock(label=_("Introduction"), required=False)
+
+    class Meta:
+        icon = "media"
+        label = _("H5P activity")
+        template = "blocks/h5p.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("rule") == h5p_selectors.RULE_SCALED and value.get("min_score") is None:
+            raise blocks.StructBlockValidationError(
+                block_errors={"min_score": ValidationError(_("Give the minimum score for this rule."))}
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        request, page = parent_context.get("request"), parent_context.get("page")
+        activity = value.get("activity")
+        version = activity.current_version if activity is not None else None
+        context.update(
+            {"activity": activity, "version": version, "rule_text": h5p_selectors.rule_text(value)}
+        )
+        user = getattr(request, "user", None)
+        if page is not None and version is not None and user is not None and user.is_authenticated:
+            context["player_url"] = h5p_player.player_url(user=user, version=version, lesson_id=page.pk)
+            context["result"] = h5p_selectors.result_for(user=user, activity=activity)
+            context["rule_met"] = h5p_selectors.rule_met(result=context["result"], rule=value)
+        return context
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -146,3 +198,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     faq = FAQBlock()
     quiz = QuizBlock()
+    h5p = H5PActivityBlock()

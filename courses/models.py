@@ -12,9 +12,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from content.blocks import LessonBodyBlock
-from lms.learning.models import LessonCompletion
-from lms.learning.services import enrolment_touch
-from lms.quiz.selectors import quizzes_passed
+from lms.learning.models import LessonCompletion, LessonRequirement
+from lms.learning.requirements import Requirement, all_met
+from lms.learning.services import enrolment_touch, requirements_sync
 from lms.text import fold
 
 from . import selectors
@@ -176,18 +176,43 @@ class LessonPage(Page):
                 ids.append(block.value["quiz"].pk)
         return list(dict.fromkeys(ids))
 
+    def completion_requirements(self) -> list[Requirement]:
+        """What the body asks for besides reading: every quiz passed, every H5P activity done by its rule."""
+        requirements = []
+        for block in self.body:
+            value = block.value
+            if block.block_type == "quiz" and value.get("quiz") is not None:
+                requirements.append(Requirement(kind=LessonRequirement.Kind.QUIZ, object_id=value["quiz"].pk))
+            elif block.block_type == "h5p" and value.get("activity") is not None:
+                rule = value.get("rule") or ""
+                requirements.append(
+                    Requirement(
+                        kind=LessonRequirement.Kind.H5P,
+                        object_id=value["activity"].pk,
+                        rule=rule,
+                        min_score=value.get("min_score") if rule == "scaled" else None,
+                    )
+                )
+        return list(dict.fromkeys(requirements))
+
     def accepts_progress(self, *, user, source: str) -> bool:
         """Whether this progress event completes the lesson (see learning.services.record_progress).
 
-        A lesson with quizzes completes when the person has passed every one of them; a plain lesson
-        when the person marks it complete.
+        A lesson with quizzes or H5P activities completes when the person has met all of their
+        requirements; a plain lesson when the person marks it complete.
         """
-        quiz_ids = self.quiz_ids()
-        if quiz_ids:
-            return source == LessonCompletion.Source.QUIZ and quizzes_passed(
-                user=user, quiz_ids=quiz_ids
-            ) == set(quiz_ids)
+        requirements = self.completion_requirements()
+        if requirements:
+            return source != LessonCompletion.Source.MANUAL and all_met(user=user, requirements=requirements)
         return source == LessonCompletion.Source.MANUAL
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        # Saving a draft revision writes only bookkeeping fields: the live body and its index stay.
+        if update_fields is None or "body" in update_fields or "path" in update_fields:
+            requirements_sync(lesson=self, requirements=self.completion_requirements())
+        return result
 
     @property
     def course_path(self) -> str:

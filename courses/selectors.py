@@ -94,13 +94,15 @@ def lesson_context(*, lesson, user, is_preview: bool = False) -> dict:
     position = ids.index(lesson.pk) if lesson.pk in ids else None
     previous_lesson = lessons[position - 1] if position else None
     next_lesson = lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
+    kinds = {requirement.kind for requirement in lesson.completion_requirements()}
     return {
         "course": course,
         "modules": modules,
         "progress": progress,
         "enrolment": progress.enrolment,
         "can_read_body": is_preview or progress.is_enrolled,
-        "completed_by_activity": bool(lesson.quiz_ids()),
+        "completed_by_quiz": "quiz" in kinds,
+        "completed_by_h5p": "h5p" in kinds,
         "lesson_completed": lesson.pk in progress.completed_lesson_ids,
         "lesson_position": (position + 1) if position is not None else None,
         "lesson_count": len(lessons),

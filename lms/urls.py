@@ -22,6 +22,8 @@ urlpatterns = [
     path("ho-so/", include("lms.people.urls")),
     path("hoc-tap-cua-toi/", include("lms.learning.urls")),
     path("kiem-tra/", include("courses.urls")),
+    path("h5p/", include("lms.h5p.urls")),
+    path("hoat-dong/", include("courses.h5p_urls")),
 ]
 
 if settings.DEBUG:

@@ -4,14 +4,18 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from content.demo.course_data import COURSES
+from content.demo.h5p_data import H5P_LESSON
 from content.demo.pages import HELP_PAGE
 from content.demo.quiz_data import QUIZZES
 from courses.models import CourseIndexPage, CoursePage, InfoPage, LessonPage, ModulePage
+from lms.h5p.models import Activity
+from lms.h5p.packages import package_store, package_validate
 from lms.people import roles
 from lms.people.services import roles_sync, user_ensure
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
@@ -201,6 +205,45 @@ def _quiz_lessons(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSu
             summary.add(f"lesson {lesson.title}")
 
 
+def _h5p_lesson(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary) -> None:
+    """An optional lesson playing the real H5P package of shared/fixtures, when that file is present."""
+    data = H5P_LESSON
+    package = settings.H5P_DEMO_PACKAGE
+    course = _child(catalogue, CoursePage, data["course_slug"])
+    module = _child(course, ModulePage, data["module_slug"]) if course else None
+    if module is None or _child(module, LessonPage, data["slug"]) is not None:
+        return
+    activity = Activity.objects.filter(title=data["activity_title"]).first()
+    if activity is None:
+        if not package or not package.is_file():
+            summary.add(
+                "no H5P lesson: the demo package shared/fixtures/h5p/true-false-hello-world.h5p is absent"
+            )
+            return
+        with package.open("rb") as file, package_validate(file=file) as validated:
+            activity = package_store(validated=validated, user=trainer, title=data["activity_title"]).activity
+        summary.add(f"H5P activity {activity.title}")
+    body = [("paragraph", text) for text in data["paragraphs"]]
+    body.append(
+        ("h5p", {"activity": activity.pk, "rule": "completed", "min_score": None, "intro": data["intro"]})
+    )
+    lesson = LessonPage(
+        title=data["title"],
+        slug=data["slug"],
+        estimated_minutes=data["minutes"],
+        is_required=False,
+        body=_stream(body),
+        owner=trainer,
+    )
+    quiz_lesson = LessonPage.objects.child_of(module).filter(slug__startswith="kiem-tra").first()
+    if quiz_lesson is not None:
+        quiz_lesson.add_sibling(pos="left", instance=lesson)
+    else:
+        module.add_child(instance=lesson)
+    _publish(lesson, trainer, reviewer)
+    summary.add(f"lesson {lesson.title}")
+
+
 def _help_page(catalogue: CourseIndexPage, summary: DemoSummary) -> None:
     if _child(catalogue, InfoPage, HELP_PAGE["slug"]) is None:
         page = catalogue.add_child(instance=InfoPage(**HELP_PAGE))
@@ -233,6 +276,7 @@ def load_demo() -> DemoSummary:
             summary.add(f"user {user.username}")
     catalogue = _catalogue(summary)
     _courses(catalogue, users["giangvien"], users["quantri"], summary)
+    _h5p_lesson(catalogue, users["giangvien"], users["quantri"], summary)
     _quiz_lessons(catalogue, users["giangvien"], users["quantri"], summary)
     _help_page(catalogue, summary)
     _workflow(catalogue, summary)

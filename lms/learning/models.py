@@ -78,3 +78,38 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.lesson_id}"
+
+
+class LessonRequirement(models.Model):
+    """What completes a lesson besides marking it: quizzes to pass, H5P activities with their rule.
+
+    An index of the lesson bodies, rebuilt whenever a lesson is saved (`services.requirements_sync`), so
+    that one result can be checked against every lesson that uses the same activity in a fixed number of
+    queries. The lesson body stays the source of truth.
+    """
+
+    class Kind(models.TextChoices):
+        QUIZ = "quiz", _("Quiz")
+        H5P = "h5p", _("H5P activity")
+
+    lesson = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson")
+    )
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveIntegerField(_("object id"))
+    rule = models.CharField(_("rule"), max_length=20, blank=True)
+    min_score = models.PositiveSmallIntegerField(_("minimum score (%)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson requirement")
+        verbose_name_plural = _("lesson requirements")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "kind", "object_id"], name="lesson_requirement_once"),
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}: {self.kind} {self.object_id}"

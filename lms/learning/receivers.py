@@ -2,10 +2,11 @@
 
 from django.dispatch import receiver
 
+from lms.h5p.signals import result_recorded
 from lms.quiz.signals import attempt_finished
 
 from . import services, structure
-from .models import LessonCompletion
+from .models import LessonCompletion, LessonRequirement
 
 
 @receiver(attempt_finished)
@@ -21,3 +22,14 @@ def quiz_attempt_finished(sender, attempt, **kwargs):
     except services.LearningError:
         # Not enrolled any more, or other quizzes of the lesson still to pass: nothing to record yet.
         return
+
+
+@receiver(result_recorded)
+def h5p_result_recorded(sender, result, **kwargs):
+    """A new H5P result may complete every lesson that uses the activity, in every enrolled course."""
+    services.record_activity_progress(
+        user=result.user,
+        kind=LessonRequirement.Kind.H5P,
+        object_id=result.activity_id,
+        source=LessonCompletion.Source.H5P,
+    )

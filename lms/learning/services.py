@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import structure
-from .models import Enrolment, LessonCompletion
+from .models import Enrolment, LessonCompletion, LessonRequirement
+from .requirements import Requirement, requirements_met
 from .signals import course_completed
 
 
@@ -124,3 +125,76 @@ def _course_complete_if_done(*, enrolment: Enrolment) -> bool:
         enrolment.refresh_from_db()
         course_completed.send(sender=Enrolment, enrolment=enrolment)
     return bool(updated)
+
+
+def requirements_sync(*, lesson, requirements: list[Requirement]) -> None:
+    """Rebuild the requirement index of one lesson from what its body declares (called when it is saved)."""
+    course_id = structure.course_id_of(lesson)
+    with transaction.atomic():
+        LessonRequirement.objects.filter(lesson_id=lesson.pk).delete()
+        if course_id is None:
+            return
+        LessonRequirement.objects.bulk_create(
+            LessonRequirement(
+                lesson_id=lesson.pk,
+                course_id=course_id,
+                kind=r.kind,
+                object_id=r.object_id,
+                rule=r.rule,
+                min_score=r.min_score,
+            )
+            for r in dict.fromkeys(requirements)
+        )
+
+
+@dataclass(frozen=True)
+class ActivityProgress:
+    lessons_completed: frozenset[int]
+    courses_completed: frozenset[int]
+
+
+def record_activity_progress(*, user, kind: str, object_id: int, source: str) -> ActivityProgress:
+    """A result changed for one activity (an H5P activity, say): complete every published lesson that uses it
+    in the person's enrolled courses and whose requirements are now all met, then the courses.
+
+    The number of queries does not grow with the number of lessons using the activity: the requirement
+    index answers which lessons use it and what else they require, and completions are written in bulk.
+    """
+    enrolments = {e.course_id: e for e in Enrolment.objects.filter(user=user)}
+    using = LessonRequirement.objects.filter(
+        kind=kind, object_id=object_id, course_id__in=list(enrolments), lesson__live=True
+    ).values_list("lesson_id", "course_id")
+    course_of_lesson = dict(using)
+    if not course_of_lesson:
+        return ActivityProgress(frozenset(), frozenset())
+    by_lesson: dict[int, set[Requirement]] = {}
+    for row in LessonRequirement.objects.filter(lesson_id__in=list(course_of_lesson)):
+        by_lesson.setdefault(row.lesson_id, set()).add(Requirement.from_row(row))
+    met = requirements_met(user=user, requirements=set().union(*by_lesson.values()))
+    satisfied = [lesson_id for lesson_id, needed in by_lesson.items() if needed <= met]
+    if not satisfied:
+        return ActivityProgress(frozenset(), frozenset())
+
+    now = timezone.now()
+    with transaction.atomic():
+        already = set(
+            LessonCompletion.objects.filter(
+                enrolment__in=[enrolments[course_of_lesson[i]] for i in satisfied], lesson_id__in=satisfied
+            ).values_list("lesson_id", flat=True)
+        )
+        new = [i for i in satisfied if i not in already]
+        LessonCompletion.objects.bulk_create(
+            [
+                LessonCompletion(
+                    enrolment=enrolments[course_of_lesson[i]], lesson_id=i, source=source, completed_at=now
+                )
+                for i in new
+            ],
+            ignore_conflicts=True,
+        )
+        courses_completed = set()
+        for course_id in {course_of_lesson[i] for i in new}:
+            enrolment = enrolments[course_id]
+            if enrolment.completed_at is None and _course_complete_if_done(enrolment=enrolment):
+                courses_completed.add(course_id)
+    return ActivityProgress(frozenset(new), frozenset(courses_completed))

@@ -2,8 +2,9 @@
 
 The page models that play "course" and "lesson" are named in settings (LEARNING_COURSE_MODEL,
 LEARNING_LESSON_MODEL), the way Django names the user model. A lesson model must be a Wagtail page
-below its course page, with a boolean field `is_required`, a method `accepts_progress(*, user, source)`
-and a method `quiz_ids()` listing the quizzes placed in it.
+below its course page, with a boolean field `is_required`, a method `accepts_progress(*, user, source)`,
+a method `quiz_ids()` listing the quizzes placed in it, and a method `completion_requirements()` returning the
+`requirements.Requirement`s its body declares (indexed by `services.requirements_sync` when it is saved).
 """
 
 from django.apps import apps
@@ -31,6 +32,16 @@ def required_lessons(*, course) -> QuerySet:
 def course_of(lesson):
     """The live course page above a lesson, or None."""
     return course_model().objects.live().filter(path__in=_ancestor_paths(lesson.path, lesson.steplen)).first()
+
+
+def course_id_of(lesson) -> int | None:
+    """The id of the course page above a lesson, published or not."""
+    return (
+        course_model()
+        .objects.filter(path__in=_ancestor_paths(lesson.path, lesson.steplen))
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _ancestor_paths(path: str, steplen: int) -> list[str]:

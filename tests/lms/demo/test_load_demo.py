@@ -3,6 +3,7 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from courses.models import CoursePage, LessonPage, ModulePage
+from lms.h5p.models import Activity
 
 
 def _database_snapshot() -> dict[str, list]:
@@ -33,3 +34,23 @@ def test_load_demo_builds_the_vietnamese_courses(db):
     assert LessonPage.objects.live().descendant_of(course).count() >= 9
     assert CoursePage.objects.live().count() >= 2
     assert Site.objects.get(is_default_site=True).root_page.specific_class.__name__ == "CourseIndexPage"
+
+
+def test_load_demo_puts_the_real_h5p_package_in_an_optional_lesson(db, settings, h5p_fixture_path):
+    settings.H5P_DEMO_PACKAGE = h5p_fixture_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    lesson = LessonPage.objects.live().get(slug="lam-quen-hoat-dong-tuong-tac")
+    activity = Activity.objects.get()
+    assert lesson.is_required is False
+    assert [r.object_id for r in lesson.completion_requirements()] == [activity.pk]
+    assert activity.current_version.h5p_json["mainLibrary"] == "H5P.TrueFalse"
+    assert lesson.get_next_sibling().slug.startswith("kiem-tra")  # the module still ends with its quiz
+
+
+def test_load_demo_without_the_h5p_package_leaves_the_lesson_out(db, settings, tmp_path):
+    settings.H5P_DEMO_PACKAGE = tmp_path / "missing.h5p"
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert not LessonPage.objects.filter(slug="lam-quen-hoat-dong-tuong-tac").exists()
+    assert not Activity.objects.exists()

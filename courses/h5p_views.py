@@ -1,0 +1,151 @@
+"""Results of H5P activities, sent by the trusted lesson page (never by the sandboxed player).
+
+JSON in, JSON out: authenticated by the session, CSRF-checked by Django's middleware, size-limited, the
+lesson published and holding the activity, the person enrolled. Scores were computed in the browser and
+are stored as such; they only ever complete lessons through the `learning` service.
+"""
+
+import json
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.h5p import selectors as h5p_selectors
+from lms.h5p import services as h5p_services
+from lms.h5p.models import ContentVersion
+from lms.h5p.xapi import MAX_STATEMENT_BYTES, StatementInvalid, statement_check
+from lms.learning import services as learning_services
+from lms.learning.models import LessonCompletion, LessonRequirement
+
+from .models import LessonPage
+
+MAX_BODY_BYTES = MAX_STATEMENT_BYTES + 1024
+MAX_STATE_BODY_BYTES = h5p_services.MAX_STATE_BYTES + 1024
+
+
+class Refused(Exception):
+    def __init__(self, message, status: int):
+        super().__init__(str(message))
+        self.message, self.status = message, status
+
+
+def _refuse(message, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": str(message)}, status=status)
+
+
+def _read_json(request, limit: int) -> dict:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise Refused(_("The data sent is too large."), 413)
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise Refused(_("The data sent is too large."), 413)
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise Refused(_("The data sent is not valid JSON."), 400) from error
+    if not isinstance(data, dict):
+        raise Refused(_("The data sent is not valid JSON."), 400)
+    return data
+
+
+def _whole_number(data: dict, name: str) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise Refused(_("The request does not say which lesson and activity it is for."), 400)
+    return value
+
+
+def _placement(request, data: dict):
+    """The published lesson, its requirement for this activity, the content version and the enrolment."""
+    if not request.user.is_authenticated:
+        raise Refused(_("Please log in again: your session has ended."), 401)
+    lesson_id, activity_id, version_id = (_whole_number(data, n) for n in ("lesson", "activity", "version"))
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    requirement = LessonRequirement.objects.filter(
+        lesson_id=lesson_id, kind=LessonRequirement.Kind.H5P, object_id=activity_id
+    ).first()
+    if lesson is None or requirement is None:
+        raise Refused(_("This activity is not part of a published lesson."), 404)
+    version = ContentVersion.objects.filter(pk=version_id, activity_id=activity_id).first()
+    if version is None:
+        raise Refused(_("This version of the activity does not exist."), 404)
+    try:
+        enrolment = learning_services.enrolment_for_lesson(user=request.user, lesson=lesson)
+    except learning_services.LearningError as error:
+        raise Refused(error.message, error.status) from error
+    return lesson, requirement, version, enrolment
+
+
+@require_POST
+def xapi_statement(request):
+    try:
+        data = _read_json(request, MAX_BODY_BYTES)
+        lesson, requirement, version, enrolment = _placement(request, data)
+        checked = statement_check(data.get("statement"))
+        course_done_before = enrolment.completed_at is not None
+        recorded = h5p_services.statement_record(
+            user=request.user, version=version, lesson_id=lesson.pk, checked=checked
+        )
+    except Refused as error:
+        return _refuse(error.message, error.status)
+    except StatementInvalid as error:
+        return _refuse(error.message, 400)
+    except h5p_services.H5PError as error:
+        return _refuse(error.message, error.status)
+    result = recorded.result
+    enrolment.refresh_from_db(fields=["completed_at"])
+    return JsonResponse(
+        {
+            "ok": True,
+            "duplicate": recorded.duplicate,
+            "result": None
+            if result is None
+            else {
+                "completion": result.completion,
+                "success": result.success,
+                "scaled": float(result.score_scaled) if result.score_scaled is not None else None,
+                "raw": float(result.score_raw) if result.score_raw is not None else None,
+                "max": float(result.score_max) if result.score_max is not None else None,
+            },
+            "rule_met": h5p_selectors.rule_met(
+                result=result, rule={"rule": requirement.rule, "min_score": requirement.min_score}
+            ),
+            "lesson_completed": LessonCompletion.objects.filter(
+                enrolment=enrolment, lesson_id=lesson.pk
+            ).exists(),
+            "course_completed": not course_done_before and enrolment.completed_at is not None,
+        }
+    )
+
+
+@require_POST
+def state_save(request):
+    try:
+        data = _read_json(request, MAX_STATE_BODY_BYTES)
+        _lesson, _requirement, version, _enrolment = _placement(request, data)
+        state, data_type, sub_content_id = (
+            data.get("data"),
+            data.get("data_type", "state"),
+            data.get("sub_content_id", ""),
+        )
+        if (
+            not isinstance(state, str)
+            or not isinstance(data_type, str)
+            or not isinstance(sub_content_id, str)
+        ):
+            raise Refused(_("The saved state is not in the expected form."), 400)
+        if not 0 < len(data_type) <= 64 or len(sub_content_id) > 64:
+            raise Refused(_("The saved state is not in the expected form."), 400)
+        h5p_services.state_save(
+            user=request.user, version=version, data_type=data_type, sub_content_id=sub_content_id, data=state
+        )
+    except Refused as error:
+        return _refuse(error.message, error.status)
+    except h5p_services.H5PError as error:
+        return _refuse(error.message, error.status)
+    return JsonResponse({"ok": True})

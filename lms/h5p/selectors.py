@@ -1,0 +1,56 @@
+"""Reads of H5P results and the completion rules that lessons put on activities."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Result
+
+RULE_COMPLETED = "completed"
+RULE_PASSED = "passed"
+RULE_SCALED = "scaled"
+RULE_CHOICES = [
+    (RULE_COMPLETED, gettext_lazy("completes it")),
+    (RULE_PASSED, gettext_lazy("passes it")),
+    (RULE_SCALED, gettext_lazy("scores at least the minimum score")),
+]
+
+
+def rule_text(rule: dict) -> str:
+    """What the learner must do, in words, for a block value or a requirement ({rule, min_score})."""
+    kind = rule.get("rule") or RULE_COMPLETED
+    if kind == RULE_PASSED:
+        return _("Pass this activity to complete it.")
+    if kind == RULE_SCALED:
+        return _("Score at least %(score)s%% in this activity to complete it.") % {
+            "score": rule.get("min_score") or 0
+        }
+    return _("Finish this activity to complete it.")
+
+
+def rule_met(*, result: Result | None, rule: dict) -> bool:
+    """Whether a result satisfies a rule. Rules look at the best the learner ever did: a later, weaker
+    attempt never takes a met rule back."""
+    if result is None:
+        return False
+    kind = rule.get("rule") or RULE_COMPLETED
+    if kind == RULE_PASSED:
+        return result.ever_passed
+    if kind == RULE_SCALED:
+        threshold = Decimal(rule.get("min_score") or 0) / 100
+        return result.best_scaled is not None and result.best_scaled >= threshold
+    return result.first_completed_at is not None
+
+
+def result_for(*, user, activity) -> Result | None:
+    return Result.objects.filter(user=user, activity=activity).first()
+
+
+def results_by_activity(*, user, activity_ids: Iterable[int]) -> dict[int, Result]:
+    """The person's results for these activities, one query."""
+    ids = set(activity_ids)
+    if not ids:
+        return {}
+    return {r.activity_id: r for r in Result.objects.filter(user=user, activity_id__in=ids)}

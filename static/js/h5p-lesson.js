@@ -1,0 +1,264 @@
+// The trusted side of the H5P bridge, on the lesson page. The player runs in a sandboxed frame with an opaque
+// origin; it can only talk to us by postMessage. We accept messages from that frame alone, check their shape,
+// and send results and resume state to the server with the learner's session and CSRF token.
+// xAPI statements get an id here and wait in a queue (kept in localStorage) until the server has them, so a
+// bad connection delays a result but never loses or duplicates it.
+(() => {
+  "use strict";
+  if (window.smartwardH5PLesson) return; // the block template includes this script once per activity
+  window.smartwardH5PLesson = true;
+
+  const RETRY_EVERY_MS = 15000;
+  const STATE_DELAY_MS = 2000;
+  const MAX_STATE_CHARS = 60000;
+  const MAX_QUEUE = 200;
+  const KINDS = new Set(["ready", "xapi", "state", "height", "error"]);
+
+  const uuid4 = () => {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    if (window.crypto && typeof window.crypto.getRandomValues === "function") {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (let i = 0; i < 16; i += 1) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+
+  const cookie = (name) => {
+    const found = document.cookie.split(";").map((c) => c.trim()).find((c) => c.startsWith(`${name}=`));
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  };
+
+  const isPlainObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
+  // localStorage may be missing or full (private windows): fall back to memory for this page view.
+  const memoryStore = new Map();
+  const store = {
+    read(key) {
+      try {
+        const raw = window.localStorage.getItem(key);
+        return raw ? JSON.parse(raw) : [];
+      } catch (error) {
+        return memoryStore.get(key) || [];
+      }
+    },
+    write(key, items) {
+      memoryStore.set(key, items);
+      try {
+        if (items.length) window.localStorage.setItem(key, JSON.stringify(items));
+        else window.localStorage.removeItem(key);
+      } catch (error) {
+        // memoryStore keeps them for this page view
+      }
+    },
+  };
+
+  class Activity {
+    constructor(root) {
+      this.root = root;
+      this.frame = root.querySelector("iframe.h5p-player");
+      this.result = root.querySelector(".h5p-result");
+      this.saveStatus = root.querySelector(".h5p-save-status");
+      this.ids = {
+        lesson: Number(root.dataset.lesson),
+        activity: Number(root.dataset.activity),
+        version: Number(root.dataset.version),
+      };
+      // Keyed by person too: on a shared office PC, one official's unsent results never go out under the
+      // next official's login; they wait for their owner to come back.
+      this.queueKey = `smartward-h5p-queue:${root.dataset.user}:${this.ids.lesson}:${this.ids.activity}`;
+      this.flushing = false;
+      this.pendingState = null;
+      this.stateTimer = null;
+      this.completedShown = false;
+    }
+
+    get msg() {
+      return this.root.dataset;
+    }
+
+    csrfToken() {
+      const input = this.root.querySelector("input[name=csrfmiddlewaretoken]");
+      return cookie("csrftoken") || (input ? input.value : "");
+    }
+
+    post(url, body, keepalive = false) {
+      return fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive,
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": this.csrfToken(),
+          "X-Requested-With": "fetch",
+        },
+        body: JSON.stringify(body),
+      });
+    }
+
+    say(text) {
+      if (this.saveStatus && this.saveStatus.textContent !== text) this.saveStatus.textContent = text;
+    }
+
+    // xAPI: add the id once, keep the statement until the server has answered for it.
+    enqueue(statement) {
+      const copy = { ...statement };
+      if (typeof copy.id !== "string" || !copy.id) copy.id = uuid4();
+      const queue = store.read(this.queueKey);
+      queue.push({ ...this.ids, statement: copy });
+      store.write(this.queueKey, queue.slice(-MAX_QUEUE));
+      this.flush();
+    }
+
+    async flush() {
+      const url = this.msg.xapiUrl;
+      if (this.flushing || !url) return;
+      this.flushing = true;
+      try {
+        let queue = store.read(this.queueKey);
+        while (queue.length) {
+          const item = queue[0];
+          this.say(this.msg.msgSaving);
+          let response;
+          try {
+            response = await this.post(url, item, true);
+          } catch (error) {
+            this.say(this.msg.msgOffline);
+            return;
+          }
+          if (response.status >= 500 || response.status === 408 || response.status === 429) {
+            this.say(this.msg.msgOffline);
+            return;
+          }
+          let data = null;
+          try {
+            data = await response.json();
+          } catch (error) {
+            data = null;
+          }
+          // Re-read: another tab may have changed the queue while we waited.
+          queue = store.read(this.queueKey).filter((other) => other.statement.id !== item.statement.id);
+          store.write(this.queueKey, queue);
+          if (response.ok && data && data.ok) {
+            this.say(this.msg.msgSaved);
+            this.showOutcome(data);
+          } else {
+            const reason = data && typeof data.error === "string" ? data.error : `HTTP ${response.status}`;
+            this.say(`${this.msg.msgRefused} ${reason}`);
+          }
+        }
+      } finally {
+        this.flushing = false;
+      }
+    }
+
+    showOutcome(data) {
+      const result = isPlainObject(data.result) ? data.result : null;
+      if (this.result) {
+        let text = data.rule_met ? this.msg.msgDone : this.msg.msgNotDone;
+        if (result && typeof result.scaled === "number") {
+          text += ` · ${this.msg.msgScore.replace("{percent}", String(Math.round(result.scaled * 100)))}`;
+        }
+        this.result.textContent = text;
+        this.result.classList.toggle("status", Boolean(data.rule_met));
+        this.result.classList.toggle("status-completed", Boolean(data.rule_met));
+      }
+      if (data.lesson_completed && !this.completedShown) {
+        this.completedShown = true;
+        const done = document.createElement("p");
+        done.className = "status status-completed h5p-lesson-completed";
+        done.textContent = this.msg.msgLessonCompleted;
+        if (this.result) this.result.after(done);
+        else this.saveStatus.before(done);
+      }
+      if (data.course_completed && !this.root.querySelector(".h5p-course-completed")) {
+        const course = document.createElement("p");
+        course.className = "status status-completed h5p-course-completed";
+        course.textContent = this.msg.msgCourseCompleted;
+        const anchor = this.root.querySelector(".h5p-lesson-completed") || this.result;
+        if (anchor) anchor.after(course);
+        else this.saveStatus.before(course);
+      }
+    }
+
+    // Resume state: only the latest matters, sent a moment after it stops changing.
+    queueState(data) {
+      this.pendingState = data;
+      window.clearTimeout(this.stateTimer);
+      this.stateTimer = window.setTimeout(() => this.sendState(false), STATE_DELAY_MS);
+    }
+
+    async sendState(keepalive) {
+      window.clearTimeout(this.stateTimer);
+      const data = this.pendingState;
+      const url = this.msg.stateUrl;
+      if (data === null || !url) return;
+      this.pendingState = null;
+      const body = { ...this.ids, data_type: "state", sub_content_id: "", data };
+      try {
+        const response = await this.post(url, body, keepalive);
+        if (response.status >= 500 || response.status === 408 || response.status === 429) {
+          if (this.pendingState === null) this.pendingState = data;
+        }
+      } catch (error) {
+        if (this.pendingState === null) this.pendingState = data; // sent again when the connection returns
+      }
+    }
+
+    setHeight(height) {
+      const clamped = Math.min(4000, Math.max(200, Math.round(height)));
+      this.frame.style.height = `${clamped}px`;
+    }
+
+    receive(message) {
+      switch (message.kind) {
+        case "ready":
+          this.root.classList.add("is-ready");
+          break;
+        case "xapi":
+          if (isPlainObject(message.statement)) this.enqueue(message.statement);
+          break;
+        case "state":
+          if (typeof message.data === "string" && message.data.length <= MAX_STATE_CHARS) {
+            this.queueState(message.data);
+          }
+          break;
+        case "height":
+          if (typeof message.height === "number" && Number.isFinite(message.height)) this.setHeight(message.height);
+          break;
+        case "error":
+          this.root.classList.add("has-error");
+          this.say(this.msg.msgError);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  const activities = Array.from(document.querySelectorAll("[data-h5p-activity]"))
+    .map((root) => new Activity(root))
+    .filter((activity) => activity.frame);
+  if (!activities.length) return;
+
+  window.addEventListener("message", (event) => {
+    const activity = activities.find((a) => event.source !== null && event.source === a.frame.contentWindow);
+    if (!activity) return;
+    const message = event.data;
+    if (!isPlainObject(message) || message.type !== "smartward-h5p" || !KINDS.has(message.kind)) return;
+    activity.receive(message);
+  });
+
+  const flushAll = () => activities.forEach((activity) => activity.flush());
+  window.addEventListener("online", () => {
+    flushAll();
+    activities.forEach((activity) => activity.sendState(false));
+  });
+  window.setInterval(flushAll, RETRY_EVERY_MS);
+  window.addEventListener("pagehide", () => activities.forEach((activity) => activity.sendState(true)));
+  flushAll(); // statements left over from an earlier visit
+})();

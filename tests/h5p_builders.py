@@ -1,0 +1,67 @@
+"""Builders for H5P records without files (for results and completion); the real package is tested in
+tests/lms/h5p with files."""
+
+import itertools
+import json
+import uuid
+
+from lms.h5p.models import Activity, ContentVersion, Library
+
+_counter = itertools.count(1)
+
+
+def make_activity(title: str = "Đúng hay sai?") -> Activity:
+    library, _ = Library.objects.get_or_create(
+        machine_name="H5P.TrueFalse", major_version=1, minor_version=6, defaults={"runnable": True}
+    )
+    activity = Activity.objects.create(title=title)
+    version = ContentVersion.objects.create(
+        activity=activity,
+        number=1,
+        main_library=library,
+        h5p_json={"title": title, "mainLibrary": "H5P.TrueFalse"},
+        storage_prefix=f"h5p/content/test-{next(_counter)}/",
+    )
+    version.libraries.add(library)
+    activity.current_version = version
+    activity.save(update_fields=["current_version"])
+    return activity
+
+
+def h5p_block(activity: Activity, *, rule: str = "completed", min_score: int | None = None) -> str:
+    value = {"activity": activity.pk, "rule": rule, "min_score": min_score, "intro": ""}
+    return json.dumps([{"type": "h5p", "value": value}])
+
+
+def statement(
+    *,
+    verb: str = "answered",
+    raw: float | None = 1,
+    max_score: float | None = 1,
+    success: bool | None = True,
+    child: bool = False,
+    statement_id: str | None = None,
+) -> dict:
+    """An xAPI statement shaped like the ones H5P.TrueFalse sends, with the id the lesson page adds."""
+    data = {
+        "id": statement_id or str(uuid.uuid4()),
+        "actor": {"name": "Học viên", "mbox": "mailto:hocvien@example.org", "objectType": "Agent"},
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}", "display": {"en-US": verb}},
+        "object": {
+            "id": "http://localhost/h5p/content/1" + ("?subContentId=abc" if child else ""),
+            "objectType": "Activity",
+            "definition": {"extensions": {"http://h5p.org/x-api/h5p-local-content-id": 1}},
+        },
+        "context": {
+            "contextActivities": {"category": [{"id": "http://h5p.org/libraries/H5P.TrueFalse-1.6"}]}
+        },
+    }
+    if child:
+        data["context"]["contextActivities"]["parent"] = [{"id": "http://localhost/h5p/content/1"}]
+    if raw is not None or success is not None:
+        data["result"] = {"duration": "PT3.5S", "completion": True}
+        if raw is not None:
+            data["result"]["score"] = {"min": 0, "max": max_score, "raw": raw, "scaled": raw / max_score}
+        if success is not None:
+            data["result"]["success"] = success
+    return data
