@@ -30,6 +30,11 @@ def h5p_fixture_path() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def h5p_bytes(h5p_fixture_path) -> bytes:
+    return h5p_fixture_path.read_bytes()
+
+
 @pytest.fixture
 def catalogue(db):
     return make_catalogue()

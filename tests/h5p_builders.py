@@ -1,11 +1,16 @@
-"""Builders for H5P records without files (for results and completion); the real package is tested in
-tests/lms/h5p with files."""
+"""Builders for H5P records: without files (for results and completion), or stored from a real package
+through the real upload code."""
 
 import itertools
 import json
 import uuid
 
+from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from lms.h5p.models import Activity, ContentVersion, Library
+from lms.h5p.packages import package_store, package_validate
+from tests.builders import UserFactory
 
 _counter = itertools.count(1)
 
@@ -65,3 +70,20 @@ def statement(
         if success is not None:
             data["result"]["success"] = success
     return data
+
+
+def store_package(data: bytes, *, title: str = "Đúng hay sai?", user=None) -> ContentVersion:
+    """A stored content version of a package, through the real upload code."""
+    user = user or UserFactory(username="nguoi_tai_len", is_staff=True)
+    with package_validate(
+        file=SimpleUploadedFile("bai-tap.h5p", data, content_type="application/zip")
+    ) as validated:
+        return package_store(validated=validated, user=user, title=title)
+
+
+def assert_player_assets_installed() -> None:
+    for name in ("main.bundle.js", "frame.bundle.js", "styles/h5p.css"):
+        assert finders.find(f"vendor/h5p-standalone/{name}"), (
+            f"h5p-standalone's dist/{name} is not in the static files: run scripts/bootstrap "
+            "(it runs `npm ci --ignore-scripts`) so that node_modules/h5p-standalone exists."
+        )

@@ -14,8 +14,7 @@ from courses.models import LessonPage
 from lms.h5p.models import Activity, Library, Statement, UserData
 from lms.learning.services import enrolment_create
 from tests.builders import UserFactory, make_catalogue, make_course
-from tests.h5p_builders import h5p_block
-from tests.lms.h5p.test_player import assert_player_assets_installed, real_package_path, store_package
+from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
 
 PASSWORD = "MatKhau@123"  # tests.builders.UserFactory's
 MAIN_SCRIPT = "H5P.TrueFalse-1.6/scripts/h5p-true-false.js"
@@ -49,10 +48,10 @@ def open_player(page, live_server, lesson):
 
 
 def test_learner_answers_the_real_true_false_activity_and_the_lesson_completes(
-    live_server, transactional_db, page, screenshot
+    live_server, transactional_db, page, screenshot, h5p_bytes
 ):
     assert_player_assets_installed()
-    lesson = lesson_with_activity(real_package_path().read_bytes(), username="hocvien_h5p")
+    lesson = lesson_with_activity(h5p_bytes, username="hocvien_h5p")
     log_in(page, live_server, "hocvien_h5p")
     sent = []
     page.on("request", lambda r: sent.append(r) if r.url.endswith(reverse("lesson_h5p:xapi")) else None)
@@ -134,9 +133,8 @@ PROBE = """
 """
 
 
-def probe_package(*, xapi_url: str) -> bytes:
+def probe_package(source: bytes, *, xapi_url: str) -> bytes:
     """The real package with a probe appended to the main library's script (placeholders filled later)."""
-    source = real_package_path().read_bytes()
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(source)) as original,
@@ -167,11 +165,11 @@ def fill_probe_ids(*, lesson, activity) -> None:
 
 
 def test_a_hostile_package_cannot_reach_the_session_the_storage_or_the_lesson_page(
-    live_server, transactional_db, page
+    live_server, transactional_db, page, h5p_bytes
 ):
     assert_player_assets_installed()
     lesson = lesson_with_activity(
-        probe_package(xapi_url=reverse("lesson_h5p:xapi")), username="hocvien_probe"
+        probe_package(h5p_bytes, xapi_url=reverse("lesson_h5p:xapi")), username="hocvien_probe"
     )
     # The probe posts a well-formed statement for this very lesson: only the sandbox can stop it.
     activity = Activity.objects.get()

@@ -7,7 +7,6 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 LIBRARY_FOLDERS = (
@@ -20,11 +19,6 @@ LIBRARY_FOLDERS = (
     "Tether-1.0",
     "H5P.Question-1.4",
 )
-
-
-@pytest.fixture(scope="session")
-def h5p_bytes(h5p_fixture_path) -> bytes:
-    return h5p_fixture_path.read_bytes()
 
 
 def rebuild(

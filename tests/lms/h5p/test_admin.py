@@ -161,7 +161,7 @@ def test_trainer_uploads_a_new_version(trainer_client, stored, h5p_bytes):
     response = trainer_client.post(new_version_url(activity), {"title": "", "file": upload(h5p_bytes)})
 
     assert page.status_code == 200
-    assert "results are kept" in page.content.decode()
+    assert "vẫn được giữ lại" in page.content.decode()
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.title == "An toàn thông tin"
@@ -227,7 +227,7 @@ def test_deleting_an_activity_with_results_is_refused(stored, media_root):
     response = admin.post(delete_url(activity), follow=True)
 
     assert confirm.status_code == 200 and response.status_code == 200
-    assert "results" in response.content.decode()
+    assert "Không thể xóa" in response.content.decode()
     assert Activity.objects.filter(pk=activity.pk).exists()
     assert media_files(media_root)
 

@@ -1,21 +1,16 @@
 """The sandboxed H5P player and the files it reads, played from a stored copy of the real package."""
 
 import json
-import os
 import re
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -25,40 +20,10 @@ from wagtail.models import Page
 from content.blocks import H5PActivityBlock
 from lms.h5p import player as h5p_player
 from lms.h5p.models import ContentVersion, Library, Result, Statement, UserData
-from lms.h5p.packages import package_store, package_validate
 from tests.builders import UserFactory
+from tests.h5p_builders import assert_player_assets_installed, store_package
 
-REAL_PACKAGE = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "h5p" / "true-false-hello-world.h5p"
 LESSON_ID = 4242  # the grant names a lesson; these views never look it up
-
-
-def real_package_path() -> Path:
-    """The real TrueFalse package, for tests outside tests/lms/h5p (whose conftest has `h5p_fixture_path`):
-    skipped without it unless REQUIRE_H5P_FIXTURE=1 makes that a failure."""
-    path = Path(os.environ.get("SMARTWARD_H5P_FIXTURE") or REAL_PACKAGE)
-    if not path.is_file():
-        message = f"The real H5P package is missing at {path} (set SMARTWARD_H5P_FIXTURE to its path)."
-        if os.environ.get("REQUIRE_H5P_FIXTURE") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-def store_package(data: bytes, *, title: str = "Đúng hay sai?", user=None) -> ContentVersion:
-    """A stored content version of a package, through the real upload code."""
-    user = user or UserFactory(username="nguoi_tai_len", is_staff=True)
-    with package_validate(
-        file=SimpleUploadedFile("bai-tap.h5p", data, content_type="application/zip")
-    ) as validated:
-        return package_store(validated=validated, user=user, title=title)
-
-
-def assert_player_assets_installed() -> None:
-    for name in ("main.bundle.js", "frame.bundle.js", "styles/h5p.css"):
-        assert finders.find(f"vendor/h5p-standalone/{name}"), (
-            f"h5p-standalone's dist/{name} is not in the static files: run scripts/bootstrap "
-            "(it runs `npm ci --ignore-scripts`) so that node_modules/h5p-standalone exists."
-        )
 
 
 @pytest.fixture
