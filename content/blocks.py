@@ -138,11 +138,21 @@ class QuizBlock(blocks.StructBlock):
         return context
 
 
+class ActivityChooserBlock(SnippetChooserBlock):
+    """Chooses an H5P activity; loads the activities of a body with their current version in one query."""
+
+    def bulk_to_python(self, values):
+        objects = self.model_class.objects.select_related("current_version").in_bulk(
+            [v for v in values if v is not None]
+        )
+        return [objects.get(v) for v in values]
+
+
 class H5PActivityBlock(blocks.StructBlock):
     """An uploaded H5P activity, played in an isolated frame. Its completion rule decides when the
     activity counts toward the lesson: completed, passed, or a scaled score of at least `min_score` %."""
 
-    activity = SnippetChooserBlock("h5p.Activity", label=_("H5P activity"))
+    activity = ActivityChooserBlock("h5p.Activity", label=_("H5P activity"))
     rule = blocks.ChoiceBlock(
         choices=h5p_selectors.RULE_CHOICES,
         default=h5p_selectors.RULE_COMPLETED,
@@ -182,7 +192,12 @@ class H5PActivityBlock(blocks.StructBlock):
         user = getattr(request, "user", None)
         if page is not None and version is not None and user is not None and user.is_authenticated:
             context["player_url"] = h5p_player.player_url(user=user, version=version, lesson_id=page.pk)
-            context["result"] = h5p_selectors.result_for(user=user, activity=activity)
+            known = parent_context.get("h5p_results")  # the lesson page loads them all at once
+            context["result"] = (
+                known.get(activity.pk)
+                if known is not None
+                else h5p_selectors.result_for(user=user, activity=activity)
+            )
             context["rule_met"] = h5p_selectors.rule_met(result=context["result"], rule=value)
         return context
 
@@ -199,3 +214,18 @@ class LessonBodyBlock(blocks.StreamBlock):
     faq = FAQBlock()
     quiz = QuizBlock()
     h5p = H5PActivityBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        seen = set()
+        for child in value:
+            if child.block_type == "h5p" and child.value.get("activity") is not None:
+                activity_id = child.value["activity"].pk
+                if activity_id in seen:
+                    raise blocks.StreamBlockValidationError(
+                        non_block_errors=ValidationError(
+                            _("The same H5P activity is placed twice in this lesson: keep one block.")
+                        )
+                    )
+                seen.add(activity_id)
+        return value

@@ -46,16 +46,27 @@ def _read_json(request, limit: int) -> dict:
         raise Refused(_("The data sent is too large."), 413)
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise Refused(_("The data sent is not valid JSON."), 400) from error
     if not isinstance(data, dict):
         raise Refused(_("The data sent is not valid JSON."), 400)
     return data
 
 
+def _storable(text: str) -> bool:
+    """Text PostgreSQL can store: no NUL character, no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _whole_number(data: dict, name: str) -> int:
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
         raise Refused(_("The request does not say which lesson and activity it is for."), 400)
     return value
 
@@ -139,7 +150,8 @@ def state_save(request):
             or not isinstance(sub_content_id, str)
         ):
             raise Refused(_("The saved state is not in the expected form."), 400)
-        if not 0 < len(data_type) <= 64 or len(sub_content_id) > 64:
+        # The player restores only the whole-content state: nothing else is kept.
+        if data_type != "state" or sub_content_id != "" or not _storable(state):
             raise Refused(_("The saved state is not in the expected form."), 400)
         h5p_services.state_save(
             user=request.user, version=version, data_type=data_type, sub_content_id=sub_content_id, data=state

@@ -14,7 +14,7 @@ from wagtail.search import index
 from content.blocks import LessonBodyBlock
 from lms.learning.models import LessonCompletion, LessonRequirement
 from lms.learning.requirements import Requirement, all_met
-from lms.learning.services import enrolment_touch, requirements_sync
+from lms.learning.services import enrolment_touch, requirements_recheck, requirements_sync
 from lms.text import fold
 
 from . import selectors
@@ -193,7 +193,12 @@ class LessonPage(Page):
                         min_score=value.get("min_score") if rule == "scaled" else None,
                     )
                 )
-        return list(dict.fromkeys(requirements))
+        # One requirement per quiz or activity: the first block that places it decides its rule
+        # (LessonBodyBlock refuses the same activity twice, so this only guards older bodies).
+        first = {}
+        for requirement in requirements:
+            first.setdefault((requirement.kind, requirement.object_id), requirement)
+        return list(first.values())
 
     def accepts_progress(self, *, user, source: str) -> bool:
         """Whether this progress event completes the lesson (see learning.services.record_progress).
@@ -237,6 +242,9 @@ class LessonPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            # Results can predate the enrolment or the lesson's publication: count them now.
+            requirements_recheck(user=request.user, lesson=self, requirements=self.completion_requirements())
         response = super().serve(request, *args, **kwargs)
         enrolment = response.context_data.get("enrolment")
         if enrolment is not None and not getattr(request, "is_preview", False):

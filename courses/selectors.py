@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.paginator import Paginator
 from taggit.models import Tag
 
+from lms.h5p import selectors as h5p_selectors
 from lms.learning import selectors as learning_selectors
 from lms.text import fold
 
@@ -94,13 +95,18 @@ def lesson_context(*, lesson, user, is_preview: bool = False) -> dict:
     position = ids.index(lesson.pk) if lesson.pk in ids else None
     previous_lesson = lessons[position - 1] if position else None
     next_lesson = lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
-    kinds = {requirement.kind for requirement in lesson.completion_requirements()}
+    requirements = lesson.completion_requirements()
+    kinds = {requirement.kind for requirement in requirements}
+    activity_ids = [r.object_id for r in requirements if r.kind == "h5p"]
     return {
         "course": course,
         "modules": modules,
         "progress": progress,
         "enrolment": progress.enrolment,
         "can_read_body": is_preview or progress.is_enrolled,
+        "h5p_results": h5p_selectors.results_by_activity(user=user, activity_ids=activity_ids)
+        if activity_ids and user.is_authenticated
+        else {},
         "completed_by_quiz": "quiz" in kinds,
         "completed_by_h5p": "h5p" in kinds,
         "lesson_completed": lesson.pk in progress.completed_lesson_ids,

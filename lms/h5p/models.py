@@ -132,8 +132,13 @@ class Statement(models.Model):
     version = models.ForeignKey(
         ContentVersion, on_delete=models.PROTECT, related_name="statements", verbose_name=_("version")
     )
+    # No database constraint: the record outlives a deleted lesson page and keeps its id.
     lesson = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.PROTECT, related_name="+", verbose_name=_("lesson")
+        "wagtailcore.Page",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("lesson"),
     )
     verb = models.CharField(_("verb"), max_length=255)
     is_top_level = models.BooleanField(_("result of the whole activity"), default=False)

@@ -87,9 +87,16 @@ def _replayed(existing: Statement, *, user) -> Recorded:
 
 def _result_update(*, user, version: ContentVersion, statement: Statement) -> Result:
     now = timezone.now()
-    result = Result.objects.select_for_update().filter(user=user, activity_id=version.activity_id).first()
+    locked = Result.objects.select_for_update().filter(user=user, activity_id=version.activity_id)
+    result = locked.first()
     if result is None:
-        result = Result(user=user, activity_id=version.activity_id)
+        try:
+            with transaction.atomic():
+                result = Result.objects.create(
+                    user=user, activity_id=version.activity_id, version=version, statement=statement
+                )
+        except IntegrityError:
+            result = locked.get()  # a statement recorded at the same moment created it first
     result.version = version
     result.statement = statement
     result.score_raw = statement.score_raw

@@ -23,6 +23,7 @@ _DURATION = re.compile(
     r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$"
 )
 SCORE_LIMIT = Decimal("1000000")
+MAX_VERB_CHARS = 255  # Statement.verb
 
 
 class StatementInvalid(Exception):
@@ -56,6 +57,25 @@ def _depth(value, level=0) -> int:
     return level
 
 
+def _storable(value, level: int = 0) -> bool:
+    """No NUL characters or lone surrogates anywhere (PostgreSQL refuses them in text and JSON)."""
+    if level > MAX_DEPTH + 1:
+        return True  # too deep: refused by the depth check
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_storable(k, level + 1) and _storable(v, level + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(v, level + 1) for v in value)
+    return True
+
+
 def _number(value, name: str) -> Decimal | None:
     if value is None:
         return None
@@ -80,6 +100,8 @@ def statement_check(statement) -> CheckedStatement:
     """Validate one statement as H5P emits it (plus the id the lesson page adds)."""
     if not isinstance(statement, dict):
         raise StatementInvalid(_("The statement must be a JSON object."))
+    if not _storable(statement):
+        raise StatementInvalid(_("The statement contains characters that cannot be stored."))
     if _depth(statement) > MAX_DEPTH:
         raise StatementInvalid(_("The statement is nested too deeply."))
     try:
@@ -88,7 +110,7 @@ def statement_check(statement) -> CheckedStatement:
         raise StatementInvalid(_("The statement has no valid id.")) from error
     verb = statement.get("verb")
     verb_id = verb.get("id") if isinstance(verb, dict) else None
-    if not isinstance(verb_id, str) or not _IRI.match(verb_id):
+    if not isinstance(verb_id, str) or len(verb_id) > MAX_VERB_CHARS or not _IRI.match(verb_id):
         raise StatementInvalid(_("The statement has no valid verb."))
     target = statement.get("object")
     object_id = target.get("id") if isinstance(target, dict) else None

@@ -147,6 +147,27 @@ def requirements_sync(*, lesson, requirements: list[Requirement]) -> None:
         )
 
 
+def requirements_recheck(*, user, lesson, requirements: list[Requirement]) -> bool:
+    """Complete a lesson whose requirements the person already meets, e.g. an activity done in another
+    course before enrolling here, or before the lesson was published. Returns whether it completed now."""
+    if not requirements:
+        return False
+    enrolment = Enrolment.objects.filter(user=user, course_id=structure.course_id_of(lesson)).first()
+    if (
+        enrolment is None
+        or LessonCompletion.objects.filter(enrolment=enrolment, lesson_id=lesson.pk).exists()
+    ):
+        return False
+    kinds = {r.kind for r in requirements}
+    source = (
+        LessonCompletion.Source.H5P if LessonRequirement.Kind.H5P in kinds else LessonCompletion.Source.QUIZ
+    )
+    try:
+        return record_progress(user=user, lesson=lesson, source=source).lesson_newly_completed
+    except LearningError:
+        return False
+
+
 @dataclass(frozen=True)
 class ActivityProgress:
     lessons_completed: frozenset[int]
@@ -162,7 +183,7 @@ def record_activity_progress(*, user, kind: str, object_id: int, source: str) ->
     """
     enrolments = {e.course_id: e for e in Enrolment.objects.filter(user=user)}
     using = LessonRequirement.objects.filter(
-        kind=kind, object_id=object_id, course_id__in=list(enrolments), lesson__live=True
+        kind=kind, object_id=object_id, course_id__in=list(enrolments), lesson__live=True, course__live=True
     ).values_list("lesson_id", "course_id")
     course_of_lesson = dict(using)
     if not course_of_lesson:

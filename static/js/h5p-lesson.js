@@ -12,6 +12,7 @@
   const STATE_DELAY_MS = 2000;
   const MAX_STATE_CHARS = 60000;
   const MAX_QUEUE = 200;
+  const MAX_FAILURES = 40; // server errors for one statement: about ten minutes of retries every 15 s
   const KINDS = new Set(["ready", "xapi", "state", "height", "error"]);
 
   const uuid4 = () => {
@@ -104,10 +105,10 @@
       if (this.saveStatus && this.saveStatus.textContent !== text) this.saveStatus.textContent = text;
     }
 
-    // xAPI: add the id once, keep the statement until the server has answered for it.
+    // xAPI: give the statement our own id (never the package's: a package could reuse one id for every
+    // learner), and keep it until the server has answered for it.
     enqueue(statement) {
-      const copy = { ...statement };
-      if (typeof copy.id !== "string" || !copy.id) copy.id = uuid4();
+      const copy = { ...statement, id: uuid4() };
       const queue = store.read(this.queueKey);
       queue.push({ ...this.ids, statement: copy });
       store.write(this.queueKey, queue.slice(-MAX_QUEUE));
@@ -130,15 +131,28 @@
             this.say(this.msg.msgOffline);
             return;
           }
-          if (response.status >= 500 || response.status === 408 || response.status === 429) {
-            this.say(this.msg.msgOffline);
-            return;
-          }
           let data = null;
           try {
             data = await response.json();
           } catch (error) {
             data = null;
+          }
+          // Keep the statement when the fault is passing: the server or the connection, an ended session
+          // (401) or Django's CSRF page (a 403 that is not our JSON). It is sent again after logging in.
+          const passing =
+            response.status >= 500 ||
+            response.status === 408 ||
+            response.status === 429 ||
+            response.status === 401 ||
+            (response.status === 403 && !(data && data.ok === false));
+          if (passing) {
+            if (response.status >= 500) item.failures = (item.failures || 0) + 1;
+            const rest = store.read(this.queueKey).filter((other) => other.statement.id !== item.statement.id);
+            // A statement the server keeps failing on must not block the ones behind it for ever.
+            if ((item.failures || 0) < MAX_FAILURES) store.write(this.queueKey, [item, ...rest]);
+            else store.write(this.queueKey, rest);
+            this.say(this.msg.msgOffline);
+            return;
           }
           // Re-read: another tab may have changed the queue while we waited.
           queue = store.read(this.queueKey).filter((other) => other.statement.id !== item.statement.id);

@@ -314,3 +314,123 @@ def test_a_too_large_or_malformed_state_is_refused(learner_client, setup, activi
 
     assert too_large.status_code == 413 and not_text.status_code == 400
     assert not UserData.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 17_000 + b"]" * 17_000,
+        json.dumps({"lesson": 10**30, "activity": 1, "version": 1, "statement": {}}).encode(),
+    ],
+)
+def test_hostile_bodies_get_a_4xx_not_a_500(learner_client, setup, raw):
+    response = learner_client.post(XAPI, raw, content_type="application/json")
+
+    assert 400 <= response.status_code < 500
+    assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {**statement(), "verb": {"id": "http://example.org/" + "v" * 300}},
+        {**statement(), "verb": {"id": "http://adlnet.gov/expapi/verbs/answered\u0000"}},
+        {**statement(), "extra": "nul\u0000byte"},
+        {**statement(), "extra": "\ud800"},
+    ],
+)
+def test_statements_the_database_cannot_store_are_refused(learner_client, setup, activity, data):
+    _course, _module, lesson = setup
+
+    response = send(learner_client, lesson, activity, data)
+
+    assert response.status_code == 400
+    assert not Statement.objects.exists()
+
+
+def test_only_the_whole_content_state_is_kept(learner_client, setup, activity):
+    _course, _module, lesson = setup
+    body = {"lesson": lesson.pk, "activity": activity.pk, "version": activity.current_version_id}
+
+    for extra in ({"data_type": "other"}, {"sub_content_id": "abc"}, {"data": "a\u0000b"}):
+        payload = {**body, "data_type": "state", "data": "{}", **extra}
+        response = learner_client.post(STATE, json.dumps(payload), content_type="application/json")
+        assert response.status_code == 400
+
+    assert not UserData.objects.exists()
+
+
+def test_a_result_from_before_the_enrolment_completes_the_lesson_when_it_is_opened(
+    client, catalogue, activity, learner_client, learner, setup
+):
+    """The learner did the activity in one course; another course's lesson uses it too."""
+    _course, _module, lesson = setup
+    send(learner_client, lesson, activity, statement())
+    other = make_course(catalogue, modules=1, lessons_per_module=0)
+    later = add_lesson(ModulePage.objects.child_of(other).first(), activity, slug="sau")
+    learning_services.enrolment_create(user=learner, course=other)
+    assert not LessonCompletion.objects.filter(lesson_id=later.pk).exists()
+
+    page = learner_client.get(later.url)
+
+    assert "Bạn đã hoàn thành bài học này." in page.content.decode()
+    assert LessonCompletion.objects.filter(lesson_id=later.pk, source="h5p").exists()
+
+
+def test_the_same_activity_twice_in_a_lesson_is_refused_and_never_breaks_the_index(setup, activity):
+    from wagtail.blocks import StreamBlockValidationError
+
+    _course, module, lesson = setup
+    body = json.loads(h5p_block(activity)) + json.loads(h5p_block(activity, rule="passed"))
+    twice = LessonPage(title="Hai lần", slug="hai-lan", body=json.dumps(body))
+
+    with pytest.raises(StreamBlockValidationError):
+        LessonPage.body.field.stream_block.clean(twice.body)
+    module.add_child(instance=twice)  # an older body saved anyway: indexed once, first rule wins
+    assert [(r.kind, r.rule) for r in twice.completion_requirements()] == [("h5p", "completed")]
+
+
+def test_deleting_a_lesson_keeps_its_statements(learner_client, setup, activity):
+    _course, _module, lesson = setup
+    send(learner_client, lesson, activity, statement())
+
+    lesson.delete()
+
+    assert Statement.objects.get().lesson_id is not None
+
+
+def test_a_result_in_one_course_does_not_complete_an_unpublished_course(
+    learner_client, learner, catalogue, setup, activity
+):
+    _course, _module, lesson = setup
+    hidden = make_course(catalogue, modules=1, lessons_per_module=0)
+    hidden_lesson = add_lesson(ModulePage.objects.child_of(hidden).first(), activity, slug="an")
+    learning_services.enrolment_create(user=learner, course=hidden)
+    hidden.unpublish()
+
+    send(learner_client, lesson, activity, statement())
+
+    assert not LessonCompletion.objects.filter(lesson_id=hidden_lesson.pk).exists()
+
+
+def test_a_lesson_page_costs_the_same_queries_with_one_or_five_activities(learner_client, learner, catalogue):
+    def lesson_with(count: int) -> LessonPage:
+        course = make_course(catalogue, modules=1, lessons_per_module=0)
+        body = []
+        for n in range(count):
+            body += json.loads(h5p_block(make_activity(f"Hoạt động {n}")))
+        lesson = (
+            ModulePage.objects.child_of(course)
+            .first()
+            .add_child(instance=LessonPage(title="Nhiều hoạt động", slug="nhieu", body=json.dumps(body)))
+        )
+        learning_services.enrolment_create(user=learner, course=course)
+        learner_client.get(lesson.url)  # warm caches (site root, content types)
+        return lesson
+
+    def queries(lesson) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert learner_client.get(lesson.url).status_code == 200
+        return len(captured)
+
+    assert queries(lesson_with(1)) == queries(lesson_with(5))

@@ -643,20 +643,10 @@ def test_a_true_false_content_json_is_imported():
     assert question.explanation == "Sai"
 
 
-def test_the_real_fixture_content_json_is_imported():
+def test_the_real_fixture_content_json_is_imported(h5p_fixture_path):
     import zipfile
-    from pathlib import Path
 
-    package = (
-        Path(__file__).resolve().parents[3].parent
-        / "shared"
-        / "fixtures"
-        / "h5p"
-        / "true-false-hello-world.h5p"
-    )
-    if not package.exists():
-        pytest.skip("The shared H5P fixture is not available.")
-    with zipfile.ZipFile(package) as archive:
+    with zipfile.ZipFile(h5p_fixture_path) as archive:
         data = archive.read("content/content.json")
 
     (question,) = h5p_content_import(content=h5p_content_load(file=data), category="H5P")
