@@ -1,6 +1,15 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Use letters without diacritics, digits, dots, dashes or underscores."),
+)
 
 
 class User(AbstractUser):
@@ -21,3 +30,107 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+
+class OrgUnit(MP_Node):
+    """A unit of the administration: the city, a ward or commune, an office inside it.
+
+    A tree of any depth (materialised paths), so the levels are data, never code: after the 2025 reform
+    Ho Chi Minh City has wards and communes directly below it, but a level in between remains possible.
+    A subtree is every unit whose path starts with the unit's path.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City / province")
+        DISTRICT = "district", _("District level")
+        WARD = "ward", _("Ward")
+        COMMUNE = "commune", _("Commune")
+        OFFICE = "office", _("Office / department")
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WARD)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    """A job position, e.g. "Chủ tịch UBND" or "Tư pháp – Hộ tịch"."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="position_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Official(models.Model):
+    """The civil-service record of an account: who the person is in the organisation.
+
+    Name, email and the active flag live on the account (`User`); a leaver's account is deactivated,
+    never deleted, so their records stay.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official", verbose_name=_("account")
+    )
+    employee_code = models.CharField(
+        _("employee code"), max_length=50, unique=True, validators=[code_validator]
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="officials", verbose_name=_("unit")
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        verbose_name=_("position"),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_unit_head = models.BooleanField(_("head of unit"), default=False)
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        indexes = [models.Index(fields=["unit", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.employee_code})"
+
+
+class ManagedUnit(models.Model):
+    """An HR manager's scope: the unit and everything below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="managed_units",
+        verbose_name=_("HR manager"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="managers", verbose_name=_("unit")
+    )
+
+    class Meta:
+        verbose_name = _("managed unit")
+        verbose_name_plural = _("managed units")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="managed_unit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"

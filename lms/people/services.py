@@ -1,9 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from treebeard.exceptions import InvalidMoveToDescendant, InvalidPosition
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from . import roles
+from .models import ManagedUnit, Official, OrgUnit, Position
+from .signals import official_changed
 
 User = get_user_model()
 
@@ -72,3 +76,108 @@ def user_update_profile(*, user: User, full_name: str, email: str) -> User:
 def user_role_labels(*, user: User) -> list[str]:
     names = [g.name for g in user.groups.all()]
     return [str(roles.ROLE_LABELS.get(n, n)) for n in names]
+
+
+class PeopleError(Exception):
+    """A change to the organisation the rules refuse; the message is shown to the person."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@transaction.atomic
+def unit_create(*, name: str, code: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    unit = OrgUnit(name=name, code=code, kind=kind)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return OrgUnit.add_root(instance=unit)
+    return OrgUnit.objects.get(pk=parent.pk).add_child(instance=unit)
+
+
+@transaction.atomic
+def unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    """Move a unit and its subtree below another unit. A unit cannot move below itself."""
+    unit = OrgUnit.objects.get(pk=unit.pk)
+    new_parent = OrgUnit.objects.get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise PeopleError(
+            _("“%(unit)s” cannot be moved below “%(parent)s”: that unit is inside it.")
+            % {"unit": unit.name, "parent": new_parent.name}
+        )
+    try:
+        unit.move(new_parent, pos="sorted-child")
+    except (InvalidMoveToDescendant, InvalidPosition) as exc:  # the check above, by the tree itself
+        raise PeopleError(_("This move is not possible in the unit tree.")) from exc
+    return OrgUnit.objects.get(pk=unit.pk)
+
+
+@transaction.atomic
+def official_save(
+    *,
+    employee_code: str,
+    full_name: str,
+    unit: OrgUnit,
+    position: Position | None = None,
+    email: str = "",
+    phone: str = "",
+    is_unit_head: bool = False,
+    is_active: bool = True,
+) -> tuple[Official, bool]:
+    """Create or update an official by employee code, with their account. Returns (official, created).
+
+    A new account gets the employee code as username and no usable password: the person sets one through
+    the password-reset email. The `official_changed` signal lets assignments follow the person.
+    """
+    official = (
+        Official.objects.select_related("user")
+        .select_for_update()
+        .filter(employee_code=employee_code)
+        .first()
+    )
+    created = official is None
+    if created:
+        user = User(username=employee_code, full_name=full_name, email=email, is_active=is_active)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        learner = Group.objects.filter(name=roles.LEARNER).first()
+        if learner is not None:
+            user.groups.add(learner)
+        official = Official(user=user, employee_code=employee_code)
+        changed = True
+    else:
+        user = official.user
+        changed = (
+            official.unit_id != unit.pk
+            or official.position_id != (position.pk if position else None)
+            or user.is_active != is_active
+        )
+        user.full_name, user.email, user.is_active = full_name, email, is_active
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["full_name", "email", "is_active"])
+    official.unit, official.position = unit, position
+    official.phone, official.is_unit_head = phone, is_unit_head
+    official.full_clean(exclude=["user"])
+    official.save()
+    if changed:
+        official_changed.send(sender=Official, official=official, created=created)
+    return official, created
+
+
+@transaction.atomic
+def official_deactivate(*, official: Official) -> None:
+    """A leaver: the account can no longer sign in; records and history stay."""
+    if not official.user.is_active:
+        return
+    User.objects.filter(pk=official.user_id).update(is_active=False)
+    official.user.is_active = False
+    official_changed.send(sender=Official, official=official, created=False)
+
+
+def managed_unit_add(*, user: User, unit: OrgUnit) -> ManagedUnit:
+    managed, _created = ManagedUnit.objects.get_or_create(user=user, unit=unit)
+    user.groups.add(Group.objects.get(name=roles.HR_MANAGER))
+    return managed
