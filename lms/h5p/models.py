@@ -1,10 +1,14 @@
 """H5P activities: shared libraries, uploaded content with its versions, xAPI statements and results.
 
-Files live in Django's storage: a library once per machine name and major.minor version under
-`h5p/libraries/<Machine.Name>-<major>.<minor>/`, each content version under its own `storage_prefix`.
+Files live in Django's storage: a library once per machine name and major.minor version under its own
+`storage_prefix` (`h5p/libraries/<Machine.Name>-<major>.<minor>/<random>/`: a folder only the upload that
+created the row ever wrote, so no other upload can overwrite or delete it), each content version under its
+own `storage_prefix`. The player still sees a library at `…/libraries/<Machine.Name>-<major>.<minor>/`.
 Scores here were computed in the learner's browser by the H5P content type, never by the server: every
 result and statement says so (`computed_in_browser`), and reports must keep that distinction.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +27,9 @@ class Library(models.Model):
     title = models.CharField(_("title"), max_length=255, blank=True)
     runnable = models.BooleanField(_("runnable"), default=False)
     metadata = models.JSONField(_("library.json"), default=dict, blank=True)
+    # Unique per upload, never a fixed path: two uploads of the same new library write to different
+    # folders, and the one whose row commits is the one served (see packages.package_store).
+    storage_prefix = models.CharField(_("storage folder"), max_length=255, unique=True)
     created_at = models.DateTimeField(_("stored at"), auto_now_add=True)
 
     class Meta:
@@ -38,13 +45,15 @@ class Library(models.Model):
     def __str__(self) -> str:
         return f"{self.machine_name} {self.major_version}.{self.minor_version}.{self.patch_version}"
 
-    @property
-    def folder_name(self) -> str:
-        return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
+    def save(self, *args, **kwargs):
+        if not self.storage_prefix:
+            self.storage_prefix = f"{LIBRARIES_ROOT}/{self.folder_name}/{uuid.uuid4().hex}/"
+        super().save(*args, **kwargs)
 
     @property
-    def storage_prefix(self) -> str:
-        return f"{LIBRARIES_ROOT}/{self.folder_name}/"
+    def folder_name(self) -> str:
+        """The folder name H5P uses for this library, and the one in the player's URLs."""
+        return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
 
 
 class Activity(models.Model):

@@ -7,8 +7,9 @@ whitelists and the dependencies. It collects every problem it can find and raise
 the size limits stop the reading at once. The accepted bytes wait in a temporary spool file.
 
 `package_store` then writes the content and any library not in the store yet through Django's storage
-API, and records the activity, its new version and the libraries in one transaction. When anything
-fails, every file it wrote is deleted again.
+API, and records the activity, its new version and the libraries in one transaction. Every folder it
+writes is new and unique to this call, so when anything fails it deletes exactly what it wrote, and never
+a file that another upload wrote or uses.
 
 Decisions, following H5P core where it has an answer:
 - Path segments starting with "." or "_" are skipped (not validated further, not stored), like H5P does
@@ -732,14 +733,18 @@ def package_store(
     """Store a validated package as a new activity, or as the next version of `activity`.
 
     Content goes to `h5p/content/<random>/` (h5p.json at its root, content/… below it). Each library the
-    content needs is written to `Library.storage_prefix` only when no Library row exists for its machine
-    name and major.minor version: libraries are shared by all packages and the first stored copy wins,
-    even if a later package brings a newer patch version. Earlier versions, their files and every
-    result and statement stay as they are.
+    content needs is written only when no Library row exists for its machine name and major.minor version:
+    libraries are shared by all packages and the first stored copy wins, even if a later package brings a
+    newer patch version. Earlier versions, their files and every result and statement stay as they are.
 
-    Files are written inside the transaction before it commits; if anything fails, every file written
-    here is deleted and the exception re-raised. (A caller's outer transaction that rolls back later
-    cannot be noticed: call this outside of one.)
+    The unique constraint on Library decides who writes a new library: this call inserts the row first
+    (a concurrent upload of the same library waits on it, then uses the committed row or, after a
+    rollback, inserts its own), and writes the files to a folder unique to this call
+    (`h5p/libraries/<Machine>-<major>.<minor>/<random>/`, kept in `Library.storage_prefix`). Files are
+    written inside the transaction before it commits; if anything fails, the files written here are
+    deleted and the exception re-raised. No other upload can have used them: the rows pointing at them
+    were never committed. (A caller's outer transaction that rolls back later cannot be noticed: call
+    this outside of one.)
     """
     storage = default_storage
     written: list[str] = []
@@ -747,6 +752,7 @@ def package_store(
         with transaction.atomic():
             version = _store(validated=validated, user=user, activity=activity, title=title, written=written)
     except BaseException:
+        # Only files of folders created by this call, whose rows were just rolled back.
         for name in reversed(written):
             try:
                 storage.delete(name)
@@ -791,12 +797,12 @@ def _store(*, validated: ValidatedPackage, user, activity: Activity | None, titl
             package_library = validated.libraries[key]
             for item in package_library.files:
                 relative = item.path[len(package_library.folder) + 1 :]
-                _save(validated, item, f"{library.storage_prefix}{relative}", written=written, replace=True)
+                _save(validated, item, f"{library.storage_prefix}{relative}", written=written)
         libraries[key] = library
 
     prefix = f"{CONTENT_ROOT}/{uuid.uuid4().hex}/"
     for item in validated.content_files:
-        _save(validated, item, f"{prefix}{item.path}", written=written, replace=False)
+        _save(validated, item, f"{prefix}{item.path}", written=written)
 
     last = activity.versions.aggregate(last=Max("number"))["last"] or 0
     version = ContentVersion(
@@ -819,13 +825,9 @@ def _store(*, validated: ValidatedPackage, user, activity: Activity | None, titl
     return version
 
 
-def _save(
-    validated: ValidatedPackage, item: SpooledFile, name: str, *, written: list[str], replace: bool
-) -> None:
+def _save(validated: ValidatedPackage, item: SpooledFile, name: str, *, written: list[str]) -> None:
+    """Write one file into a folder that is new and unique to this upload (so it cannot exist yet)."""
     storage = default_storage
-    if replace and storage.exists(name):
-        # Left by an upload that crashed before its Library row was committed: no row points at it.
-        storage.delete(name)
     saved = storage.save(name, File(validated.open(item), name=posixpath.basename(name)))
     written.append(saved)
     if saved != name:

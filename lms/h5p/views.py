@@ -206,17 +206,18 @@ def library_file(request, token: str, folder: str, path: str):
     if match is None:
         raise Http404("No such library.")
     machine_name, major, minor = match.group(1), int(match.group(2)), int(match.group(3))
-    # One query: the library must be one this content version needs.
-    library = (
+    # One query: the library must be one this content version needs. The URL names the library the way
+    # H5P does (<Machine>-<major>.<minor>); its files are wherever its row says they were stored.
+    prefix = (
         Library.objects.filter(
             content_versions__pk=grant.version_id,
             machine_name=machine_name,
             major_version=major,
             minor_version=minor,
         )
-        .only("machine_name", "major_version", "minor_version")
+        .values_list("storage_prefix", flat=True)
         .first()
     )
-    if library is None:
+    if prefix is None:
         raise Http404("No such library.")
-    return _serve(library.storage_prefix + path)
+    return _serve(prefix + path)

@@ -38,6 +38,10 @@ def library_files(media_root) -> set[str]:
     return {name for name in media_files(media_root) if name.startswith("h5p/libraries/")}
 
 
+def library_prefix(machine_name: str) -> str:
+    return Library.objects.get(machine_name=machine_name).storage_prefix
+
+
 # --- The real package ---------------------------------------------------------------------------------------
 
 
@@ -63,9 +67,11 @@ def test_store_extracts_content_and_libraries(h5p_bytes, media_root, trainer):
     assert prefix.startswith("h5p/content/") and prefix.endswith("/")
     files = media_files(media_root)
     assert {f"{prefix}h5p.json", f"{prefix}content/content.json"} <= files
-    assert "h5p/libraries/H5P.TrueFalse-1.6/library.json" in files
-    assert "h5p/libraries/H5P.TrueFalse-1.6/scripts/h5p-true-false.js" in files
-    assert "h5p/libraries/Tether-1.0/scripts/tether.min.js" in files
+    true_false = library_prefix("H5P.TrueFalse")
+    assert re.fullmatch(r"h5p/libraries/H5P\.TrueFalse-1\.6/[0-9a-f]{32}/", true_false)
+    assert f"{true_false}library.json" in files
+    assert f"{true_false}scripts/h5p-true-false.js" in files
+    assert f"{library_prefix('Tether')}scripts/tether.min.js" in files
     assert not any(name.startswith("h5p/libraries/H5PEditor.") for name in files)  # editor-only
     assert not any(name.endswith("H5P_CONTENT_HERE.txt") for name in files)
     with zipfile.ZipFile(io.BytesIO(h5p_bytes)) as archive:
@@ -131,7 +137,7 @@ def test_the_stored_library_wins_over_a_newer_patch(h5p_bytes, media_root, train
     store(rebuild(h5p_bytes, replace={"Tether-1.0/library.json": newer}), user=trainer)
 
     assert Library.objects.get(machine_name="Tether").patch_version == 2
-    with default_storage.open("h5p/libraries/Tether-1.0/library.json") as stored:
+    with default_storage.open(f"{library_prefix('Tether')}library.json") as stored:
         assert json.load(stored)["patchVersion"] == 2
 
 
@@ -178,6 +184,84 @@ def test_a_failed_store_removes_every_file_it_wrote(h5p_bytes, media_root, train
     assert media_files(media_root) == set()
     assert not Activity.objects.exists()
     assert not Library.objects.exists()
+
+
+def _library_files_present(library: Library) -> bool:
+    names = ["library.json"] + [entry["path"] for entry in library.metadata.get("preloadedJs", [])]
+    return all(default_storage.exists(library.storage_prefix + name) for name in names)
+
+
+class _StorageWithAnotherUpload:
+    """The real storage, but the first `delete` (the failed upload cleaning up after its rollback) first
+    lets another upload of the same libraries run to its commit: what a concurrent upload waiting on the
+    Library rows does the moment the failed upload rolls back."""
+
+    def __init__(self, real, other_upload):
+        self._real, self._other_upload, self.other = real, other_upload, None
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def delete(self, name):
+        if self.other is None:
+            self.other = "running"
+            self.other = self._other_upload()
+        return self._real.delete(name)
+
+
+def test_a_failed_upload_never_deletes_library_files_that_a_committed_upload_uses(
+    h5p_bytes, media_root, trainer, monkeypatch
+):
+    original_full_clean = ContentVersion.full_clean
+    failures = ["the first upload fails after writing its libraries"]
+
+    def full_clean(self, *args, **kwargs):
+        if failures:
+            raise RuntimeError(failures.pop())
+        return original_full_clean(self, *args, **kwargs)
+
+    monkeypatch.setattr(ContentVersion, "full_clean", full_clean)
+    storage = _StorageWithAnotherUpload(
+        packages.default_storage, lambda: store(h5p_bytes, user=trainer, title="Bản tải lên thứ hai")
+    )
+    monkeypatch.setattr(packages, "default_storage", storage)
+
+    with pytest.raises(RuntimeError):
+        store(h5p_bytes, user=trainer, title="Bản tải lên thứ nhất")
+
+    second = storage.other
+    assert isinstance(second, ContentVersion)
+    assert list(Activity.objects.values_list("title", flat=True)) == ["Bản tải lên thứ hai"]
+    assert Library.objects.count() == len(LIBRARY_FOLDERS)
+    assert all(_library_files_present(library) for library in second.libraries.all())
+    # Nothing left of the failed upload: every library file belongs to a committed row.
+    prefixes = tuple(Library.objects.values_list("storage_prefix", flat=True))
+    assert all(name.startswith(prefixes) for name in library_files(media_root))
+
+
+def test_an_upload_validated_before_another_stored_the_same_libraries_writes_none(
+    h5p_bytes, media_root, trainer
+):
+    with package_validate(file=upload(h5p_bytes)) as validated:
+        first = store(h5p_bytes, user=trainer)  # the other writer claims every library meanwhile
+        files = library_files(media_root)
+
+        second = package_store(validated=validated, user=trainer)
+
+    assert library_files(media_root) == files
+    assert set(second.libraries.all()) == set(first.libraries.all())
+    assert all(_library_files_present(library) for library in second.libraries.all())
+
+
+def test_a_library_folder_is_unique_to_the_upload_that_created_it(h5p_bytes, trainer):
+    version = store(h5p_bytes, user=trainer)
+
+    prefixes = [library.storage_prefix for library in version.libraries.all()]
+    assert len(set(prefixes)) == len(prefixes)
+    for library in version.libraries.all():
+        assert re.fullmatch(
+            rf"h5p/libraries/{re.escape(library.folder_name)}/[0-9a-f]{{32}}/", library.storage_prefix
+        )
 
 
 def test_skipped_entries_are_neither_checked_nor_stored(h5p_bytes, media_root, trainer):

@@ -207,8 +207,8 @@ def assert_file_headers(response) -> None:
 
 
 def test_a_library_the_version_does_not_use_is_not_served(anonymous, base):
-    Library.objects.create(machine_name="H5P.Other", major_version=1, minor_version=0)
-    default_storage.save("h5p/libraries/H5P.Other-1.0/library.json", ContentFile(b"{}"))
+    other = Library.objects.create(machine_name="H5P.Other", major_version=1, minor_version=0)
+    default_storage.save(other.storage_prefix + "library.json", ContentFile(b"{}"))
 
     assert anonymous.get(base + "/libraries/H5P.Other-1.0/library.json").status_code == 404
     assert anonymous.get(base + "/libraries/H5P.Nope-9.9/library.json").status_code == 404
