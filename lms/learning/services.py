@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import structure
 from .models import Enrolment, LessonCompletion, LessonRequirement
 from .requirements import Requirement, requirements_met
-from .signals import course_completed
+from .signals import course_completed, enrolment_started
 
 
 class LearningError(Exception):
@@ -68,11 +68,45 @@ def enrolment_for_lesson(*, user, lesson) -> Enrolment:
     return enrolment
 
 
+def enrolments_ensure(*, user_ids, course, source: str = Enrolment.Source.ASSIGNMENT) -> int:
+    """Enrol many people in a course at once (assignments). Existing enrolments stay as they are.
+
+    Returns the number of new enrolments. A fixed number of queries whatever the number of people.
+    """
+    user_ids = set(user_ids)
+    existing = set(
+        Enrolment.objects.filter(course_id=course.pk, user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+    new = [Enrolment(user_id=uid, course_id=course.pk, source=source) for uid in sorted(user_ids - existing)]
+    Enrolment.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return len(new)
+
+
+@transaction.atomic
+def enrolment_restart(*, enrolment: Enrolment) -> None:
+    """Start a course again (a recertification cycle): lesson completions and the completion time are
+    cleared so the course can be completed anew. Results of quizzes and H5P activities are kept; a lesson
+    whose requirements they still meet completes again when the person opens it."""
+    LessonCompletion.objects.filter(enrolment=enrolment).delete()
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=None, last_activity_at=None)
+    enrolment.refresh_from_db()
+
+
+def _activity_mark(*, enrolment: Enrolment, lesson_id: int) -> None:
+    """Remember the last lesson opened; the first activity in an enrolment announces `enrolment_started`."""
+    now = timezone.now()
+    first = Enrolment.objects.filter(pk=enrolment.pk, last_activity_at__isnull=True).update(
+        last_lesson_id=lesson_id, last_activity_at=now
+    )
+    if first:
+        enrolment_started.send(sender=Enrolment, enrolment=enrolment)
+    else:
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson_id, last_activity_at=now)
+
+
 def enrolment_touch(*, enrolment: Enrolment, lesson) -> None:
     """Remember the last lesson opened, for "continue where you left off"."""
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_lesson_id=lesson.pk, last_activity_at=timezone.now()
-    )
+    _activity_mark(enrolment=enrolment, lesson_id=lesson.pk)
 
 
 @transaction.atomic
@@ -99,9 +133,7 @@ def record_progress(*, user, lesson, source: str) -> ProgressResult:
     course_newly_completed = False
     if lesson_newly_completed and enrolment.completed_at is None:
         course_newly_completed = _course_complete_if_done(enrolment=enrolment)
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_lesson_id=lesson.pk, last_activity_at=timezone.now()
-    )
+    _activity_mark(enrolment=enrolment, lesson_id=lesson.pk)
     enrolment.refresh_from_db()
     return ProgressResult(
         enrolment=enrolment,

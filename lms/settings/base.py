@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "lms.learning",
     "lms.quiz",
     "lms.h5p",
+    "lms.compliance",
     "lms.demo",
     "courses",
     "content",
@@ -208,3 +209,8 @@ _demo_package = os.environ.get(
     "H5P_DEMO_PACKAGE", str(BASE_DIR.parent / "shared" / "fixtures" / "h5p" / "true-false-hello-world.h5p")
 )
 H5P_DEMO_PACKAGE = Path(_demo_package) if _demo_package else None
+
+# Mandatory training: a person who joins after a fixed due date gets this many days from joining;
+# a recertification cycle opens this many days before the earlier completion stops being valid.
+COMPLIANCE_LATE_JOINER_DAYS = 30
+COMPLIANCE_RENEWAL_NOTICE_DAYS = 30

@@ -1,0 +1,179 @@
+"""Mandatory training: what HR assigns, and each person's duty under it, cycle by cycle."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Assignment(models.Model):
+    """A course HR makes mandatory for a unit (optionally with its subunits and/or one position) or for one
+    person, with a due date and an optional validity after which the course must be taken again."""
+
+    class DueKind(models.TextChoices):
+        FIXED = "fixed", _("Fixed date")
+        RELATIVE = "relative", _("Days after assignment")
+
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.PROTECT, related_name="+", verbose_name=_("course")
+    )
+    unit = models.ForeignKey(
+        "people.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("unit"),
+    )
+    include_subunits = models.BooleanField(_("include subunits"), default=True)
+    position = models.ForeignKey(
+        "people.Position",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("only this position"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="individual_assignments",
+        verbose_name=_("person"),
+    )
+    due_kind = models.CharField(_("due date"), max_length=10, choices=DueKind.choices)
+    due_date = models.DateField(_("due on"), null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(_("days to complete"), null=True, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the course never has to be taken again."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(user__isnull=True))
+                | (Q(unit__isnull=True) & Q(user__isnull=False) & Q(position__isnull=True)),
+                name="assignment_one_target",
+            ),
+            models.CheckConstraint(
+                condition=(Q(due_kind="fixed") & Q(due_date__isnull=False) & Q(due_days__isnull=True))
+                | (Q(due_kind="relative") & Q(due_days__isnull=False) & Q(due_date__isnull=True)),
+                name="assignment_due_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(validity_months__isnull=True) | Q(validity_months__gte=1),
+                name="assignment_validity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} → {self.unit_id or self.user_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Obligation(models.Model):
+    """One person's duty under one assignment, for one cycle (cycle 2 onwards are recertifications).
+
+    The person's unit is copied here and kept current, so reports group obligations by unit without
+    joining the people tables. Rows are never deleted: a closed or renewed cycle stays as history, and only
+    the current cycle of each (assignment, person) counts.
+    """
+
+    class Closed(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("Assignment withdrawn")
+        LEFT = "left", _("No longer in the assigned group")
+        DEACTIVATED = "deactivated", _("Account deactivated")
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("assignment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        verbose_name=_("person"),
+    )
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.PROTECT, related_name="+", verbose_name=_("course")
+    )
+    unit = models.ForeignKey(
+        "people.OrgUnit", on_delete=models.PROTECT, related_name="obligations", verbose_name=_("unit")
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    is_current = models.BooleanField(_("current"), default=True)
+    opened_at = models.DateTimeField(_("assigned to the person at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    exempt_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
+    exempt_reason = models.CharField(_("reason for exemption"), max_length=300, blank=True)
+    exempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exempted by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.CharField(_("closed because"), max_length=20, choices=Closed.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "user", "cycle"], name="obligation_once_per_cycle"),
+            models.UniqueConstraint(
+                fields=["assignment", "user"], condition=Q(is_current=True), name="obligation_one_current"
+            ),
+            models.CheckConstraint(
+                condition=(Q(exempt_at__isnull=True) & Q(exempt_reason=""))
+                | (Q(exempt_at__isnull=False) & ~Q(exempt_reason="")),
+                name="obligation_exemption_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(is_current=False),
+                name="obligation_closed_not_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(completed_at__isnull=False),
+                name="obligation_validity_after_completion",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "course"], condition=Q(is_current=True), name="obligation_report"),
+            models.Index(fields=["user", "course"], name="obligation_person_course"),
+            models.Index(fields=["due_at"], condition=Q(is_current=True), name="obligation_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.assignment_id} #{self.cycle}"

@@ -1,0 +1,205 @@
+"""Reads of mandatory training, always through the viewer's scope (lms.people.scope)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from lms.learning.selectors import enrolments_with_progress
+from lms.people.models import OrgUnit
+from lms.people.scope import scope_for
+
+from .models import Obligation
+from .status import Status, status_of, status_q
+
+
+def obligations_visible(viewer) -> QuerySet[Obligation]:
+    """Current obligations the viewer may see: in their units, or only their own."""
+    scope = scope_for(viewer)
+    current = Obligation.objects.filter(is_current=True)
+    if scope.manages_units:
+        return current.filter(scope.unit_q("unit__path"))
+    if scope.user_id is None:
+        return current.none()
+    return current.filter(user_id=scope.user_id)
+
+
+def _day(moment: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else ""
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    obligation: Obligation
+    status: Status
+    reason: str
+    lessons_done: int = 0
+    lessons_total: int = 0
+
+    @property
+    def course_title(self) -> str:
+        return self.obligation.course.title
+
+
+def explain(obligation: Obligation, *, status: Status, now: datetime, done: int, total: int) -> str:
+    """The status in plain words: who assigned it, through which unit, when it is due, how far along."""
+    assignment = obligation.assignment
+    by = assignment.created_by.get_full_name() if assignment.created_by else _("an administrator")
+    if assignment.unit_id is not None:
+        origin = _("Assigned by %(by)s on %(date)s through %(unit)s") % {
+            "by": by,
+            "date": _day(assignment.created_at),
+            "unit": assignment.unit.name,
+        }
+        if assignment.position_id is not None:
+            origin += _(" (position: %(position)s)") % {"position": assignment.position.name}
+    else:
+        origin = _("Assigned to this person by %(by)s on %(date)s") % {
+            "by": by,
+            "date": _day(assignment.created_at),
+        }
+    parts = [origin]
+    if obligation.cycle > 1:
+        parts.append(_("recertification, cycle %(cycle)s") % {"cycle": obligation.cycle})
+    elif (
+        assignment.due_date is not None
+        and timezone.localdate(obligation.opened_at) > assignment.due_date
+        and obligation.opened_at > assignment.created_at
+    ):
+        parts.append(
+            _("joined on %(date)s, after the unit's due date") % {"date": _day(obligation.opened_at)}
+        )
+    if status == Status.EXEMPT:
+        who = obligation.exempted_by.get_full_name() if obligation.exempted_by else _("an administrator")
+        parts.append(
+            _("exempted by %(by)s on %(date)s: %(reason)s")
+            % {"by": who, "date": _day(obligation.exempt_at), "reason": obligation.exempt_reason}
+        )
+    elif status == Status.COMPLETED:
+        parts.append(_("completed on %(date)s") % {"date": _day(obligation.completed_at)})
+        if obligation.valid_until:
+            parts.append(_("valid until %(date)s") % {"date": _day(obligation.valid_until)})
+    elif status == Status.EXPIRED and obligation.completed_at:
+        parts.append(
+            _("completed on %(date)s, no longer valid since %(until)s")
+            % {"date": _day(obligation.completed_at), "until": _day(obligation.valid_until)}
+        )
+    else:
+        parts.append(_("due %(date)s") % {"date": _day(obligation.due_at)})
+        if status in (Status.OVERDUE, Status.EXPIRED):
+            late = (timezone.localdate(now) - timezone.localdate(obligation.due_at)).days
+            parts.append(_("%(days)s days late") % {"days": late})
+        parts.append(_("%(done)s of %(total)s lessons done") % {"done": done, "total": total})
+    return "; ".join(parts) + "."
+
+
+def person_obligations(*, viewer, user, now: datetime | None = None) -> list[ObligationView]:
+    """A person's current obligations with their status and its reason. Fixed number of queries."""
+    now = now or timezone.now()
+    rows = list(
+        obligations_visible(viewer)
+        .filter(user=user)
+        .select_related(
+            "course", "assignment__created_by", "assignment__unit", "assignment__position", "exempted_by"
+        )
+        .order_by("due_at", "pk")
+    )
+    progress = {e.course_id: e for e in enrolments_with_progress(user=user)} if rows else {}
+    views = []
+    for row in rows:
+        enrolment = progress.get(row.course_id)
+        done = getattr(enrolment, "required_done", 0) or 0
+        total = getattr(enrolment, "required_total", 0) or 0
+        status = status_of(row, now)
+        views.append(
+            ObligationView(
+                obligation=row,
+                status=status,
+                reason=explain(row, status=status, now=now, done=done, total=total),
+                lessons_done=done,
+                lessons_total=total,
+            )
+        )
+    return views
+
+
+@dataclass
+class UnitFigures:
+    unit: OrgUnit
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def counted(self) -> int:
+        """Obligations that count toward the completion rate: the exempt do not."""
+        return self.total - self.counts.get(Status.EXEMPT, 0)
+
+    @property
+    def completed(self) -> int:
+        return self.counts.get(Status.COMPLETED, 0)
+
+    @property
+    def late(self) -> int:
+        return self.counts.get(Status.OVERDUE, 0) + self.counts.get(Status.EXPIRED, 0)
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.completed / self.counted, 1) if self.counted else None
+
+
+def status_counts(queryset: QuerySet[Obligation], *, now: datetime, by: str | None = None):
+    """Counts per status in one query, optionally grouped by a field (e.g. "unit_id")."""
+    aggregates = {status.value: Count("pk", filter=status_q(status, now)) for status in Status}
+    if by is None:
+        return queryset.aggregate(**aggregates)
+    return queryset.values(by).annotate(**aggregates).order_by()
+
+
+def unit_summary(
+    *,
+    viewer,
+    root: OrgUnit,
+    course_ids: list[int] | None = None,
+    due_from: datetime | None = None,
+    due_to: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[UnitFigures, list[UnitFigures]]:
+    """Figures for a unit and for each of its direct subunits (each with its whole subtree).
+
+    Two queries: the units of the subtree, and the obligations counted per unit and status in the database;
+    the roll-up to subunits is done over the (few hundred) units in Python. A unit outside the viewer's
+    scope answers as empty.
+    """
+    now = now or timezone.now()
+    scope = scope_for(viewer)
+    units = list(
+        OrgUnit.objects.filter(path__startswith=root.path)
+        .filter(scope.unit_q())
+        .only("pk", "path", "depth", "name", "code", "kind", "numchild")
+    )
+    top = UnitFigures(unit=root)
+    children = {u.path: UnitFigures(unit=u) for u in units if u.depth == root.depth + 1}
+    if not scope.covers(root):
+        return top, []
+    obligations = Obligation.objects.filter(is_current=True, unit_id__in=[u.pk for u in units])
+    if course_ids:
+        obligations = obligations.filter(course_id__in=course_ids)
+    if due_from:
+        obligations = obligations.filter(due_at__gte=due_from)
+    if due_to:
+        obligations = obligations.filter(due_at__lte=due_to)
+    path_of = {u.pk: u.path for u in units}
+    child_len = OrgUnit.steplen * (root.depth + 1)
+    for row in status_counts(obligations, now=now, by="unit_id"):
+        bucket = children.get(path_of[row["unit_id"]][:child_len])
+        for status in Status:
+            n = row[status.value]
+            top.counts[status] = top.counts.get(status, 0) + n
+            if bucket is not None:
+                bucket.counts[status] = bucket.counts.get(status, 0) + n
+    return top, sorted(children.values(), key=lambda f: f.unit.name)

@@ -1,0 +1,363 @@
+"""Writes to mandatory training. Assignments open obligations; people's changes and course completions
+move them on. Every function keeps the rule "one current obligation per (assignment, person)"."""
+
+import calendar
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.learning import structure
+from lms.learning.models import Enrolment
+from lms.learning.services import enrolment_restart, enrolments_ensure
+from lms.people.models import Official, OrgUnit, Position
+from lms.people.scope import scope_for
+
+from .models import Assignment, Obligation
+
+MAX_DUE_DAYS = 3650
+MAX_VALIDITY_MONTHS = 120
+
+
+class ComplianceError(Exception):
+    """A change HR asked for that the rules refuse; the message is shown to the person."""
+
+    status = 400
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of a calendar day in the platform's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)), timezone.get_default_timezone())
+
+
+def due_for(assignment: Assignment, opened_at: datetime) -> datetime:
+    """When a person who received the assignment at `opened_at` must be done.
+
+    A fixed date applies to everyone; a person who joins after it gets the late-joiner allowance
+    (settings.COMPLIANCE_LATE_JOINER_DAYS) from the day they joined.
+    """
+    local_day = timezone.localdate(opened_at)
+    if assignment.due_kind == Assignment.DueKind.RELATIVE:
+        return end_of_day(local_day + timedelta(days=assignment.due_days))
+    if local_day > assignment.due_date:
+        return end_of_day(local_day + timedelta(days=settings.COMPLIANCE_LATE_JOINER_DAYS))
+    return end_of_day(assignment.due_date)
+
+
+def valid_until_for(assignment: Assignment, completed_at: datetime | None) -> datetime | None:
+    if completed_at is None or not assignment.validity_months:
+        return None
+    return add_months(completed_at, assignment.validity_months)
+
+
+def targets(assignment: Assignment) -> QuerySet[Official]:
+    """The active officials an assignment reaches now."""
+    officials = Official.objects.filter(user__is_active=True)
+    if assignment.user_id is not None:
+        return officials.filter(user_id=assignment.user_id)
+    unit = assignment.unit
+    if assignment.include_subunits:
+        officials = officials.filter(unit__path__startswith=unit.path)
+    else:
+        officials = officials.filter(unit_id=unit.pk)
+    if assignment.position_id is not None:
+        officials = officials.filter(position_id=assignment.position_id)
+    return officials
+
+
+def assignments_reaching(official: Official) -> QuerySet[Assignment]:
+    """The active assignments that reach this official by unit, position or name."""
+    path, steplen = official.unit.path, OrgUnit.steplen
+    ancestors = [path[:i] for i in range(steplen, len(path) + 1, steplen)]
+    by_unit = (Q(unit__path=path) | Q(include_subunits=True, unit__path__in=ancestors)) & (
+        Q(position__isnull=True) | Q(position_id=official.position_id)
+    )
+    return Assignment.objects.filter(withdrawn_at__isnull=True).filter(by_unit | Q(user_id=official.user_id))
+
+
+def _open_obligations(*, assignment: Assignment, people: Iterable[tuple[int, int]], now: datetime) -> int:
+    """First-cycle obligations for (user_id, unit_id) pairs, with their enrolments. Bulk, fixed queries.
+
+    A course the person already completed counts at once (its validity runs from that completion)."""
+    people = dict(people)
+    if not people:
+        return 0
+    enrolments_ensure(user_ids=people, course=assignment.course)
+    progress = {
+        row["user_id"]: row
+        for row in Enrolment.objects.filter(course_id=assignment.course_id, user_id__in=people).values(
+            "user_id", "completed_at", "last_activity_at"
+        )
+    }
+    due_at = due_for(assignment, now)
+    rows = []
+    for user_id, unit_id in people.items():
+        enrolment = progress.get(user_id, {})
+        completed_at = enrolment.get("completed_at")
+        rows.append(
+            Obligation(
+                assignment=assignment,
+                user_id=user_id,
+                course_id=assignment.course_id,
+                unit_id=unit_id,
+                opened_at=now,
+                due_at=due_at,
+                started_at=enrolment.get("last_activity_at") or completed_at,
+                completed_at=completed_at,
+                valid_until=valid_until_for(assignment, completed_at),
+            )
+        )
+    Obligation.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _require_manager(by) -> None:
+    if not scope_for(by).manages_units:
+        raise ComplianceError(_("Only HR managers can manage mandatory training."), status=403)
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    by,
+    course,
+    unit: OrgUnit | None = None,
+    include_subunits: bool = True,
+    position: Position | None = None,
+    user=None,
+    due_date: date | None = None,
+    due_days: int | None = None,
+    validity_months: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Assignment:
+    """Make a course mandatory for a unit (and its subunits, optionally one position) or one person.
+
+    Everyone reached gets an obligation and an enrolment now; people who join later get theirs when they
+    arrive (`official_sync`). Refused: units outside the HR manager's scope, unpublished courses, a fixed
+    date in the past, and a target with nobody in it.
+    """
+    now = now or timezone.now()
+    _require_manager(by)
+    scope = scope_for(by)
+    if not structure.course_model().objects.live().filter(pk=getattr(course, "pk", None)).exists():
+        raise ComplianceError(_("Choose a published course."))
+    if (unit is None) == (user is None):
+        raise ComplianceError(_("Assign the course either to a unit or to one person."))
+    if user is not None:
+        official = Official.objects.select_related("unit").filter(user=user).first()
+        if official is None or not scope.covers(official.unit):
+            raise ComplianceError(_("This person is not in the units you manage."), status=403)
+        if position is not None:
+            raise ComplianceError(_("A position can only narrow an assignment to a unit."))
+    elif not scope.covers(unit):
+        raise ComplianceError(_("This unit is not one of the units you manage."), status=403)
+    if (due_date is None) == (due_days is None):
+        raise ComplianceError(_("Give either a due date or a number of days to complete the course."))
+    if due_date is not None and due_date < timezone.localdate(now):
+        raise ComplianceError(
+            _("The due date %(date)s has already passed.") % {"date": due_date.strftime("%d/%m/%Y")}
+        )
+    if due_days is not None and not 1 <= due_days <= MAX_DUE_DAYS:
+        raise ComplianceError(_("The number of days must be between 1 and %(max)s.") % {"max": MAX_DUE_DAYS})
+    if validity_months is not None and not 1 <= validity_months <= MAX_VALIDITY_MONTHS:
+        raise ComplianceError(
+            _("The validity must be between 1 and %(max)s months.") % {"max": MAX_VALIDITY_MONTHS}
+        )
+    assignment = Assignment(
+        course_id=course.pk,
+        unit=unit,
+        include_subunits=include_subunits if unit is not None else False,
+        position=position,
+        user=user,
+        due_kind=Assignment.DueKind.FIXED if due_date else Assignment.DueKind.RELATIVE,
+        due_date=due_date,
+        due_days=due_days,
+        validity_months=validity_months,
+        note=note,
+        created_by=by,
+        created_at=now,
+    )
+    people = list(targets(assignment).values_list("user_id", "unit_id"))
+    if not people:
+        raise ComplianceError(
+            _("Nobody is reached by this assignment: the unit has no active officials with this position.")
+            if position is not None
+            else _("Nobody is reached by this assignment: the unit has no active officials yet.")
+        )
+    assignment.save()
+    _open_obligations(assignment=assignment, people=people, now=now)
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, by, assignment: Assignment, now: datetime | None = None) -> int:
+    """Withdraw an assignment: its current obligations close (kept as history). Returns how many."""
+    now = now or timezone.now()
+    _require_manager(by)
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("unit", "user__official__unit")
+        .get(pk=assignment.pk)
+    )
+    unit = assignment.unit or assignment.user.official.unit
+    if not scope_for(by).covers(unit):
+        raise ComplianceError(_("This assignment is not in the units you manage."), status=404)
+    if assignment.withdrawn_at is not None:
+        raise ComplianceError(_("This assignment has already been withdrawn."))
+    Assignment.objects.filter(pk=assignment.pk).update(withdrawn_at=now, withdrawn_by=by)
+    return Obligation.objects.filter(assignment=assignment, is_current=True).update(
+        is_current=False, closed_at=now, closed_reason=Obligation.Closed.WITHDRAWN
+    )
+
+
+def _obligation_in_scope(by, obligation_id: int) -> Obligation:
+    _require_manager(by)
+    obligation = (
+        Obligation.objects.select_for_update()
+        .filter(pk=obligation_id, is_current=True)
+        .select_related("unit")
+        .first()
+    )
+    if obligation is None or not scope_for(by).covers(obligation.unit):
+        raise ComplianceError(_("This obligation does not exist or is not in the units you manage."), 404)
+    return obligation
+
+
+@transaction.atomic
+def obligation_exempt(*, by, obligation: Obligation, reason: str, now: datetime | None = None) -> Obligation:
+    """Exempt a person from an assignment (e.g. already trained elsewhere), with the reason kept."""
+    obligation = _obligation_in_scope(by, obligation.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ComplianceError(_("Give the reason for the exemption."))
+    if obligation.exempt_at is not None:
+        raise ComplianceError(_("This person is already exempt."))
+    obligation.exempt_at, obligation.exempt_reason, obligation.exempted_by = now or timezone.now(), reason, by
+    obligation.save(update_fields=["exempt_at", "exempt_reason", "exempted_by"])
+    return obligation
+
+
+@transaction.atomic
+def obligation_exemption_remove(*, by, obligation: Obligation) -> Obligation:
+    obligation = _obligation_in_scope(by, obligation.pk)
+    if obligation.exempt_at is None:
+        raise ComplianceError(_("This person is not exempt."))
+    obligation.exempt_at, obligation.exempt_reason, obligation.exempted_by = None, "", None
+    obligation.save(update_fields=["exempt_at", "exempt_reason", "exempted_by"])
+    return obligation
+
+
+@transaction.atomic
+def official_sync(*, official: Official, now: datetime | None = None) -> None:
+    """Bring a person's obligations in line with where they are now: a newcomer, a move to another unit
+    or position, a leaver or a returning official. History is closed, never deleted."""
+    now = now or timezone.now()
+    official = Official.objects.select_related("user", "unit").get(pk=official.pk)
+    current = Obligation.objects.filter(user_id=official.user_id, is_current=True)
+    if not official.user.is_active:
+        current.update(is_current=False, closed_at=now, closed_reason=Obligation.Closed.DEACTIVATED)
+        return
+    current.exclude(unit_id=official.unit_id).update(unit_id=official.unit_id)
+    reaching = {a.pk: a for a in assignments_reaching(official).select_related("course")}
+    current.exclude(assignment_id__in=list(reaching)).update(
+        is_current=False, closed_at=now, closed_reason=Obligation.Closed.LEFT
+    )
+    have = set(current.values_list("assignment_id", flat=True))
+    missing = [pk for pk in reaching if pk not in have]
+    latest_closed: dict[int, Obligation] = {}
+    history = Obligation.objects.filter(user_id=official.user_id, assignment_id__in=missing)
+    for row in history.order_by("cycle"):
+        latest_closed[row.assignment_id] = row
+    for assignment_id in missing:
+        row = latest_closed.get(assignment_id)
+        if row is not None:  # a returning official picks up where they left
+            Obligation.objects.filter(pk=row.pk).update(
+                is_current=True, closed_at=None, closed_reason="", unit_id=official.unit_id
+            )
+        else:
+            _open_obligations(
+                assignment=reaching[assignment_id], people=[(official.user_id, official.unit_id)], now=now
+            )
+
+
+def obligations_complete(*, enrolment: Enrolment) -> int:
+    """A completed course completes the person's open obligations for it; validity runs from now."""
+    rows = list(
+        Obligation.objects.filter(
+            user_id=enrolment.user_id,
+            course_id=enrolment.course_id,
+            is_current=True,
+            completed_at__isnull=True,
+        ).select_related("assignment")
+    )
+    for row in rows:
+        row.completed_at = enrolment.completed_at
+        row.valid_until = valid_until_for(row.assignment, enrolment.completed_at)
+        row.started_at = row.started_at or enrolment.completed_at
+        row.save(update_fields=["completed_at", "valid_until", "started_at"])
+    return len(rows)
+
+
+def obligations_start(*, enrolment: Enrolment) -> int:
+    return Obligation.objects.filter(
+        user_id=enrolment.user_id, course_id=enrolment.course_id, is_current=True, started_at__isnull=True
+    ).update(started_at=timezone.now())
+
+
+def renewals_open(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Open the next cycle for completions whose validity ends within the notice period
+    (settings.COMPLIANCE_RENEWAL_NOTICE_DAYS): the new cycle is due when the validity ends, and the
+    person's enrolment restarts. Idempotent: each renewal happens in its own transaction under a row lock.
+    Returns the number of cycles opened."""
+    now = now or timezone.now()
+    horizon = now + timedelta(days=settings.COMPLIANCE_RENEWAL_NOTICE_DAYS)
+    candidates = Obligation.objects.filter(
+        is_current=True,
+        exempt_at__isnull=True,
+        valid_until__isnull=False,
+        valid_until__lte=horizon,
+        assignment__withdrawn_at__isnull=True,
+    ).values_list("pk", flat=True)[:limit]
+    opened = 0
+    for pk in list(candidates):
+        with transaction.atomic():
+            row = (
+                Obligation.objects.select_for_update()
+                .filter(pk=pk, is_current=True, valid_until__isnull=False)
+                .first()
+            )
+            if row is None:
+                continue
+            Obligation.objects.filter(pk=row.pk).update(is_current=False)
+            Obligation.objects.create(
+                assignment_id=row.assignment_id,
+                user_id=row.user_id,
+                course_id=row.course_id,
+                unit_id=row.unit_id,
+                cycle=row.cycle + 1,
+                opened_at=now,
+                due_at=max(row.valid_until, now),
+            )
+            enrolment = Enrolment.objects.filter(user_id=row.user_id, course_id=row.course_id).first()
+            if enrolment is not None and enrolment.completed_at is not None:
+                enrolment_restart(enrolment=enrolment)
+            opened += 1
+    return opened
