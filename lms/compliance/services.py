@@ -231,7 +231,7 @@ def assignment_withdraw(*, by, assignment: Assignment, now: datetime | None = No
 def _obligation_in_scope(by, obligation_id: int) -> Obligation:
     _require_manager(by)
     obligation = (
-        Obligation.objects.select_for_update()
+        Obligation.objects.select_for_update(of=("self",))
         .filter(pk=obligation_id, is_current=True)
         .select_related("unit")
         .first()

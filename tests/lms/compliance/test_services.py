@@ -73,12 +73,12 @@ def test_without_subunits_and_by_position(org, hr, course):
 def test_refusals_leave_nothing_behind(org, hr, course):
     make_official(org.ward_b)
     cases = [
-        dict(unit=org.ward_b, due_days=10),  # outside the scope
-        dict(unit=org.office_a, due_date=timezone.localdate() - timedelta(days=1)),  # date in the past
-        dict(unit=org.office_a, due_days=10),  # empty unit (the HR manager sits in ward A itself)
-        dict(unit=org.ward_a, due_days=0),
-        dict(unit=org.ward_a, due_days=10, due_date=in_days(3)),
-        dict(unit=org.ward_a, due_days=10, validity_months=0),
+        {"unit": org.ward_b, "due_days": 10},  # outside the scope
+        {"unit": org.office_a, "due_date": timezone.localdate() - timedelta(days=1)},  # date in the past
+        {"unit": org.office_a, "due_days": 10},  # empty unit (the HR manager sits in ward A itself)
+        {"unit": org.ward_a, "due_days": 0},
+        {"unit": org.ward_a, "due_days": 10, "due_date": in_days(3)},
+        {"unit": org.ward_a, "due_days": 10, "validity_months": 0},
     ]
     for kwargs in cases:
         with pytest.raises(ComplianceError) as error:
