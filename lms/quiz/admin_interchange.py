@@ -2,21 +2,14 @@
 
 Views stay thin: they check permissions, keep the uploaded file between preview and confirmation, and
 call the services in interchange.py. The upload waits in the default storage under a random name; the
-confirmation form carries only a signed token naming it, bound to the person and valid for an hour.
+confirmation form carries only a signed token naming it, bound to the person and valid for an hour
+(lms/staging.py).
 """
 
 import json
-import re
-import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django import forms
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +22,7 @@ from wagtail.admin import messages
 from wagtail.admin.auth import any_permission_required, permission_required
 
 from lms.http import post_required
+from lms.staging import UploadStage
 
 from .interchange import (
     MAX_FILE_BYTES,
@@ -56,80 +50,15 @@ ADD = "quiz.add_question"
 VIEW = "quiz.view_question"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 200
-STAGE_DIR = "quiz-interchange"
-STAGE_MAX_AGE = 60 * 60
-_STAGE_SALT = "lms.quiz.admin_interchange.stage"
-
-
-_STAGE_NAME = re.compile(rf"^{STAGE_DIR}/[0-9a-f]{{32}}\.(csv|xlsx|json)$")
+STAGING = UploadStage(
+    directory="quiz-interchange",
+    salt="lms.quiz.admin_interchange.stage",
+    extensions=("csv", "xlsx", "json"),
+)
 
 
 def _save_failed_message() -> str:
     return _("The questions could not be saved (the bank changed meanwhile). Please try again.")
-
-
-# --- The upload kept between preview and confirmation ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Staged:
-    name: str
-    filename: str
-    data: bytes
-    extra: dict
-
-
-def _stage_cleanup() -> None:
-    """Forget uploads nobody confirmed or cancelled."""
-    try:
-        _dirs, files = default_storage.listdir(STAGE_DIR)
-    except (FileNotFoundError, NotImplementedError, OSError):
-        return
-    cutoff = timezone.now() - timedelta(seconds=2 * STAGE_MAX_AGE)
-    for name in files:
-        path_name = f"{STAGE_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path_name) < cutoff:
-                default_storage.delete(path_name)
-        except (FileNotFoundError, NotImplementedError, OSError):
-            continue
-
-
-def _stage(request, *, data: bytes, extension: str, filename: str, extra: dict | None = None) -> str:
-    _stage_cleanup()
-    name = default_storage.save(f"{STAGE_DIR}/{uuid.uuid4().hex}{extension}", ContentFile(data))
-    payload = {"name": name, "user": request.user.pk, "filename": filename[:255], "extra": extra or {}}
-    return signing.dumps(payload, salt=_STAGE_SALT)
-
-
-def _unstage(request, token: str, *, limit: int) -> Staged | None:
-    try:
-        payload = signing.loads(token or "", salt=_STAGE_SALT, max_age=STAGE_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    name = payload.get("name", "")
-    if payload.get("user") != request.user.pk or not _STAGE_NAME.match(name):
-        return None
-    try:
-        with default_storage.open(name, "rb") as handle:
-            data = handle.read(limit + 1)
-    except (FileNotFoundError, OSError):
-        return None
-    return Staged(name=name, filename=payload.get("filename", ""), data=data, extra=payload.get("extra", {}))
-
-
-def _claim(staged: Staged) -> bool:
-    """Only one confirmation per upload, even on a double click (across workers when the cache is shared)."""
-    return cache.add(f"quiz-interchange:{staged.name}", 1, timeout=2 * STAGE_MAX_AGE)
-
-
-def _release(staged: Staged) -> None:
-    cache.delete(f"quiz-interchange:{staged.name}")
-
-
-def _discard(staged: Staged | None) -> None:
-    if staged is not None:
-        default_storage.delete(staged.name)
 
 
 def _attachment(response, filename: str):
@@ -244,7 +173,7 @@ def import_upload(request):
             token = None
             if parsed.ok:
                 extension = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-                token = _stage(request, data=data, extension=extension, filename=upload.name)
+                token = STAGING.stage(request, data=data, extension=extension, filename=upload.name)
             return _import_preview(request, parsed=parsed, filename=upload.name, token=token)
     return render(
         request,
@@ -276,21 +205,21 @@ def _import_preview(request, *, parsed, filename: str, token: str | None):
 @permission_required(ADD)
 @post_required
 def import_confirm(request):
-    staged = _unstage(request, request.POST.get("token", ""), limit=MAX_FILE_BYTES)
-    if staged is None or not _claim(staged):
+    staged = STAGING.unstage(request, request.POST.get("token", ""), limit=MAX_FILE_BYTES)
+    if staged is None or not STAGING.claim(staged):
         messages.error(request, _("This upload has expired or is not valid. Please upload the file again."))
         return redirect("quiz_interchange:import")
     parsed = questions_parse(file=staged.data, filename=staged.filename)
     try:
         created = questions_import(parsed=parsed)
     except ImportRejected:
-        _discard(staged)
+        STAGING.discard(staged)
         return _import_preview(request, parsed=parsed, filename=staged.filename, token=None)
     except (IntegrityError, ValidationError):
-        _release(staged)
+        STAGING.release(staged)
         messages.error(request, _save_failed_message())
         return redirect("quiz_interchange:import")
-    _discard(staged)
+    STAGING.discard(staged)
     messages.success(
         request,
         ngettext("%(count)d question imported.", "%(count)d questions imported.", len(created))
@@ -303,7 +232,7 @@ def import_confirm(request):
 @permission_required(ADD)
 @post_required
 def import_cancel(request):
-    _discard(_unstage(request, request.POST.get("token", ""), limit=0))
+    STAGING.discard(STAGING.unstage(request, request.POST.get("token", ""), limit=0))
     messages.info(request, _("The upload was discarded; nothing was imported."))
     if request.POST.get("next") == "h5p":
         return redirect("quiz_interchange:h5p_import")
@@ -361,7 +290,7 @@ def h5p_import(request):
                 "category": category.pk if category else None,
                 "new_category": form.cleaned_data["new_category"],
             }
-            token = _stage(request, data=data, extension=".json", filename=upload.name, extra=extra)
+            token = STAGING.stage(request, data=data, extension=".json", filename=upload.name, extra=extra)
             return render(
                 request,
                 "quiz/admin/interchange/h5p_import_preview.html",
@@ -384,8 +313,8 @@ def h5p_import(request):
 @permission_required(ADD)
 @post_required
 def h5p_import_confirm(request):
-    staged = _unstage(request, request.POST.get("token", ""), limit=MAX_H5P_BYTES)
-    if staged is None or not _claim(staged):
+    staged = STAGING.unstage(request, request.POST.get("token", ""), limit=MAX_H5P_BYTES)
+    if staged is None or not STAGING.claim(staged):
         messages.error(request, _("This upload has expired or is not valid. Please upload the file again."))
         return redirect("quiz_interchange:h5p_import")
     category_id = staged.extra.get("category")
@@ -394,20 +323,20 @@ def h5p_import_confirm(request):
     else:
         category = staged.extra.get("new_category")
     if not category:
-        _discard(staged)
+        STAGING.discard(staged)
         messages.error(request, _("The chosen category no longer exists. Please upload the file again."))
         return redirect("quiz_interchange:h5p_import")
     try:
         created = h5p_content_import(content=h5p_content_load(file=staged.data), category=category)
     except H5PContentError as exc:
-        _discard(staged)
+        STAGING.discard(staged)
         messages.error(request, " ".join(exc.messages))
         return redirect("quiz_interchange:h5p_import")
     except (IntegrityError, ValidationError):
-        _release(staged)
+        STAGING.release(staged)
         messages.error(request, _save_failed_message())
         return redirect("quiz_interchange:h5p_import")
-    _discard(staged)
+    STAGING.discard(staged)
     messages.success(
         request,
         ngettext("%(count)d question imported.", "%(count)d questions imported.", len(created))

@@ -4,21 +4,16 @@ Pure services, no HTTP: the admin views in admin_interchange.py call them. Colum
 mapping are documented in docs/quiz-import.md.
 """
 
-import codecs
-import csv
 import io
 import json
 import re
 import unicodedata
 import uuid
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from html import escape
 from html.parser import HTMLParser
-from pathlib import PurePath
 from typing import BinaryIO
 
 import openpyxl
@@ -27,10 +22,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 from wagtail.models import ReferenceIndex
 from wagtail.tasks import update_reference_index_task
 
+from lms.spreadsheets import (
+    XLSX_SIGNATURE,
+    SpreadsheetError,
+    cell_text,
+    csv_lines,
+    safe_cell,
+    spreadsheet_rows,
+)
+from lms.spreadsheets import safe_cell as neutralise_formula  # noqa: F401 — the name this module used to export
 from lms.text import fold
 
 from .models import Answer, Category, Question, Quiz, SubCategory
@@ -66,9 +69,6 @@ H5P_MULTICHOICE = "H5P.MultiChoice 1.16"
 H5P_TRUEFALSE = "H5P.TrueFalse 1.8"
 
 ANSWER_SEPARATOR = " | "
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_XLSX_SIGNATURE = b"PK\x03\x04"
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 
 Kind = Question.Kind
 
@@ -198,31 +198,6 @@ class H5PExport:
 # --- Cell helpers -------------------------------------------------------------------------------------
 
 
-def neutralise_formula(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if value and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _unneutralise(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        value = int(value) if value.is_integer() else value
-    if not isinstance(value, str):
-        value = str(value)
-    return unicodedata.normalize("NFC", _unneutralise(value)).strip()
-
-
 def split_answers(cell: str) -> list[tuple[str, bool]]:
     """Split "*Đúng | Sai" into [("Đúng", True), ("Sai", False)].
 
@@ -321,105 +296,22 @@ def _read_bytes(file) -> bytes:
     return file.read(MAX_FILE_BYTES + 1)
 
 
-def decode_csv_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Vietnamese Windows (cp1258); NFC-normalised."""
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = data.decode("utf-16")
-        elif b"\x00" in data:
-            raise InterchangeError(_("This file is not a text CSV file. Save it as CSV (UTF-8) or as .xlsx."))
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1258")
-    except UnicodeDecodeError:
-        raise InterchangeError(
-            _("The file's text encoding is not recognised. Save it as CSV UTF-8 or as .xlsx.")
-        ) from None
-    # cp1258 writes tone marks as combining characters: compose them so "ỏ" is one character.
-    return unicodedata.normalize("NFC", text)
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    text = decode_csv_bytes(data)
-    first_line = text.split("\n", 1)[0]
-    # Excel writes ";" when the list separator is a comma-decimal locale (Vietnamese Windows), tabs for
-    # "Unicode text": the header's own separators tell which.
-    delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # Row numbers count records, as a spreadsheet shows them (a quoted cell may span lines).
-        yield from enumerate(reader, start=1)
-    except csv.Error as exc:
-        raise InterchangeError(
-            _("The CSV file is malformed near line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    invalid = _("This .xlsx file cannot be read as an Excel workbook. Open it in Excel and save it again.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
-                raise InterchangeError(_("This workbook is too large once unpacked."))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except InterchangeError:
-        raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError):
-        raise InterchangeError(invalid) from None
-    try:
-        if not workbook.worksheets:
-            raise InterchangeError(invalid)
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
-            if number > MAX_SHEET_ROWS:
-                raise InterchangeError(_("The sheet has more than %(max)d rows.") % {"max": MAX_SHEET_ROWS})
-            yield number, list(values)
-    except InterchangeError:
-        raise
-    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile):
-        raise InterchangeError(invalid) from None
-    finally:
-        workbook.close()
-
-
 def _spreadsheet_rows(data: bytes, filename: str) -> Iterator[tuple[int, list]]:
-    extension = PurePath(filename or "").suffix.lower()
-    if len(data) > MAX_FILE_BYTES:
-        raise InterchangeError(
-            _("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    if extension == ".xlsx":
-        if not data.startswith(_XLSX_SIGNATURE):
-            raise InterchangeError(
-                _(
-                    "This file is named .xlsx but is not an Excel workbook. "
-                    "Open it in Excel and save it again."
-                )
-            )
-        return _xlsx_rows(data)
-    if extension == ".csv":
-        if data.startswith(_XLSX_SIGNATURE) or data.startswith(_OLE_SIGNATURE):
-            raise InterchangeError(
-                _("This file is named .csv but is an Excel workbook. Save it as .xlsx or as CSV UTF-8.")
-            )
-        return _csv_rows(data)
-    if extension == ".xls":
-        raise InterchangeError(_("The old Excel format (.xls) is not supported. Save the file as .xlsx."))
-    raise InterchangeError(_("Upload a spreadsheet: a .csv or .xlsx file."))
+    return spreadsheet_rows(
+        data,
+        filename,
+        max_bytes=MAX_FILE_BYTES,
+        max_sheet_rows=MAX_SHEET_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_unpacked_bytes=MAX_XLSX_UNCOMPRESSED_BYTES,
+    )
 
 
 # --- Parsing --------------------------------------------------------------------------------------------
 
 
 def _normalise_header(value) -> str:
-    return fold(_cell_text(value)).replace("-", "_").replace(" ", "_")
+    return fold(cell_text(value)).replace("-", "_").replace(" ", "_")
 
 
 def _name_key(name: str) -> str:
@@ -668,13 +560,13 @@ def questions_parse(*, file: BinaryIO | bytes, filename: str) -> ParseResult:
         count = 0
         for number, values in rows:
             if header is None:
-                if not any(_cell_text(v) for v in values):
+                if not any(cell_text(v) for v in values):
                     continue
                 header = _read_header(number, values, result)
                 if header is None:
                     return result
                 continue
-            cells = {name: _cell_text(values[i]) if i < len(values) else "" for i, name in header.items()}
+            cells = {name: cell_text(values[i]) if i < len(values) else "" for i, name in header.items()}
             if not any(cells.values()):
                 continue
             count += 1
@@ -690,7 +582,7 @@ def questions_parse(*, file: BinaryIO | bytes, filename: str) -> ParseResult:
             preview = _parse_row(number, cells, lookup)
             result.rows.append(preview)
             result.errors.extend(preview.errors)
-    except InterchangeError as exc:
+    except (InterchangeError, SpreadsheetError) as exc:
         result.rows = []
         result.errors = [_file_error("bad_file", m) for m in exc.messages]
         return result
@@ -715,8 +607,8 @@ def _read_header(number: int, values: list, result: ParseResult) -> dict[int, st
     for index, value in enumerate(values):
         name = _normalise_header(value)
         if name not in COLUMNS:
-            if _cell_text(value):
-                result.ignored_columns.append(_cell_text(value)[:MAX_NAME_CHARS])
+            if cell_text(value):
+                result.ignored_columns.append(cell_text(value)[:MAX_NAME_CHARS])
             continue
         if name in header.values():
             result.errors.append(
@@ -876,18 +768,6 @@ def _export_questions(questions: Iterable[Question]) -> Iterator[Question]:
     yield from questions
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # the BOM makes Excel read UTF-8 (Vietnamese) correctly
-    for row in rows:
-        yield writer.writerow([neutralise_formula(str(v)) for v in row])
-
-
 def questions_export_csv(*, questions: Iterable[Question]) -> Iterator[str]:
     """CSV lines (header first), for StreamingHttpResponse; the first chunk is a UTF-8 BOM."""
 
@@ -896,7 +776,7 @@ def questions_export_csv(*, questions: Iterable[Question]) -> Iterator[str]:
         for question in _export_questions(questions):
             yield question_to_row(question)
 
-    return _csv_lines(rows())
+    return csv_lines(rows())
 
 
 def _xlsx_bytes(rows: Iterable[list], *, title: str, guide: list[tuple[str, str]] | None = None) -> bytes:
@@ -913,7 +793,7 @@ def _xlsx_bytes(rows: Iterable[list], *, title: str, guide: list[tuple[str, str]
             if index > 0 and isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else float(value)
             elif isinstance(value, str):
-                value = neutralise_formula(value)
+                value = safe_cell(value)
             cell = WriteOnlyCell(sheet, value=value)
             if index == 0:
                 cell.font = bold
@@ -926,7 +806,7 @@ def _xlsx_bytes(rows: Iterable[list], *, title: str, guide: list[tuple[str, str]
         guide_sheet.column_dimensions["A"].width = 18
         guide_sheet.column_dimensions["B"].width = 110
         for column, text in guide:
-            guide_sheet.append([WriteOnlyCell(guide_sheet, value=column), neutralise_formula(text)])
+            guide_sheet.append([WriteOnlyCell(guide_sheet, value=column), safe_cell(text)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -1033,7 +913,7 @@ def template_guide() -> list[tuple[str, str]]:
 
 
 def questions_template_csv() -> Iterator[str]:
-    return _csv_lines([list(COLUMNS), *TEMPLATE_EXAMPLES])
+    return csv_lines([list(COLUMNS), *TEMPLATE_EXAMPLES])
 
 
 def questions_template_xlsx() -> bytes:
@@ -1239,7 +1119,7 @@ def h5p_content_load(*, file: BinaryIO | bytes) -> dict:
         raise H5PContentError(
             _("The file is larger than %(size)d MB.") % {"size": MAX_H5P_BYTES // (1024 * 1024)}
         )
-    if data.startswith(_XLSX_SIGNATURE):
+    if data.startswith(XLSX_SIGNATURE):
         raise H5PContentError(
             _("This is a zip file (perhaps a whole .h5p package). Upload the content.json inside it.")
         )

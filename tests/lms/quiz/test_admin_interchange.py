@@ -195,7 +195,8 @@ def test_a_confirmation_already_claimed_by_another_request_imports_nothing(admin
     from lms.quiz import admin_interchange
 
     token = admin_client.post(IMPORT_URL, {"file": sheet(GOOD)}).context["token"]
-    monkeypatch.setattr(admin_interchange, "_claim", lambda staged: False)  # a double click's first request
+    # A double click's first request has claimed the upload.
+    monkeypatch.setattr(admin_interchange.STAGING, "claim", lambda staged: False)
 
     response = admin_client.post(reverse("quiz_interchange:import_confirm"), {"token": token})
 
