@@ -15,7 +15,7 @@ from content.demo.pages import HELP_PAGE
 from content.demo.quiz_data import QUIZZES
 from courses.models import CourseIndexPage, CoursePage, InfoPage, LessonPage, ModulePage
 from lms.h5p.models import Activity
-from lms.h5p.packages import package_store, package_validate
+from lms.h5p.packages import package_files_discard, package_store, package_validate, stored_prefixes
 from lms.people import roles
 from lms.people.services import roles_sync, user_ensure
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
@@ -205,8 +205,12 @@ def _quiz_lessons(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSu
             summary.add(f"lesson {lesson.title}")
 
 
-def _h5p_lesson(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary) -> None:
-    """An optional lesson playing the real H5P package of shared/fixtures, when that file is present."""
+def _h5p_lesson(
+    catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSummary, stored: list[str]
+) -> None:
+    """An optional lesson playing the real H5P package of shared/fixtures, when that file is present.
+    The storage folders the package uses are added to `stored`, for `load_demo` to clean up after a
+    rollback."""
     data = H5P_LESSON
     package = settings.H5P_DEMO_PACKAGE
     course = _child(catalogue, CoursePage, data["course_slug"])
@@ -221,7 +225,9 @@ def _h5p_lesson(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSumm
             )
             return
         with package.open("rb") as file, package_validate(file=file) as validated:
-            activity = package_store(validated=validated, user=trainer, title=data["activity_title"]).activity
+            version = package_store(validated=validated, user=trainer, title=data["activity_title"])
+        stored.extend(stored_prefixes(version=version))
+        activity = version.activity
         summary.add(f"H5P activity {activity.title}")
     body = [("paragraph", text) for text in data["paragraphs"]]
     body.append(
@@ -264,9 +270,21 @@ def _workflow(catalogue: CourseIndexPage, summary: DemoSummary) -> None:
         summary.add(f"workflow {WORKFLOW_NAME}")
 
 
-@transaction.atomic
 def load_demo() -> DemoSummary:
+    """Everything in one transaction. H5P files are not in the database: when a step fails after the
+    demo package was stored, the folders it wrote that no row points at any more are deleted."""
     summary = DemoSummary()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _load(summary, stored)
+    except BaseException:
+        package_files_discard(prefixes=stored)
+        raise
+    return summary
+
+
+def _load(summary: DemoSummary, stored: list[str]) -> None:
     roles_sync()
     users = {}
     for spec in DEMO_USERS:
@@ -276,8 +294,7 @@ def load_demo() -> DemoSummary:
             summary.add(f"user {user.username}")
     catalogue = _catalogue(summary)
     _courses(catalogue, users["giangvien"], users["quantri"], summary)
-    _h5p_lesson(catalogue, users["giangvien"], users["quantri"], summary)
+    _h5p_lesson(catalogue, users["giangvien"], users["quantri"], summary, stored)
     _quiz_lessons(catalogue, users["giangvien"], users["quantri"], summary)
     _help_page(catalogue, summary)
     _workflow(catalogue, summary)
-    return summary

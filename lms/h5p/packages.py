@@ -32,6 +32,7 @@ import uuid
 import zipfile
 import zlib
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -743,8 +744,8 @@ def package_store(
     (`h5p/libraries/<Machine>-<major>.<minor>/<random>/`, kept in `Library.storage_prefix`). Files are
     written inside the transaction before it commits; if anything fails, the files written here are
     deleted and the exception re-raised. No other upload can have used them: the rows pointing at them
-    were never committed. (A caller's outer transaction that rolls back later cannot be noticed: call
-    this outside of one.)
+    were never committed. A caller that runs this inside its own transaction must clean up after its
+    own rollback: `package_files_discard(prefixes=stored_prefixes(version=…))`.
     """
     storage = default_storage
     written: list[str] = []
@@ -832,6 +833,24 @@ def _save(validated: ValidatedPackage, item: SpooledFile, name: str, *, written:
     written.append(saved)
     if saved != name:
         raise RuntimeError(f"Storage saved {name!r} as {saved!r}")
+
+
+def stored_prefixes(*, version: ContentVersion) -> list[str]:
+    """Every storage folder a content version uses: its content and its libraries'."""
+    return [version.storage_prefix, *version.libraries.values_list("storage_prefix", flat=True)]
+
+
+def package_files_discard(*, prefixes: Iterable[str]) -> list[str]:
+    """Delete the folders among `prefixes` that no ContentVersion or Library row points at: for a caller
+    that stored a package inside its own transaction and rolled it back. Folders still in use (a library
+    that was already in the store, say) are left alone. Returns the folders deleted."""
+    prefixes = list(dict.fromkeys(prefixes))
+    used = set(
+        ContentVersion.objects.filter(storage_prefix__in=prefixes).values_list("storage_prefix", flat=True)
+    ) | set(Library.objects.filter(storage_prefix__in=prefixes).values_list("storage_prefix", flat=True))
+    orphans = [prefix for prefix in prefixes if prefix not in used]
+    _delete_folders(orphans)
+    return orphans
 
 
 # --- Deleting ----------------------------------------------------------------------------------------------

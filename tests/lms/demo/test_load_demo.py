@@ -1,9 +1,13 @@
+import pytest
 from django.apps import apps
 from django.core.management import call_command
 from wagtail.models import Site
 
 from courses.models import CoursePage, LessonPage, ModulePage
-from lms.h5p.models import Activity
+from lms.demo import loader
+from lms.h5p.models import Activity, Library
+from tests.h5p_builders import store_package
+from tests.lms.h5p.conftest import media_files
 
 
 def _database_snapshot() -> dict[str, list]:
@@ -54,3 +58,36 @@ def test_load_demo_without_the_h5p_package_leaves_the_lesson_out(db, settings, t
 
     assert not LessonPage.objects.filter(slug="lam-quen-hoat-dong-tuong-tac").exists()
     assert not Activity.objects.exists()
+
+
+def _fail_at_the_last_step(monkeypatch):
+    def workflow(*args, **kwargs):
+        raise RuntimeError("the last step of the demo fails")
+
+    monkeypatch.setattr(loader, "_workflow", workflow)
+
+
+def test_a_failed_load_leaves_no_h5p_files_behind(db, settings, h5p_fixture_path, media_root, monkeypatch):
+    settings.H5P_DEMO_PACKAGE = h5p_fixture_path
+    _fail_at_the_last_step(monkeypatch)
+
+    with pytest.raises(RuntimeError):
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert not Activity.objects.exists() and not Library.objects.exists()
+    assert media_files(media_root) == set()
+
+
+def test_a_failed_load_keeps_the_files_of_libraries_stored_before(
+    db, settings, h5p_fixture_path, media_root, monkeypatch
+):
+    earlier = store_package(h5p_fixture_path.read_bytes(), title="Hoạt động có sẵn")
+    files_before = media_files(media_root)
+    settings.H5P_DEMO_PACKAGE = h5p_fixture_path
+    _fail_at_the_last_step(monkeypatch)
+
+    with pytest.raises(RuntimeError):
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert list(Activity.objects.all()) == [earlier.activity]
+    assert media_files(media_root) == files_before
