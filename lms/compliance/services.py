@@ -212,11 +212,8 @@ def assignment_withdraw(*, by, assignment: Assignment, now: datetime | None = No
     """Withdraw an assignment: its current obligations close (kept as history). Returns how many."""
     now = now or timezone.now()
     _require_manager(by)
-    assignment = (
-        Assignment.objects.select_for_update()
-        .select_related("unit", "user__official__unit")
-        .get(pk=assignment.pk)
-    )
+    list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk"))  # lock the row
+    assignment = Assignment.objects.select_related("unit", "user__official__unit").get(pk=assignment.pk)
     unit = assignment.unit or assignment.user.official.unit
     if not scope_for(by).covers(unit):
         raise ComplianceError(_("This assignment is not in the units you manage."), status=404)
