@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.db import router
 from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 
 from . import structure
@@ -112,3 +114,19 @@ def next_lesson_to_study(*, enrolment, lessons, completed_ids) -> object | None:
         if lesson.pk not in completed_ids:
             return lesson
     return last or (lessons[0] if lessons else None)
+
+
+def records_keeping_account(*, user) -> list[str]:
+    """The kinds of records that keep an account from being deleted (learning records the platform must
+    keep, protected by their foreign keys: xAPI statements, say), named for a person; empty when it may be
+    deleted. Walks the deletion the way Django would, so any protection added later counts as well."""
+    collector = Collector(using=router.db_for_write(type(user)), origin=user)
+    try:
+        collector.collect([user])
+    except ProtectedError as error:
+        blocking = error.protected_objects
+    except RestrictedError as error:
+        blocking = error.restricted_objects
+    else:
+        return []
+    return sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
