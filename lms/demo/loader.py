@@ -16,6 +16,7 @@ from content.demo.quiz_data import QUIZZES
 from courses.models import CourseIndexPage, CoursePage, InfoPage, LessonPage, ModulePage
 from lms.h5p.models import Activity
 from lms.h5p.packages import package_files_discard, package_store, package_validate, stored_prefixes
+from lms.learning.services import requirements_sync_all
 from lms.people import roles
 from lms.people.services import roles_sync, user_ensure
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
@@ -298,3 +299,8 @@ def _load(summary: DemoSummary, stored: list[str]) -> None:
     _quiz_lessons(catalogue, users["giangvien"], users["quantri"], summary)
     _help_page(catalogue, summary)
     _workflow(catalogue, summary)
+    # The index that turns results into completions, checked for every lesson, including ones that an
+    # earlier version of the demo (or someone's edits) left behind.
+    index = requirements_sync_all()
+    if index.added or index.removed:
+        summary.add(f"lesson requirements: {index.added} added, {index.removed} removed")

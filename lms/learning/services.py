@@ -159,24 +159,63 @@ def _course_complete_if_done(*, enrolment: Enrolment) -> bool:
     return bool(updated)
 
 
-def requirements_sync(*, lesson, requirements: list[Requirement]) -> None:
-    """Rebuild the requirement index of one lesson from what its body declares (called when it is saved)."""
+def requirements_sync(*, lesson, requirements: list[Requirement]) -> tuple[int, int]:
+    """Bring the requirement index of one lesson in line with what its body declares (called when it is
+    saved). Rows that already say the right thing are kept, so running it again changes nothing.
+    Returns (rows added, rows removed)."""
     course_id = structure.course_id_of(lesson)
+    wanted: dict[tuple[str, int], tuple] = {}
+    if course_id is not None:
+        for r in requirements:  # the first declaration of a quiz or activity decides its rule
+            wanted.setdefault((r.kind, r.object_id), (course_id, r.rule, r.min_score))
     with transaction.atomic():
-        LessonRequirement.objects.filter(lesson_id=lesson.pk).delete()
-        if course_id is None:
-            return
-        LessonRequirement.objects.bulk_create(
+        existing = {
+            (row.kind, row.object_id): row for row in LessonRequirement.objects.filter(lesson_id=lesson.pk)
+        }
+        stale = {
+            key: row.pk
+            for key, row in existing.items()
+            if wanted.get(key) != (row.course_id, row.rule, row.min_score)
+        }
+        if stale:
+            LessonRequirement.objects.filter(pk__in=stale.values()).delete()
+        new = [
             LessonRequirement(
                 lesson_id=lesson.pk,
-                course_id=course_id,
-                kind=r.kind,
-                object_id=r.object_id,
-                rule=r.rule,
-                min_score=r.min_score,
+                course_id=course,
+                kind=kind,
+                object_id=object_id,
+                rule=rule,
+                min_score=minimum,
             )
-            for r in dict.fromkeys(requirements)
+            for (kind, object_id), (course, rule, minimum) in wanted.items()
+            if (kind, object_id) not in existing or (kind, object_id) in stale
+        ]
+        if new:
+            LessonRequirement.objects.bulk_create(new)
+    return len(new), len(stale)
+
+
+@dataclass(frozen=True)
+class RequirementsSyncSummary:
+    lessons: int
+    added: int
+    removed: int
+
+
+def requirements_sync_all() -> RequirementsSyncSummary:
+    """Rebuild the requirement index of every lesson from its saved body (command
+    `sync_lesson_requirements`, also run by `load_demo`): after restoring a backup, importing pages with
+    signals off, or changing what a block declares. Idempotent."""
+    lessons = added = removed = 0
+    for lesson in structure.lesson_model().objects.order_by("path").iterator(chunk_size=200):
+        lesson_added, lesson_removed = requirements_sync(
+            lesson=lesson, requirements=lesson.completion_requirements()
         )
+        lessons += 1
+        added += lesson_added
+        removed += lesson_removed
+    return RequirementsSyncSummary(lessons=lessons, added=added, removed=removed)
 
 
 def requirements_recheck(*, user, lesson, requirements: list[Requirement]) -> bool:
