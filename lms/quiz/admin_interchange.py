@@ -202,31 +202,49 @@ def _import_preview(request, *, parsed, filename: str, token: str | None):
     )
 
 
-@permission_required(ADD)
-@post_required
-def import_confirm(request):
-    staged = STAGING.unstage(request, request.POST.get("token", ""), limit=MAX_FILE_BYTES)
+def _confirm_staged(request, *, limit: int, back: str, commit) -> HttpResponse:
+    """Confirm a staged upload, once: `commit(staged)` runs only for a genuine, fresh token of this person
+    that nobody confirmed before, and returns the response. The upload is then discarded, unless saving
+    failed because the bank changed meanwhile (IntegrityError, ValidationError): then it may be confirmed
+    again. Any other exception propagates and leaves the upload claimed (the stage cleanup removes it)."""
+    staged = STAGING.unstage(request, request.POST.get("token", ""), limit=limit)
     if staged is None or not STAGING.claim(staged):
         messages.error(request, _("This upload has expired or is not valid. Please upload the file again."))
-        return redirect("quiz_interchange:import")
-    parsed = questions_parse(file=staged.data, filename=staged.filename)
+        return redirect(back)
     try:
-        created = questions_import(parsed=parsed)
-    except ImportRejected:
-        STAGING.discard(staged)
-        return _import_preview(request, parsed=parsed, filename=staged.filename, token=None)
+        response = commit(staged)
     except (IntegrityError, ValidationError):
         STAGING.release(staged)
         messages.error(request, _save_failed_message())
-        return redirect("quiz_interchange:import")
+        return redirect(back)
     STAGING.discard(staged)
+    return response
+
+
+def _imported(request, created, *, back: str) -> HttpResponse:
     messages.success(
         request,
         ngettext("%(count)d question imported.", "%(count)d questions imported.", len(created))
         % {"count": len(created)},
         buttons=[messages.button(reverse("wagtailsnippets_quiz_question:list"), _("Open the question bank"))],
     )
-    return redirect("quiz_interchange:import")
+    return redirect(back)
+
+
+@permission_required(ADD)
+@post_required
+def import_confirm(request):
+    back = "quiz_interchange:import"
+
+    def commit(staged):
+        parsed = questions_parse(file=staged.data, filename=staged.filename)
+        try:
+            created = questions_import(parsed=parsed)
+        except ImportRejected:
+            return _import_preview(request, parsed=parsed, filename=staged.filename, token=None)
+        return _imported(request, created, back=back)
+
+    return _confirm_staged(request, limit=MAX_FILE_BYTES, back=back, commit=commit)
 
 
 @permission_required(ADD)
@@ -313,37 +331,25 @@ def h5p_import(request):
 @permission_required(ADD)
 @post_required
 def h5p_import_confirm(request):
-    staged = STAGING.unstage(request, request.POST.get("token", ""), limit=MAX_H5P_BYTES)
-    if staged is None or not STAGING.claim(staged):
-        messages.error(request, _("This upload has expired or is not valid. Please upload the file again."))
-        return redirect("quiz_interchange:h5p_import")
-    category_id = staged.extra.get("category")
-    if category_id:
-        category = Category.objects.filter(pk=category_id).first()
-    else:
-        category = staged.extra.get("new_category")
-    if not category:
-        STAGING.discard(staged)
-        messages.error(request, _("The chosen category no longer exists. Please upload the file again."))
-        return redirect("quiz_interchange:h5p_import")
-    try:
-        created = h5p_content_import(content=h5p_content_load(file=staged.data), category=category)
-    except H5PContentError as exc:
-        STAGING.discard(staged)
-        messages.error(request, " ".join(exc.messages))
-        return redirect("quiz_interchange:h5p_import")
-    except (IntegrityError, ValidationError):
-        STAGING.release(staged)
-        messages.error(request, _save_failed_message())
-        return redirect("quiz_interchange:h5p_import")
-    STAGING.discard(staged)
-    messages.success(
-        request,
-        ngettext("%(count)d question imported.", "%(count)d questions imported.", len(created))
-        % {"count": len(created)},
-        buttons=[messages.button(reverse("wagtailsnippets_quiz_question:list"), _("Open the question bank"))],
-    )
-    return redirect("quiz_interchange:h5p_import")
+    back = "quiz_interchange:h5p_import"
+
+    def commit(staged):
+        category_id = staged.extra.get("category")
+        if category_id:
+            category = Category.objects.filter(pk=category_id).first()
+        else:
+            category = staged.extra.get("new_category")
+        if not category:
+            messages.error(request, _("The chosen category no longer exists. Please upload the file again."))
+            return redirect(back)
+        try:
+            created = h5p_content_import(content=h5p_content_load(file=staged.data), category=category)
+        except H5PContentError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        return _imported(request, created, back=back)
+
+    return _confirm_staged(request, limit=MAX_H5P_BYTES, back=back, commit=commit)
 
 
 @permission_required(VIEW)

@@ -384,3 +384,72 @@ def test_h5p_import_needs_a_category(admin_client):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert Question.objects.count() == 0
+
+
+# --- Confirming a staged upload (both imports share the same steps) ----------------------------------------
+
+
+def _fail_once_then_save(monkeypatch, name: str) -> None:
+    from django.db import IntegrityError
+
+    from lms.quiz import admin_interchange
+
+    real = getattr(admin_interchange, name)
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("the bank changed meanwhile")
+        return real(**kwargs)
+
+    monkeypatch.setattr(admin_interchange, name, flaky)
+
+
+def _spreadsheet_preview(client):
+    return client.post(IMPORT_URL, {"file": sheet(GOOD)}), reverse("quiz_interchange:import_confirm")
+
+
+def _h5p_preview(client):
+    category = Category.objects.create(name="H5P")
+    preview = client.post(
+        "/admin/quiz-interchange/h5p/import/", {"file": content_json(H5P_SET), "category": category.pk}
+    )
+    return preview, reverse("quiz_interchange:h5p_import_confirm")
+
+
+@pytest.mark.parametrize(
+    ("preview_of", "service"),
+    [(_spreadsheet_preview, "questions_import"), (_h5p_preview, "h5p_content_import")],
+    ids=["spreadsheet", "h5p"],
+)
+def test_an_upload_whose_save_failed_can_be_confirmed_again_and_then_only_once(
+    admin_client, monkeypatch, preview_of, service
+):
+    preview, confirm_url = preview_of(admin_client)
+    token = preview.context["token"]
+    _fail_once_then_save(monkeypatch, service)
+
+    failed = admin_client.post(confirm_url, {"token": token}, follow=True)
+    assert "Không thể lưu các câu hỏi" in failed.content.decode()
+    assert Question.objects.count() == 0 and staged_files()
+
+    saved = admin_client.post(confirm_url, {"token": token})
+    again = admin_client.post(confirm_url, {"token": token}, follow=True)
+
+    assert saved.status_code == 302 and Question.objects.count() > 0
+    assert staged_files() == []
+    count = Question.objects.count()
+    assert "Tệp tải lên đã hết hạn" in again.content.decode()
+    assert Question.objects.count() == count
+
+
+def test_h5p_confirm_into_a_category_deleted_meanwhile_discards_the_upload(admin_client):
+    preview, confirm_url = _h5p_preview(admin_client)
+    Category.objects.all().delete()
+
+    response = admin_client.post(confirm_url, {"token": preview.context["token"]}, follow=True)
+
+    assert response.status_code == 200
+    assert Question.objects.count() == 0
+    assert staged_files() == []
