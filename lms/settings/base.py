@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "lms.learning",
     "lms.quiz",
     "lms.h5p",
+    "lms.certificates",
     "lms.compliance",
     "lms.demo",
     "courses",

@@ -1,0 +1,128 @@
+"""Reads of certificates and of the training hours they credit."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from lms.people.models import OrgUnit
+from lms.people.scope import scope_for
+from lms.text import fold
+
+from .codes import code_normalize
+from .dates import site_zone, year_bounds
+from .models import Certificate
+
+ZERO = Decimal("0.0")
+
+
+def certificates_for_user(user) -> QuerySet[Certificate]:
+    """A person's own certificates, newest completion first."""
+    return Certificate.objects.filter(user_id=user.pk).order_by("-completed_at", "-pk")
+
+
+def certificates_visible(viewer) -> QuerySet[Certificate]:
+    """Certificates the viewer may see: administrators all; HR managers those of the officials in their
+    units (and their own); everyone else only their own."""
+    scope = scope_for(viewer)
+    certificates = Certificate.objects.order_by("-completed_at", "-pk")
+    if scope.everything:
+        return certificates
+    if scope.user_id is None:
+        return certificates.none()
+    if scope.manages_units:
+        return certificates.filter(scope.unit_q("user__official__unit__path") | Q(user_id=viewer.pk))
+    return certificates.filter(user_id=viewer.pk)
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with this code, as typed by a person (any case, with or without dashes)."""
+    normalized = code_normalize(code)
+    if normalized is None:
+        return None
+    return Certificate.objects.filter(code=normalized).first()
+
+
+def certificate_visible_by_code(*, viewer, code: str) -> Certificate | None:
+    normalized = code_normalize(code)
+    if normalized is None:
+        return None
+    return certificates_visible(viewer).filter(code=normalized).first()
+
+
+def certificates_search(certificates: QuerySet[Certificate], query: str) -> QuerySet[Certificate]:
+    """Narrow by holder's name, course title or code; diacritics and case do not matter."""
+    code = code_normalize(query)
+    if code is not None:
+        return certificates.filter(code=code)
+    for word in fold(query).split():
+        certificates = certificates.filter(search_text__contains=word)
+    return certificates
+
+
+# --- Training hours: every certificate that is not revoked credits its hours to the year of completion.
+
+
+def _counted(year: int | None) -> QuerySet[Certificate]:
+    certificates = Certificate.objects.valid()
+    if year is not None:
+        start, end = year_bounds(year)
+        certificates = certificates.filter(completed_at__gte=start, completed_at__lt=end)
+    return certificates
+
+
+def training_hours_by_official(*, user_ids=None, year: int | None = None) -> dict[int, dict[int, Decimal]]:
+    """Hours per person and per year: {user_id: {year: hours}}, one query.
+
+    Years are calendar years in Ho Chi Minh City. People without hours are absent.
+    """
+    certificates = _counted(year)
+    if user_ids is not None:
+        certificates = certificates.filter(user_id__in=list(user_ids))
+    rows = (
+        certificates.annotate(year=ExtractYear("completed_at", tzinfo=site_zone()))
+        .values("user_id", "year")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    result: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in rows:
+        result[row["user_id"]][row["year"]] = row["hours"]
+    return dict(result)
+
+
+def training_hours_of(*, user, year: int) -> Decimal:
+    return training_hours_by_official(user_ids=[user.pk], year=year).get(user.pk, {}).get(year, ZERO)
+
+
+@dataclass(frozen=True)
+class UnitHours:
+    own: Decimal  # officials placed directly in the unit
+    total: Decimal  # the unit and every unit below it
+
+
+def training_hours_by_unit(*, year: int, units: QuerySet[OrgUnit] | None = None) -> dict[int, UnitHours]:
+    """Hours of a year per unit, by the officials' current units, rolled up the tree: {unit_id: UnitHours}.
+
+    Two queries whatever the size of the tree: the sums per unit in the database, the roll-up along the
+    materialised paths here. `units` limits the answer (e.g. `units_visible(viewer)`); default every unit.
+    """
+    own_by_path: dict[str, Decimal] = dict(
+        _counted(year)
+        .filter(user__official__isnull=False)
+        .values_list("user__official__unit__path")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    total_by_path: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    step = OrgUnit.steplen
+    for path, hours in own_by_path.items():
+        for end in range(step, len(path) + 1, step):
+            total_by_path[path[:end]] += hours
+    units = units if units is not None else OrgUnit.objects.all()
+    return {
+        pk: UnitHours(own=own_by_path.get(path, ZERO), total=total_by_path.get(path, ZERO))
+        for pk, path in units.values_list("pk", "path")
+    }
