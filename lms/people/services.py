@@ -1,6 +1,16 @@
+from functools import partial
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from treebeard.exceptions import InvalidMoveToDescendant, InvalidPosition
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
@@ -181,3 +191,50 @@ def managed_unit_add(*, user: User, unit: OrgUnit) -> ManagedUnit:
     managed, _created = ManagedUnit.objects.get_or_create(user=user, unit=unit)
     user.groups.add(Group.objects.get(name=roles.HR_MANAGER))
     return managed
+
+
+@transaction.atomic
+def position_create(*, name: str, code: str) -> Position:
+    position = Position(name=name.strip(), code=code.strip())
+    position.full_clean()
+    position.save()
+    return position
+
+
+def official_welcome_email_send(*, user: User) -> bool:
+    """Send the set-your-password email of a new account; False (nothing sent) when it does not apply.
+
+    It applies to an active account with an email that has never had a password: the link is Django's
+    password-reset confirmation, valid for PASSWORD_RESET_TIMEOUT and spent once a password is chosen.
+    """
+    if not user.email or not user.is_active or user.has_usable_password():
+        return False
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "name": user.get_full_name(),
+            "username": user.get_username(),
+            "set_password_url": base_url
+            + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
+            "login_url": base_url + reverse("login"),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+        }
+        subject = str(_("Your SmartWard Learn account: choose your password"))
+        text = render_to_string("people/emails/welcome_set_password.txt", context)
+        html = render_to_string("people/emails/welcome_set_password.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+def official_welcome_email_queue(*, user_ids: list[int]) -> None:
+    """Send the set-your-password emails once the transaction has committed (a Celery task per account)."""
+    from .tasks import welcome_email_send  # tasks import this module
+
+    for user_id in user_ids:
+        # robust: an unreachable broker must not turn a committed import into an error page; the email can
+        # be sent again from the officials list.
+        transaction.on_commit(partial(welcome_email_send.delay, user_id), robust=True)
