@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "lms.h5p",
     "lms.certificates",
     "lms.compliance",
+    "lms.reminders",
     "lms.demo",
     "courses",
     "content",
@@ -215,3 +216,14 @@ H5P_DEMO_PACKAGE = Path(_demo_package) if _demo_package else None
 # a recertification cycle opens this many days before the earlier completion stops being valid.
 COMPLIANCE_LATE_JOINER_DAYS = 30
 COMPLIANCE_RENEWAL_NOTICE_DAYS = 30
+
+# Reminders (lms/reminders): days before the due date, weekly overdue reminders and their cap, quiet hours
+# in Asia/Ho_Chi_Minh (no email from 21:00 to 07:00), the weekday of the digest (0 = Monday).
+REMINDER_DUE_SOON_DAYS = (7, 3, 1)
+REMINDER_OVERDUE_MAX = 4
+REMINDER_QUIET_START_HOUR = 21
+REMINDER_QUIET_END_HOUR = 7
+REMINDER_DIGEST_WEEKDAY = 0
+REMINDER_MAX_ATTEMPTS = 5
+REMINDER_NUDGES_PER_DAY = 1
+REMINDER_MESSAGE_DOMAIN = "smartward.local"

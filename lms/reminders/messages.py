@@ -1,0 +1,194 @@
+"""What a reminder says: subject, plain text, HTML and the link to act on, in Vietnamese.
+
+The wording per kind is here (translated); the layout is the templates `reminders/email/message.txt|html`.
+An administrator's `EmailTemplate` for the kind replaces subject and bodies; it is rendered with the same
+context (person, course, due, days, lines, action_url, rows, unsubscribe_url, …).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import EmailTemplate, Kind, Reminder
+
+UNSUBSCRIBE_SALT = "reminders.unsubscribe"
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    html: str
+    url: str
+    unsubscribe_url: str
+    rows: list = field(default_factory=list)
+
+
+def absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str, max_age_days: int = 365) -> tuple[int, str] | None:
+    """The (user id, kind) a link was made for, or None when it was tampered with or is too old."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age_days * 86400)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in Kind.values or not isinstance(data.get("u"), int):
+        return None
+    return data["u"], data["k"]
+
+
+def _day(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else ""
+
+
+def _course_url(course) -> str:
+    url = course.get_url() if course is not None else None
+    return absolute(url or "/")
+
+
+def _lines(reminder: Reminder, *, course_title: str, due: str, days_late: int) -> tuple[str, list[str], str]:
+    """Subject, paragraphs and the label of the button, per kind."""
+    title = {"course": course_title, "due": due}
+    kind = reminder.kind
+    if kind == Kind.ASSIGNED:
+        return (
+            _("New mandatory course: %(course)s") % title,
+            [
+                _("You have been assigned the mandatory course “%(course)s”.") % title,
+                _("Please complete it by %(due)s.") % title,
+            ],
+            _("Start the course"),
+        )
+    if kind == Kind.EXPIRING:
+        return (
+            _("Time to renew: %(course)s") % title,
+            [
+                _("Your completion of “%(course)s” is about to lose its validity.") % title,
+                _("Please take the course again by %(due)s.") % title,
+            ],
+            _("Take the course again"),
+        )
+    if kind == Kind.DUE_SOON:
+        return (
+            _("%(days)s days left: %(course)s") % {**title, "days": reminder.offset},
+            [_("The mandatory course “%(course)s” is due on %(due)s.") % title],
+            _("Continue the course"),
+        )
+    if kind == Kind.DUE_TODAY:
+        return (
+            _("Due today: %(course)s") % title,
+            [_("Today is the last day to complete the mandatory course “%(course)s”.") % title],
+            _("Continue the course"),
+        )
+    if kind == Kind.OVERDUE:
+        return (
+            _("Overdue: %(course)s") % title,
+            [
+                _("The mandatory course “%(course)s” was due on %(due)s, %(days)s days ago.")
+                % {**title, "days": days_late},
+                _("Please complete it as soon as you can."),
+            ],
+            _("Continue the course"),
+        )
+    if kind == Kind.COMPLETED:
+        return (
+            _("Completed: %(course)s") % title,
+            [_("You have completed the mandatory course “%(course)s”. Well done!") % title],
+            _("Download your certificate"),
+        )
+    if kind == Kind.NUDGE:
+        return (
+            _("A reminder from your HR manager: %(course)s") % title,
+            [_("Please complete the mandatory course “%(course)s” by %(due)s.") % title],
+            _("Continue the course"),
+        )
+    return (
+        _("Weekly overview of mandatory training"),
+        [_("These mandatory courses are overdue or waiting for you.")],
+        _("Open the overview"),
+    )
+
+
+def _certificate_url(*, user_id: int, course_id: int) -> str | None:
+    from lms.certificates.models import Certificate
+
+    certificate = (
+        Certificate.objects.filter(user_id=user_id, course_id=course_id, revoked_at__isnull=True)
+        .order_by("-issued_at")
+        .first()
+    )
+    return absolute(reverse("certificates:download", args=[certificate.code])) if certificate else None
+
+
+def render(reminder: Reminder, *, rows: list | None = None, now=None) -> Message:
+    """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows)."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        obligation = reminder.obligation
+        course = obligation.course.specific if obligation is not None else None
+        course_title = course.title if course is not None else ""
+        due_at = obligation.due_at if obligation is not None else None
+        days_late = (timezone.localdate(now) - timezone.localdate(due_at)).days if due_at else 0
+        subject, lines, action = _lines(
+            reminder, course_title=course_title, due=_day(due_at), days_late=days_late
+        )
+        if reminder.kind == Kind.DIGEST:
+            url = absolute(reverse("reminders:inbox"))
+        elif reminder.kind == Kind.COMPLETED:
+            url = _certificate_url(
+                user_id=reminder.recipient_id, course_id=obligation.course_id
+            ) or _course_url(course)
+        else:
+            url = _course_url(course)
+        unsubscribe_url = absolute(
+            reverse(
+                "reminders:unsubscribe",
+                args=[unsubscribe_token(user_id=reminder.recipient_id, kind=reminder.kind)],
+            )
+        )
+        context = {
+            "person": reminder.recipient.get_full_name(),
+            "course": course_title,
+            "due": _day(due_at),
+            "days": reminder.offset,
+            "days_late": days_late,
+            "lines": lines,
+            "message": reminder.message,
+            "sender": reminder.created_by.get_full_name() if reminder.created_by else "",
+            "action": action,
+            "action_url": url,
+            "rows": rows or [],
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": absolute(reverse("reminders:preferences")),
+            "site_name": _("SmartWard Learn"),
+        }
+        custom = EmailTemplate.objects.filter(kind=reminder.kind).first()
+        if custom is not None:
+            subject = Template(custom.subject).render(Context(context, autoescape=False))
+            text = Template(custom.text_body).render(Context(context, autoescape=False))
+            html = Template(custom.html_body).render(Context(context)) if custom.html_body else ""
+        else:
+            text = render_to_string("reminders/email/message.txt", context)
+            html = render_to_string("reminders/email/message.html", context)
+    return Message(
+        subject=" ".join(subject.split())[:250],
+        text=text,
+        html=html,
+        url=url,
+        unsubscribe_url=unsubscribe_url,
+        rows=rows or [],
+    )

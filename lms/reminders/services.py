@@ -1,0 +1,395 @@
+"""Reminders: plan (claim rows), deliver (lock, send, mark), digests, nudges, retries.
+
+Exactly once: a reminder exists once per (obligation, kind, cycle, offset), or per (recipient, kind, period)
+for digests, by a unique constraint; planning inserts with ON CONFLICT DO NOTHING. Delivery locks the row,
+checks it is still pending, sends and marks it sent in one transaction: a repeated sweep, a redelivered task
+or a second worker finds the row locked or sent. The one window left is a worker killed between the SMTP
+server's acceptance and the commit; the message then goes again with the same Message-ID.
+"""
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.compliance.models import Assignment, Obligation
+from lms.learning import structure
+from lms.people.models import ManagedUnit, Official
+from lms.people.scope import scope_for
+
+from . import planning
+from .messages import render
+from .models import MANDATORY_KINDS, OPTIONAL_KINDS, Kind, Notification, Preference, Reminder
+
+BATCH = 2000
+
+
+class ReminderError(Exception):
+    status = 400
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+# Planning ---------------------------------------------------------------------------------------------
+
+
+def plan_assignment(*, assignment_id: int, now: datetime) -> list[int]:
+    """Claim the reminders due now for one assignment's people. Returns the ids ready to send now."""
+    assignment = Assignment.objects.filter(pk=assignment_id, withdrawn_at__isnull=True).first()
+    if (
+        assignment is None
+        or not structure.course_model().objects.live().filter(pk=assignment.course_id).exists()
+    ):
+        return []
+    send_from = planning.allowed_from(now)
+    obligations = (
+        Obligation.objects.filter(assignment_id=assignment_id, is_current=True, user__is_active=True)
+        .only("pk", "user_id", "cycle", "is_current", "opened_at", "due_at", "completed_at", "exempt_at")
+        .order_by("pk")
+    )
+    rows: list[Reminder] = []
+    for obligation in obligations.iterator(chunk_size=BATCH):
+        for kind, offset in planning.due_reminders(obligation, now):
+            rows.append(
+                Reminder(
+                    kind=kind,
+                    recipient_id=obligation.user_id,
+                    obligation_id=obligation.pk,
+                    cycle=obligation.cycle,
+                    offset=offset,
+                    not_before=send_from,
+                    created_at=now,
+                )
+            )
+        if len(rows) >= BATCH:
+            Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+            rows = []
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return claim_ready(now=now, filters=Q(obligation__assignment_id=assignment_id))
+
+
+def claim_ready(
+    *, now: datetime, filters: Q | None = None, stale_after: timedelta = timedelta(minutes=30)
+) -> list[int]:
+    """Mark pending reminders whose time has come as queued and return their ids (for the send tasks).
+
+    A reminder queued long ago and still pending (its task was lost) is queued again; sending it twice is
+    harmless because delivery checks the row."""
+    if planning.quiet_until(now) is not None:
+        return []
+    ready = Reminder.objects.filter(filters or Q(), state=Reminder.State.PENDING, not_before__lte=now).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - stale_after)
+    )
+    ids = list(ready.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        Reminder.objects.filter(pk__in=ids[start : start + BATCH]).update(queued_at=now)
+    return ids
+
+
+def plan_digests(*, now: datetime) -> list[int]:
+    """Claim this week's digest for every HR manager, unit head and person who asked for one."""
+    period = planning.digest_period(now)
+    recipients = set(
+        ManagedUnit.objects.filter(user__is_active=True).values_list("user_id", flat=True)
+    ) | set(
+        Official.objects.filter(is_unit_head=True, user__is_active=True).values_list("user_id", flat=True)
+    )
+    recipients |= set(
+        Reminder.objects.filter(
+            state=Reminder.State.DIGESTED, created_at__gte=now - timedelta(days=8)
+        ).values_list("recipient_id", flat=True)
+    )
+    send_from = planning.allowed_from(now)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(kind=Kind.DIGEST, recipient_id=uid, period=period, not_before=send_from, created_at=now)
+            for uid in sorted(recipients)
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH,
+    )
+    return claim_ready(now=now, filters=Q(kind=Kind.DIGEST, period=period))
+
+
+def assignments_to_sweep() -> list[int]:
+    return list(
+        Assignment.objects.filter(withdrawn_at__isnull=True, obligations__is_current=True)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# Delivery ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    retry_in: int | None = None  # seconds, when a transient SMTP error should be retried
+
+
+STOPPED = {
+    "completed": gettext_lazy("Stopped: the course is completed."),
+    "exempt": gettext_lazy("Stopped: the person is exempt."),
+    "closed": gettext_lazy("Stopped: the assignment was withdrawn or no longer applies."),
+    "retired": gettext_lazy("Stopped: the course is no longer published."),
+    "inactive": gettext_lazy("Stopped: the account is deactivated."),
+}
+
+
+def stop_reason(reminder: Reminder) -> str | None:
+    if not reminder.recipient.is_active:
+        return "inactive"
+    obligation = reminder.obligation
+    if obligation is None:
+        return None
+    if not obligation.is_current:
+        return "closed"
+    if obligation.assignment.withdrawn_at is not None:
+        return "closed"
+    if obligation.exempt_at is not None:
+        return "exempt"
+    if obligation.completed_at is not None and reminder.kind != Kind.COMPLETED:
+        return "completed"
+    if not structure.course_model().objects.live().filter(pk=obligation.course_id).exists():
+        return "retired"
+    return None
+
+
+def digest_rows(reminder: Reminder, *, now: datetime) -> list[dict]:
+    """The lines of a person's weekly digest: the overdue people of the units they manage or head, and their
+    own mandatory notices that they asked to receive in the digest."""
+    user = reminder.recipient
+    late = Q(completed_at__isnull=True, exempt_at__isnull=True, due_at__lt=now)
+    areas = Q(pk__in=[])
+    scope = scope_for(user)
+    if scope.manages_units:
+        areas |= scope.unit_q("unit__path")
+    head_of = Official.objects.filter(user=user, is_unit_head=True).select_related("unit").first()
+    if head_of is not None:
+        areas |= Q(unit__path__startswith=head_of.unit.path)
+    overdue = (
+        Obligation.objects.filter(late, areas, is_current=True, user__is_active=True)
+        .select_related("user__official", "unit", "course")
+        .order_by("unit__path", "due_at")[:500]
+    )
+    rows = [
+        {
+            "name": o.user.get_full_name(),
+            "unit": o.unit.name,
+            "course": o.course.title,
+            "due": timezone.localtime(o.due_at).strftime("%d/%m/%Y"),
+            "days_late": (timezone.localdate(now) - timezone.localdate(o.due_at)).days,
+            "email": o.user.email,
+            "phone": getattr(getattr(o.user, "official", None), "phone", ""),
+        }
+        for o in overdue
+    ]
+    own = (
+        Reminder.objects.filter(
+            recipient=user, state=Reminder.State.DIGESTED, created_at__gte=now - timedelta(days=8)
+        )
+        .select_related("obligation__course")
+        .order_by("created_at")
+    )
+    seen = set()
+    for r in own:
+        if r.obligation_id in seen or r.obligation is None or r.obligation.completed_at is not None:
+            continue
+        seen.add(r.obligation_id)
+        rows.append(
+            {
+                "name": user.get_full_name(),
+                "unit": "",
+                "course": r.obligation.course.title,
+                "due": timezone.localtime(r.obligation.due_at).strftime("%d/%m/%Y"),
+                "days_late": max(0, (timezone.localdate(now) - timezone.localdate(r.obligation.due_at)).days),
+                "email": "",
+                "phone": "",
+            }
+        )
+    return rows
+
+
+def _finish(reminder: Reminder, state: str, *, detail: str = "", error: str = "", now: datetime) -> Outcome:
+    reminder.state, reminder.detail = state, str(detail)[:200]
+    if error:
+        reminder.last_error = error
+    if state == Reminder.State.SENT:
+        reminder.sent_at = now
+    reminder.save(update_fields=["state", "detail", "last_error", "sent_at", "attempts"])
+    return Outcome(state)
+
+
+def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
+def deliver(*, reminder_id: int, now: datetime | None = None, connection=None) -> Outcome:
+    """Send one reminder if it is still due: the in-app notification always, the email when allowed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(pk=reminder_id, state=Reminder.State.PENDING)
+            .first()
+        )
+        if reminder is None:
+            return Outcome("gone")  # sent, stopped, or being sent by another worker right now
+        quiet = planning.quiet_until(now)
+        if quiet is not None or reminder.not_before > now:
+            reminder.not_before, reminder.queued_at = max(quiet or now, reminder.not_before), None
+            reminder.save(update_fields=["not_before", "queued_at"])
+            return Outcome("deferred")
+        reminder = Reminder.objects.select_related(
+            "recipient", "created_by", "obligation__assignment", "obligation__course"
+        ).get(pk=reminder.pk)
+        stop = stop_reason(reminder)
+        if stop is not None:
+            return _finish(reminder, Reminder.State.SKIPPED, detail=STOPPED[stop], now=now)
+        preference = Preference.objects.filter(user_id=reminder.recipient_id).first()
+        if (
+            preference is not None
+            and reminder.kind in OPTIONAL_KINDS
+            and reminder.kind in preference.muted_kinds
+        ):
+            return _finish(reminder, Reminder.State.SKIPPED, detail=_("Turned off by the person."), now=now)
+        rows = digest_rows(reminder, now=now) if reminder.kind == Kind.DIGEST else None
+        if reminder.kind == Kind.DIGEST and not rows:
+            return _finish(
+                reminder, Reminder.State.SKIPPED, detail=_("Nothing to report this week."), now=now
+            )
+        message = render(reminder, rows=rows, now=now)
+        Notification.objects.get_or_create(
+            reminder=reminder,
+            defaults={
+                "user_id": reminder.recipient_id,
+                "kind": reminder.kind,
+                "subject": message.subject,
+                "body": message.text.split("\n--\n")[0].strip(),
+                "url": message.url,
+                "created_at": now,
+            },
+        )
+        in_digest = preference is not None and preference.mandatory_in_digest
+        if in_digest and reminder.kind in MANDATORY_KINDS - {Kind.NUDGE}:
+            return _finish(
+                reminder, Reminder.State.DIGESTED, detail=_("Moved into the weekly digest."), now=now
+            )
+        address = (reminder.recipient.email or "").strip()
+        if not address:
+            return _finish(
+                reminder,
+                Reminder.State.SKIPPED,
+                detail=_("No email address; shown in the app only."),
+                now=now,
+            )
+        try:
+            validate_email(address)
+        except ValidationError:
+            return _finish(
+                reminder,
+                Reminder.State.FAILED,
+                detail=_("The email address is not valid; shown in the app only."),
+                error=address,
+                now=now,
+            )
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text,
+            to=[address],
+            connection=connection or get_connection(),
+            headers={
+                "Message-ID": f"<reminder-{reminder.pk}@{settings.REMINDER_MESSAGE_DOMAIN}>",
+                "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "X-SmartWard-Reminder": str(reminder.pk),
+            },
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        reminder.attempts += 1
+        try:
+            email.send()
+        except (smtplib.SMTPException, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            if _permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+                return _finish(
+                    reminder,
+                    Reminder.State.FAILED,
+                    detail=_("The mail server refused the message."),
+                    error=error,
+                    now=now,
+                )
+            reminder.last_error = error
+            reminder.save(update_fields=["attempts", "last_error"])
+            return Outcome(Reminder.State.PENDING, retry_in=min(3600, 60 * 2 ** (reminder.attempts - 1)))
+        return _finish(reminder, Reminder.State.SENT, now=now)
+
+
+def retry_failed(*, reminder_ids, by) -> int:
+    """An administrator sends failed reminders again (after fixing an address, say)."""
+    return Reminder.objects.filter(pk__in=list(reminder_ids), state=Reminder.State.FAILED).update(
+        state=Reminder.State.PENDING, attempts=0, queued_at=None, not_before=timezone.now(), detail=""
+    )
+
+
+# Nudges -----------------------------------------------------------------------------------------------
+
+
+def nudge(*, by, obligation_ids, message: str = "", now: datetime | None = None) -> tuple[list[int], int]:
+    """HR or a trainer reminds selected people by hand. At most REMINDER_NUDGES_PER_DAY per obligation and day
+    (the unique key uses the day number as offset); returns (ids to send now, how many were refused)."""
+    now = now or timezone.now()
+    scope = scope_for(by)
+    obligations = Obligation.objects.filter(pk__in=list(obligation_ids), is_current=True)
+    if scope.manages_units:
+        obligations = obligations.filter(scope.unit_q("unit__path"))
+    elif structure.course_model().objects.filter(trainer=by).exists():
+        obligations = obligations.filter(
+            course_id__in=structure.course_model().objects.filter(trainer=by).values("pk")
+        )
+    else:
+        raise ReminderError(_("Only HR managers and the course's trainers can send reminders."), status=403)
+    obligations = list(obligations.filter(completed_at__isnull=True, exempt_at__isnull=True))
+    day = (timezone.localdate(now) - timezone.localdate(now).replace(month=1, day=1)).days
+    rows = [
+        Reminder(
+            kind=Kind.NUDGE,
+            recipient_id=o.user_id,
+            obligation_id=o.pk,
+            cycle=o.cycle,
+            offset=day,
+            created_by=by,
+            message=message.strip()[:1000],
+            not_before=planning.allowed_from(now),
+            created_at=now,
+        )
+        for o in obligations
+    ]
+    before = Reminder.objects.filter(kind=Kind.NUDGE, obligation__in=obligations, offset=day).count()
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    created = (
+        Reminder.objects.filter(kind=Kind.NUDGE, obligation__in=obligations, offset=day).count() - before
+    )
+    refused = len(list(obligation_ids)) - created
+    ids = claim_ready(
+        now=now, filters=Q(kind=Kind.NUDGE, obligation__in=obligations, offset=day, created_by=by)
+    )
+    return ids, refused

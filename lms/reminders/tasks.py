@@ -1,0 +1,67 @@
+"""Celery tasks. Each takes ids (and an ISO time for time-travel tests), and is safe to run twice."""
+
+from datetime import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import planning, services
+from .models import SweepRun
+
+
+def _moment(now: str | None) -> datetime:
+    return datetime.fromisoformat(now) if now else timezone.now()
+
+
+def _send_all(ids, now: str | None = None) -> None:
+    """Queue the send tasks. `now` is passed on only when the caller fixed the clock (tests)."""
+    for reminder_id in ids:
+        send_reminder.delay(reminder_id, now)
+
+
+@shared_task(name="reminders.sweep", ignore_result=True)
+def sweep(now: str | None = None) -> int:
+    """The periodic sweep: one planning task per active assignment, the weekly digests on their day, and
+    every pending reminder whose time has come (deferred by quiet hours, or whose task was lost)."""
+    moment = _moment(now)
+    run = SweepRun.objects.create(started_at=moment)
+    assignment_ids = services.assignments_to_sweep()
+    for assignment_id in assignment_ids:
+        plan_assignment.delay(assignment_id, moment.isoformat())
+    if planning.is_digest_day(moment):
+        plan_digests.delay(moment.isoformat())
+    ready = services.claim_ready(now=moment)
+    _send_all(ready, now)
+    SweepRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), assignments=len(assignment_ids), queued=len(ready)
+    )
+    return len(assignment_ids)
+
+
+@shared_task(name="reminders.plan_assignment", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def plan_assignment(assignment_id: int, now: str | None = None) -> int:
+    ids = services.plan_assignment(assignment_id=assignment_id, now=_moment(now))
+    _send_all(ids, now)
+    return len(ids)
+
+
+@shared_task(name="reminders.plan_digests", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def plan_digests(now: str | None = None) -> int:
+    ids = services.plan_digests(now=_moment(now))
+    _send_all(ids, now)
+    return len(ids)
+
+
+@shared_task(
+    bind=True,
+    name="reminders.send",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,  # the reminder row counts attempts and gives up (REMINDER_MAX_ATTEMPTS)
+)
+def send_reminder(self, reminder_id: int, now: str | None = None) -> str:
+    outcome = services.deliver(reminder_id=reminder_id, now=_moment(now) if now else None)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state
