@@ -26,6 +26,7 @@ urlpatterns = [
     path("hoat-dong/", include("courses.h5p_urls")),
     path("chung-nhan/", include("lms.certificates.urls")),
     path("xac-minh/", include("lms.certificates.verification_urls")),
+    path("thong-bao/", include("lms.reminders.urls")),
 ]
 
 if settings.DEBUG:
