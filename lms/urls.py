@@ -24,6 +24,7 @@ urlpatterns = [
     path("kiem-tra/", include("courses.urls")),
     path("h5p/", include("lms.h5p.urls")),
     path("hoat-dong/", include("courses.h5p_urls")),
+    path("bat-buoc/", include("lms.compliance.learner_urls")),
     path("chung-nhan/", include("lms.certificates.urls")),
     path("xac-minh/", include("lms.certificates.verification_urls")),
     path("thong-bao/", include("lms.reminders.urls")),
