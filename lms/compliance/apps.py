@@ -8,4 +8,4 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Mandatory training")
 
     def ready(self):
-        from . import receivers  # noqa: F401 — connects the signal handlers
+        from . import assignment_hooks, receivers  # noqa: F401 — admin pages of assignments; signal handlers

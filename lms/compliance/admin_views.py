@@ -1,0 +1,313 @@
+"""HR's mandatory-training pages in the Wagtail admin: assignments, the people they reach, exemptions and
+withdrawal.
+
+The URLs are registered through `register_admin_urls` (assignment_hooks.py), so Wagtail's admin login and
+`wagtailadmin.access_admin` apply; every view also requires a scope (HR manager of some units, or
+administrator) and reads only through it. Writes go through `services`; a `ComplianceError` is shown on the
+form with its status, and nothing is written.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lms.people.scope import scope_for
+
+from . import assignment_selectors as queries
+from . import services
+from .assignment_forms import AssignmentFilterForm, AssignmentForm, ExemptForm, PeopleFilterForm
+from .models import Obligation
+from .selectors import obligations_visible
+from .status import Status
+
+PER_PAGE = 25
+PEOPLE_PER_PAGE = 50
+SAMPLE_SIZE = 10
+
+
+def _require_manager(request):
+    scope = scope_for(request.user)
+    if not scope.manages_units:
+        raise PermissionDenied
+    return scope
+
+
+def _assignment_or_404(request, pk: int, *, managed: bool = False):
+    """An assignment the viewer can see (or, with `managed`, may change); anything else answers 404."""
+    visible = queries.assignments_managed if managed else queries.assignments_visible
+    return get_object_or_404(
+        visible(request.user).select_related(
+            "course", "unit", "position", "user__official", "created_by", "withdrawn_by"
+        ),
+        pk=pk,
+    )
+
+
+def _obligation_or_404(request, obligation_id: int) -> Obligation:
+    """A current obligation in the viewer's units (anything else answers 404)."""
+    return get_object_or_404(
+        obligations_visible(request.user).select_related("user__official", "unit", "course", "assignment"),
+        pk=obligation_id,
+    )
+
+
+def _describe(assignment) -> dict:
+    return {
+        "target": queries.describe_target(assignment),
+        "due": queries.describe_due(assignment),
+        "validity": queries.describe_validity(assignment),
+    }
+
+
+@require_GET
+def index(request):
+    _require_manager(request)
+    form = AssignmentFilterForm(request.GET or None, viewer=request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    course, unit = filters.get("course"), filters.get("unit")
+    state = filters.get("state") or "active"
+    rows = queries.assignments_for_list(
+        request.user, course_id=course.pk if course else None, unit=unit, state=state
+    )
+    paginator = Paginator(rows, PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    now = timezone.now()
+    figures = queries.assignment_figures(
+        viewer=request.user, assignment_ids=[a.pk for a in page.object_list], now=now
+    )
+    empty = queries.AssignmentFigures()
+    return TemplateResponse(
+        request,
+        "compliance/assignments/index.html",
+        {
+            "form": form,
+            "page": page,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            "rows": [
+                {
+                    "assignment": a,
+                    "figures": figures.get(a.pk, empty),
+                    "managed": queries.is_managed(request.user, a),
+                    **_describe(a),
+                }
+                for a in page.object_list
+            ],
+            "is_filtered": bool(course or unit or state != "active"),
+        },
+    )
+
+
+def _form_page(request, form, *, status: int = 200):
+    return TemplateResponse(
+        request, "compliance/assignments/create.html", {"form": form, "step": "form"}, status=status
+    )
+
+
+def _check_target(request, form) -> int:
+    """Scope and people count of the target before the confirmation; returns how many people it reaches.
+    The service repeats every check when the assignment is created."""
+    scope = scope_for(request.user)
+    data = form.cleaned_data
+    unit, person, position = data.get("unit"), data.get("person"), data.get("position")
+    if person is not None and not scope.covers(person.unit):
+        raise services.ComplianceError(_("This person is not in the units you manage."), status=403)
+    if unit is not None and not scope.covers(unit):
+        raise services.ComplianceError(_("This unit is not one of the units you manage."), status=403)
+    count = services.targets(form.draft()).count()
+    if not count:
+        raise services.ComplianceError(
+            _("Nobody is reached by this assignment: the unit has no active officials with this position.")
+            if position is not None
+            else _("Nobody is reached by this assignment: the unit has no active officials yet.")
+        )
+    return count
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    """Form → confirmation with the number of people reached → creation (or the form again, with the
+    refusal)."""
+    _require_manager(request)
+    if request.method == "GET":
+        initial = {key: request.GET[key] for key in ("course", "unit") if request.GET.get(key, "").isdigit()}
+        return _form_page(request, AssignmentForm(viewer=request.user, initial=initial))
+    form = AssignmentForm(request.POST, viewer=request.user)
+    if not form.is_valid() or "edit" in request.POST:
+        return _form_page(request, form)
+    try:
+        count = _check_target(request, form)
+    except services.ComplianceError as error:
+        form.add_error(None, str(error.message))
+        return _form_page(request, form, status=error.status)
+    if "confirm" not in request.POST:
+        draft = form.draft()
+        sample = list(
+            services.targets(draft).select_related("user", "unit").order_by("user__full_name")[:SAMPLE_SIZE]
+        )
+        return TemplateResponse(
+            request,
+            "compliance/assignments/create.html",
+            {
+                "form": form,
+                "step": "confirm",
+                "count": count,
+                "sample": sample,
+                "more": count - len(sample),
+                "course": form.cleaned_data["course"],
+                "person": form.cleaned_data.get("person"),
+                "note": form.cleaned_data.get("note"),
+                **_describe(draft),
+            },
+        )
+    try:
+        assignment = services.assignment_create(by=request.user, **form.service_arguments())
+    except services.ComplianceError as error:
+        form.add_error(None, str(error.message))
+        return _form_page(request, form, status=error.status)
+    reached = assignment.obligations.count()
+    messages.success(
+        request,
+        ngettext(
+            "“%(course)s” is now mandatory for %(count)s person.",
+            "“%(course)s” is now mandatory for %(count)s people.",
+            reached,
+        )
+        % {"course": form.cleaned_data["course"].title, "count": reached},
+    )
+    return redirect("compliance_assignments:detail", pk=assignment.pk)
+
+
+@require_GET
+def detail(request, pk: int):
+    _require_manager(request)
+    assignment = _assignment_or_404(request, pk)
+    now = timezone.now()
+    filter_form = PeopleFilterForm(request.GET or None)
+    status = (
+        filter_form.cleaned_data.get("status", "") if filter_form.is_bound and filter_form.is_valid() else ""
+    )
+    paginator = Paginator(
+        queries.assignment_people_queryset(assignment, viewer=request.user, status=status, now=now),
+        PEOPLE_PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("p"))
+    counts = queries.status_counts_of(assignment, viewer=request.user, now=now)
+    return TemplateResponse(
+        request,
+        "compliance/assignments/detail.html",
+        {
+            "assignment": assignment,
+            "filter_form": filter_form,
+            "status": status,
+            "page": page,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            "people": queries.people_rows(list(page.object_list), course=assignment.course, now=now),
+            "counts": [(s, s.label, counts.get(s.value, 0)) for s in Status],
+            "can_withdraw": assignment.withdrawn_at is None and queries.is_managed(request.user, assignment),
+            "total": sum(counts.values()),
+            **_describe(assignment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    _require_manager(request)
+    assignment = _assignment_or_404(request, pk, managed=True)
+    detail_url = reverse("compliance_assignments:detail", args=[assignment.pk])
+    if assignment.withdrawn_at is not None:
+        messages.info(request, _("This assignment has already been withdrawn."))
+        return redirect(detail_url)
+    status = 200
+    if request.method == "POST":
+        try:
+            closed = services.assignment_withdraw(by=request.user, assignment=assignment)
+        except services.ComplianceError as error:
+            messages.error(request, str(error.message))
+            status = error.status
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Assignment of “%(course)s” withdrawn: %(count)s person no longer has to take it.",
+                    "Assignment of “%(course)s” withdrawn: %(count)s people no longer have to take it.",
+                    closed,
+                )
+                % {"course": assignment.course.title, "count": closed},
+            )
+            return redirect("compliance_assignments:index")
+    return TemplateResponse(
+        request,
+        "compliance/assignments/withdraw.html",
+        {
+            "assignment": assignment,
+            "affected": assignment.obligations.filter(is_current=True).count(),
+            "detail_url": detail_url,
+            **_describe(assignment),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exempt(request, obligation_id: int):
+    _require_manager(request)
+    obligation = _obligation_or_404(request, obligation_id)
+    detail_url = reverse("compliance_assignments:detail", args=[obligation.assignment_id])
+    form = ExemptForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.obligation_exempt(
+                by=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
+            )
+        except services.ComplianceError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("%(person)s is exempt from “%(course)s”.")
+                % {"person": obligation.user.get_full_name(), "course": obligation.course.title},
+            )
+            return redirect(detail_url)
+    return TemplateResponse(
+        request,
+        "compliance/assignments/exempt.html",
+        {"obligation": obligation, "form": form, "detail_url": detail_url},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exemption_remove(request, obligation_id: int):
+    _require_manager(request)
+    obligation = _obligation_or_404(request, obligation_id)
+    detail_url = reverse("compliance_assignments:detail", args=[obligation.assignment_id])
+    status = 200
+    if request.method == "POST":
+        try:
+            services.obligation_exemption_remove(by=request.user, obligation=obligation)
+        except services.ComplianceError as error:
+            messages.error(request, str(error.message))
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("%(person)s must take “%(course)s” again; the exemption was removed.")
+                % {"person": obligation.user.get_full_name(), "course": obligation.course.title},
+            )
+            return redirect(detail_url)
+    return TemplateResponse(
+        request,
+        "compliance/assignments/exemption_remove.html",
+        {"obligation": obligation, "detail_url": detail_url},
+        status=status,
+    )

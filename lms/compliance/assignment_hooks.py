@@ -1,0 +1,33 @@
+"""Wagtail admin registration of HR's assignment pages (admin_views.py): the URLs and the menu item.
+
+Kept apart from wagtail_hooks.py (the HR dashboard and reports) and imported from apps.py."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from lms.people.scope import scope_for
+
+from . import admin_urls
+
+
+@hooks.register("register_admin_urls")
+def register_assignment_urls():
+    return [path("dao-tao-bat-buoc/", include((admin_urls.urlpatterns, admin_urls.app_name)))]
+
+
+class MandatoryTrainingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scope_for(request.user).manages_units
+
+
+@hooks.register("register_admin_menu_item")
+def register_assignment_menu_item():
+    return MandatoryTrainingMenuItem(
+        _("Mandatory training"),
+        reverse("compliance_assignments:index"),
+        name="mandatory-training",
+        icon_name="clipboard-list",
+        order=280,
+    )
