@@ -60,7 +60,9 @@ def _course_url(course) -> str:
     return absolute(url or "/")
 
 
-def _lines(reminder: Reminder, *, course_title: str, due: str, days_late: int) -> tuple[str, list[str], str]:
+def _lines(
+    reminder: Reminder, *, course_title: str, due: str, days_late: int, sender: str = ""
+) -> tuple[str, list[str], str]:
     """Subject, paragraphs and the label of the button, per kind."""
     title = {"course": course_title, "due": due}
     kind = reminder.kind
@@ -112,7 +114,9 @@ def _lines(reminder: Reminder, *, course_title: str, due: str, days_late: int) -
         )
     if kind == Kind.NUDGE:
         return (
-            _("A reminder from your HR manager: %(course)s") % title,
+            _("A reminder from %(sender)s: %(course)s") % {**title, "sender": sender}
+            if sender
+            else _("A reminder from your HR manager: %(course)s") % title,
             [_("Please complete the mandatory course “%(course)s” by %(due)s.") % title],
             _("Continue the course"),
         )
@@ -134,8 +138,11 @@ def _certificate_url(*, user_id: int, course_id: int) -> str | None:
     return absolute(reverse("certificates:download", args=[certificate.code])) if certificate else None
 
 
-def render(reminder: Reminder, *, rows: list | None = None, now=None) -> Message:
-    """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows)."""
+def render(
+    reminder: Reminder, *, rows: list | None = None, now=None, template: EmailTemplate | None = None
+) -> Message:
+    """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows). `template`
+    replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit)."""
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         obligation = reminder.obligation
@@ -143,12 +150,13 @@ def render(reminder: Reminder, *, rows: list | None = None, now=None) -> Message
         course_title = course.title if course is not None else ""
         due_at = obligation.due_at if obligation is not None else None
         days_late = (timezone.localdate(now) - timezone.localdate(due_at)).days if due_at else 0
+        sender = reminder.created_by.get_full_name() if reminder.created_by else ""
         subject, lines, action = _lines(
-            reminder, course_title=course_title, due=_day(due_at), days_late=days_late
+            reminder, course_title=course_title, due=_day(due_at), days_late=days_late, sender=sender
         )
         if reminder.kind == Kind.DIGEST:
             url = absolute(reverse("reminders:inbox"))
-        elif reminder.kind == Kind.COMPLETED:
+        elif reminder.kind == Kind.COMPLETED and obligation is not None:
             url = _certificate_url(
                 user_id=reminder.recipient_id, course_id=obligation.course_id
             ) or _course_url(course)
@@ -168,7 +176,7 @@ def render(reminder: Reminder, *, rows: list | None = None, now=None) -> Message
             "days_late": days_late,
             "lines": lines,
             "message": reminder.message,
-            "sender": reminder.created_by.get_full_name() if reminder.created_by else "",
+            "sender": sender,
             "action": action,
             "action_url": url,
             "rows": rows or [],
@@ -176,7 +184,7 @@ def render(reminder: Reminder, *, rows: list | None = None, now=None) -> Message
             "preferences_url": absolute(reverse("reminders:preferences")),
             "site_name": _("SmartWard Learn"),
         }
-        custom = EmailTemplate.objects.filter(kind=reminder.kind).first()
+        custom = template or EmailTemplate.objects.filter(kind=reminder.kind).first()
         if custom is not None:
             subject = Template(custom.subject).render(Context(context, autoescape=False))
             text = Template(custom.text_body).render(Context(context, autoescape=False))

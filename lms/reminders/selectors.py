@@ -1,12 +1,24 @@
-"""Reads for the notification centre and the preferences page."""
+"""Reads for the notification centre, the preferences page and the reminders admin."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
-from .models import OPTIONAL_KINDS, Kind, Notification, Preference
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from lms.compliance.models import Obligation
+from lms.compliance.selectors import obligations_visible
+from lms.learning import structure
+from lms.people.scope import scope_for
+
+from .models import OPTIONAL_KINDS, Kind, Notification, Preference, Reminder, SweepRun
+
+# The notification centre ------------------------------------------------------------------------------
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    """The person's notifications, newest first (without the bodies' reminders)."""
+    """The person's notifications, newest first."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
@@ -14,11 +26,6 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notification_of(user, pk: int) -> Notification | None:
-    """One of the person's own notifications; someone else's is None, like one that does not exist."""
-    return Notification.objects.filter(user=user, pk=pk).first()
 
 
 def preference_for(user) -> Preference:
@@ -33,3 +40,159 @@ def optional_kinds() -> list[Kind]:
 
 def mandatory_kinds() -> list[Kind]:
     return [kind for kind in Kind if kind not in OPTIONAL_KINDS]
+
+
+# Nudges -----------------------------------------------------------------------------------------------
+
+
+def trained_courses(user):
+    """The courses this person is the trainer of (a subquery of ids)."""
+    if not getattr(user, "is_authenticated", False):
+        return structure.course_model().objects.none().values("pk")
+    return structure.course_model().objects.filter(trainer=user).values("pk")
+
+
+def can_nudge(user) -> bool:
+    """HR managers (and administrators) and the trainers of a course may remind people by hand."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return scope_for(user).manages_units or structure.course_model().objects.filter(trainer=user).exists()
+
+
+def obligations_nudgeable(viewer) -> QuerySet[Obligation]:
+    """Open obligations the viewer may remind people of: those HR may see in their units
+    (`compliance.selectors.obligations_visible`) and those of the courses the viewer trains."""
+    trained = Obligation.objects.filter(is_current=True, course_id__in=trained_courses(viewer))
+    reachable = (obligations_visible(viewer) | trained) if scope_for(viewer).manages_units else trained
+    return reachable.filter(completed_at__isnull=True, exempt_at__isnull=True, user__is_active=True)
+
+
+def nudge_candidates(
+    viewer,
+    *,
+    now: datetime,
+    day: int,
+    course_id: int | None = None,
+    unit=None,
+    overdue_only: bool = False,
+) -> QuerySet[Obligation]:
+    """The people with open obligations the viewer may nudge, with `nudged_today` (a nudge already exists for
+    today: another one would be refused). Ordered by due date; one query per page."""
+    rows = obligations_nudgeable(viewer)
+    if course_id:
+        rows = rows.filter(course_id=course_id)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    if overdue_only:
+        rows = rows.filter(due_at__lt=now)
+    return (
+        rows.select_related("user", "unit", "course")
+        .annotate(
+            nudged_today=Exists(
+                Reminder.objects.filter(obligation=OuterRef("pk"), kind=Kind.NUDGE, offset=day)
+            )
+        )
+        .order_by("due_at", "user__full_name", "pk")
+    )
+
+
+# The reminders admin ----------------------------------------------------------------------------------
+
+
+def reminders_filtered(*, state: str = "", kind: str = "", query: str = "") -> QuerySet[Reminder]:
+    rows = Reminder.objects.select_related("recipient", "obligation__course", "created_by")
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    query = query.strip()
+    if query:
+        rows = rows.filter(
+            Q(recipient__full_name__icontains=query)
+            | Q(recipient__username__icontains=query)
+            | Q(recipient__email__icontains=query)
+        )
+    return rows.order_by("-created_at", "-pk")
+
+
+SWEEP_TASK = "reminders.sweep"
+SWEEP_MINUTES = 15  # the default interval, when the schedule does not exist
+
+
+def sweep_interval() -> timedelta:
+    """The interval of the enabled sweep schedule (as an administrator may have edited it)."""
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.filter(name=SWEEP_TASK).select_related("interval").first()
+    if task is not None and task.interval is not None:
+        return timedelta(seconds=task.interval.schedule.run_every.total_seconds())
+    return timedelta(minutes=SWEEP_MINUTES)
+
+
+@dataclass(frozen=True)
+class BrokerQueue:
+    length: int | None  # None: not available
+    note: str = ""
+
+
+def broker_queue(queue: str = "celery") -> BrokerQueue:
+    """How many tasks wait in the default Celery queue, when the broker is Redis."""
+    from lms.celery import app
+
+    broker = app.conf.broker_url or ""
+    if urlsplit(broker).scheme not in ("redis", "rediss"):
+        return BrokerQueue(None, "broker")
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+            channel = connection.default_channel
+            # LLEN of the queue's list, and of the sibling lists kombu keeps for messages with a priority
+            names = {channel._q_for_pri(queue, step) for step in channel.priority_steps}
+            return BrokerQueue(sum(int(channel.client.llen(name)) for name in names))
+    except Exception as exc:  # noqa: BLE001 — the status page reports it instead of failing
+        return BrokerQueue(None, f"{type(exc).__name__}: {exc}"[:200])
+
+
+@dataclass(frozen=True)
+class OpsStatus:
+    now: datetime
+    last_sweep: SweepRun | None
+    sweeps_24h: int
+    interval: timedelta
+    sweep_late: bool
+    pending: int
+    queued: int
+    failed_24h: int
+    failures: list[Reminder]
+    failed_total: int
+    broker: BrokerQueue
+
+
+def ops_status(*, now: datetime | None = None, failures_shown: int = 20) -> OpsStatus:
+    """The figures of the operations view. A failure counts as recent when the reminder was due (or sent
+    again) in the last 24 hours: rows keep no separate failure time."""
+    now = now or timezone.now()
+    since = now - timedelta(hours=24)
+    last = SweepRun.objects.order_by("-started_at").first()
+    interval = sweep_interval()
+    pending = Reminder.objects.filter(state=Reminder.State.PENDING)
+    failed_recent = Reminder.objects.filter(state=Reminder.State.FAILED).filter(
+        Q(not_before__gte=since) | Q(created_at__gte=since)
+    )
+    return OpsStatus(
+        now=now,
+        last_sweep=last,
+        sweeps_24h=SweepRun.objects.filter(started_at__gte=since).count(),
+        interval=interval,
+        sweep_late=last is None or last.started_at < now - 2 * interval,
+        pending=pending.filter(queued_at__isnull=True).count(),
+        queued=pending.filter(queued_at__isnull=False).count(),
+        failed_24h=failed_recent.count(),
+        failures=list(
+            failed_recent.select_related("recipient", "obligation__course").order_by("-not_before", "-pk")[
+                :failures_shown
+            ]
+        ),
+        failed_total=Reminder.objects.filter(state=Reminder.State.FAILED).count(),
+        broker=broker_queue(),
+    )

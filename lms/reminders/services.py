@@ -9,7 +9,7 @@ server's acceptance and the commit; the message then goes again with the same Me
 
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +27,7 @@ from lms.learning import structure
 from lms.people.models import ManagedUnit, Official
 from lms.people.scope import scope_for
 
-from . import planning
+from . import planning, selectors
 from .messages import render
 from .models import MANDATORY_KINDS, OPTIONAL_KINDS, Kind, Notification, Preference, Reminder
 
@@ -354,22 +354,26 @@ def retry_failed(*, reminder_ids, by) -> int:
 # Nudges -----------------------------------------------------------------------------------------------
 
 
+NUDGE_EPOCH = date(2000, 1, 1)
+
+
+def nudge_day(now: datetime) -> int:
+    """The day number a nudge is keyed by (its `offset`): days since 2000-01-01 in the platform's time zone,
+    so the same calendar day of another year is a different day."""
+    return (timezone.localdate(now) - NUDGE_EPOCH).days
+
+
 def nudge(*, by, obligation_ids, message: str = "", now: datetime | None = None) -> tuple[list[int], int]:
-    """HR or a trainer reminds selected people by hand. At most REMINDER_NUDGES_PER_DAY per obligation and day
-    (the unique key uses the day number as offset); returns (ids to send now, how many were refused)."""
+    """HR or a trainer reminds selected people by hand: once per obligation and day (the unique key uses the
+    day number as offset). Obligations outside the sender's reach (HR scope, courses they train) or no longer
+    open are ignored. Returns (ids to send now, how many were refused: already reminded today, or out of
+    reach)."""
     now = now or timezone.now()
-    scope = scope_for(by)
-    obligations = Obligation.objects.filter(pk__in=list(obligation_ids), is_current=True)
-    if scope.manages_units:
-        obligations = obligations.filter(scope.unit_q("unit__path"))
-    elif structure.course_model().objects.filter(trainer=by).exists():
-        obligations = obligations.filter(
-            course_id__in=structure.course_model().objects.filter(trainer=by).values("pk")
-        )
-    else:
+    if not selectors.can_nudge(by):
         raise ReminderError(_("Only HR managers and the course's trainers can send reminders."), status=403)
-    obligations = list(obligations.filter(completed_at__isnull=True, exempt_at__isnull=True))
-    day = (timezone.localdate(now) - timezone.localdate(now).replace(month=1, day=1)).days
+    wanted = {int(pk) for pk in obligation_ids}
+    obligations = list(selectors.obligations_nudgeable(by).filter(pk__in=wanted).order_by("pk"))
+    day = nudge_day(now)
     rows = [
         Reminder(
             kind=Kind.NUDGE,
@@ -384,12 +388,11 @@ def nudge(*, by, obligation_ids, message: str = "", now: datetime | None = None)
         )
         for o in obligations
     ]
-    before = Reminder.objects.filter(kind=Kind.NUDGE, obligation__in=obligations, offset=day).count()
+    todays = Reminder.objects.filter(kind=Kind.NUDGE, obligation__in=obligations, offset=day)
+    before = todays.count()
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    created = (
-        Reminder.objects.filter(kind=Kind.NUDGE, obligation__in=obligations, offset=day).count() - before
-    )
-    refused = len(list(obligation_ids)) - created
+    created = todays.count() - before
+    refused = len(wanted) - created
     ids = claim_ready(
         now=now, filters=Q(kind=Kind.NUDGE, obligation__in=obligations, offset=day, created_by=by)
     )
