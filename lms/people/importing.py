@@ -570,157 +570,183 @@ def _plan(row: ImportRow) -> None:
     row.action = Action.UPDATE if row.changes else Action.UNCHANGED
 
 
-def _check_against_database(result: ParsedImport, *, viewer) -> None:
-    scope = result.scope
-    rows = result.rows
-    units = _lower_map(OrgUnit.objects.all(), "code", {r.unit_code.lower() for r in rows if r.unit_code})
-    positions = _lower_map(
-        Position.objects.all(), "code", {r.position_code.lower() for r in rows if r.position_code}
-    )
+@dataclass
+class _Lookups:
+    """What the rows refer to, loaded with one query per kind whatever the number of rows."""
+
+    units: dict[str, list[OrgUnit]]
+    positions: dict[str, list[Position]]
+    officials: dict[str, list[Official]]
+    email_owners: dict[str, set[int]]  # lower-cased email -> accounts using it
+    usernames: set[str]  # lower-cased usernames equal to a code of the file
+    protected: set[int]  # administrators' accounts, when the uploader is not one
+
+
+def _load_lookups(rows: list[ImportRow], scope: Scope) -> _Lookups:
     codes = {r.employee_code.lower() for r in rows if r.employee_code}
+    emails = {r.email.lower() for r in rows if r.email}
     officials = _lower_map(
         Official.objects.select_related("user", "unit", "position"), "employee_code", codes
     )
-    emails = {r.email.lower() for r in rows if r.email}
     email_owners: dict[str, set[int]] = defaultdict(set)
     if emails:
-        for pk, email in (
-            User.objects.annotate(_key=Lower("email")).filter(_key__in=emails).values_list("pk", "email")
-        ):
+        owners = User.objects.annotate(_key=Lower("email")).filter(_key__in=emails).values_list("pk", "email")
+        for pk, email in owners:
             email_owners[email.lower()].add(pk)
     usernames: set[str] = set()
     if codes:
-        usernames = set(
-            User.objects.annotate(_key=Lower("username"))
-            .filter(_key__in=codes)
-            .values_list("_key", flat=True)
-        )
-    viewer_is_admin = scope.everything
-    protected = set()
-    if not viewer_is_admin:
+        matching = User.objects.annotate(_key=Lower("username")).filter(_key__in=codes)
+        usernames = set(matching.values_list("_key", flat=True))
+    protected: set[int] = set()
+    if not scope.everything:
         protected = _protected_user_ids({o.user_id for found in officials.values() for o in found})
-    viewer_id = getattr(viewer, "pk", None)
+    return _Lookups(
+        units=_lower_map(OrgUnit.objects.all(), "code", {r.unit_code.lower() for r in rows if r.unit_code}),
+        positions=_lower_map(
+            Position.objects.all(), "code", {r.position_code.lower() for r in rows if r.position_code}
+        ),
+        officials=officials,
+        email_owners=email_owners,
+        usernames=usernames,
+        protected=protected,
+    )
 
-    first_row_of_code: dict[str, int] = {}
-    first_row_of_email: dict[str, int] = {}
+
+def _check_duplicates(rows: list[ImportRow]) -> None:
+    """The same employee code (ignoring case) or email twice: the later rows name the first one."""
+    first_of: dict[tuple[str, str], int] = {}
     for row in rows:
-        code_key = row.employee_code.lower()
-        if code_key:
-            if code_key in first_row_of_code:
+        for column, value in (("employee_code", row.employee_code), ("email", row.email)):
+            key = (column, value.lower())
+            if not value:
+                continue
+            if key not in first_of:
+                first_of[key] = row.number
+            elif column == "employee_code":
                 row.error(
                     "duplicate_employee_code",
                     _("The employee code “%(code)s” is also in row %(row)d.")
-                    % {"code": row.employee_code, "row": first_row_of_code[code_key]},
-                    "employee_code",
+                    % {"code": value, "row": first_of[key]},
+                    column,
                 )
             else:
-                first_row_of_code[code_key] = row.number
-        email_key = row.email.lower()
-        if email_key:
-            if email_key in first_row_of_email:
                 row.error(
                     "duplicate_email",
-                    _("The email %(email)s is also in row %(row)d.")
-                    % {"email": row.email, "row": first_row_of_email[email_key]},
-                    "email",
+                    _("The email %(email)s is also in row %(row)d.") % {"email": value, "row": first_of[key]},
+                    column,
                 )
-            else:
-                first_row_of_email[email_key] = row.number
 
-        matches = officials.get(code_key, []) if code_key else []
-        official = next((o for o in matches if o.employee_code == row.employee_code), None)
-        if official is None and len(matches) == 1:
-            official = matches[0]
-        elif official is None and len(matches) > 1:
+
+def _find_official(row: ImportRow, lookups: _Lookups) -> Official | None:
+    matches = lookups.officials.get(row.employee_code.lower(), []) if row.employee_code else []
+    official = next((o for o in matches if o.employee_code == row.employee_code), None)
+    if official is None and len(matches) > 1:
+        row.error(
+            "ambiguous_employee_code",
+            _("Several officials have the employee code “%(code)s” in different letter cases.")
+            % {"code": row.employee_code},
+            "employee_code",
+        )
+    elif official is None and matches:
+        official = matches[0]
+    return official
+
+
+def _check_unit_and_position(row: ImportRow, lookups: _Lookups, scope: Scope) -> None:
+    if row.unit_code:
+        unit = _by_code(lookups.units, row.unit_code)
+        if unit is None:
             row.error(
-                "ambiguous_employee_code",
-                _("Several officials have the employee code “%(code)s” in different letter cases.")
-                % {"code": row.employee_code},
-                "employee_code",
+                "unknown_unit",
+                _("No unit has the code “%(code)s”. The template's list of codes shows the valid ones.")
+                % {"code": row.unit_code},
+                "unit_code",
             )
-        row.official = official
-
-        if row.unit_code:
-            unit = _by_code(units, row.unit_code)
-            if unit is None:
-                row.error(
-                    "unknown_unit",
-                    _("No unit has the code “%(code)s”. The template's list of codes shows the valid ones.")
-                    % {"code": row.unit_code},
-                    "unit_code",
-                )
-            elif not unit.is_active:
-                row.error(
-                    "inactive_unit",
-                    _("The unit “%(unit)s” (%(code)s) is closed.") % {"unit": unit.name, "code": unit.code},
-                    "unit_code",
-                )
-            elif not scope.covers(unit):
-                row.error(
-                    "unit_out_of_scope",
-                    _("The unit “%(unit)s” (%(code)s) is not among the units you manage.")
-                    % {"unit": unit.name, "code": unit.code},
-                    "unit_code",
-                )
-            else:
-                row.unit = unit
-        if row.position_code:
-            position = _by_code(positions, row.position_code)
-            if position is None:
-                row.error(
-                    "unknown_position",
-                    _("No position has the code “%(code)s”.") % {"code": row.position_code},
-                    "position_code",
-                )
-            row.position = position
-
-        if official is not None:
-            if not scope.covers(official.unit):
-                row.error(
-                    "official_out_of_scope",
-                    _(
-                        "The employee code “%(code)s” belongs to an official of “%(unit)s”, which you do "
-                        "not manage."
-                    )
-                    % {"code": official.employee_code, "unit": official.unit.name},
-                    "employee_code",
-                )
-            elif official.user_id in protected:
-                row.error(
-                    "protected_account",
-                    _("This official's account is an administrator's: only an administrator may change it."),
-                    "employee_code",
-                )
-            elif official.user_id == viewer_id and row.target["is_active"] is False:
-                row.error("self_deactivation", _("You cannot deactivate your own account."), "active")
-        elif code_key and code_key in usernames:
+        elif not unit.is_active:
             row.error(
-                "username_taken",
+                "inactive_unit",
+                _("The unit “%(unit)s” (%(code)s) is closed.") % {"unit": unit.name, "code": unit.code},
+                "unit_code",
+            )
+        elif not scope.covers(unit):
+            row.error(
+                "unit_out_of_scope",
+                _("The unit “%(unit)s” (%(code)s) is not among the units you manage.")
+                % {"unit": unit.name, "code": unit.code},
+                "unit_code",
+            )
+        else:
+            row.unit = unit
+    if row.position_code:
+        row.position = _by_code(lookups.positions, row.position_code)
+        if row.position is None:
+            row.error(
+                "unknown_position",
+                _("No position has the code “%(code)s”.") % {"code": row.position_code},
+                "position_code",
+            )
+
+
+def _check_person(row: ImportRow, lookups: _Lookups, scope: Scope, viewer_id: int | None) -> None:
+    """May this uploader change the person this row names, and is the email theirs to use?"""
+    official = row.official
+    if official is not None:
+        if not scope.covers(official.unit):
+            row.error(
+                "official_out_of_scope",
                 _(
-                    "An account named “%(code)s” already exists and is not an official's. Ask an "
-                    "administrator to rename that account or link it."
+                    "The employee code “%(code)s” belongs to an official of “%(unit)s”, which you do "
+                    "not manage."
                 )
-                % {"code": row.employee_code},
+                % {"code": official.employee_code, "unit": official.unit.name},
                 "employee_code",
             )
-        if email_key:
-            owners = email_owners.get(email_key, set()) - ({official.user_id} if official else set())
-            if owners:
-                row.error(
-                    "email_taken",
-                    _("The email %(email)s is already used by another person's account.")
-                    % {"email": row.email},
-                    "email",
-                )
+        elif official.user_id in lookups.protected:
+            row.error(
+                "protected_account",
+                _("This official's account is an administrator's: only an administrator may change it."),
+                "employee_code",
+            )
+        elif official.user_id == viewer_id and row.target["is_active"] is False:
+            row.error("self_deactivation", _("You cannot deactivate your own account."), "active")
+    elif row.employee_code and row.employee_code.lower() in lookups.usernames:
+        row.error(
+            "username_taken",
+            _(
+                "An account named “%(code)s” already exists and is not an official's. Ask an "
+                "administrator to rename that account or link it."
+            )
+            % {"code": row.employee_code},
+            "employee_code",
+        )
+    if row.email:
+        owners = lookups.email_owners.get(row.email.lower(), set()) - {getattr(official, "user_id", None)}
+        if owners:
+            row.error(
+                "email_taken",
+                _("The email %(email)s is already used by another person's account.") % {"email": row.email},
+                "email",
+            )
 
+
+def _check_against_database(result: ParsedImport, *, viewer) -> None:
+    scope, rows = result.scope, result.rows
+    lookups = _load_lookups(rows, scope)
+    viewer_id = getattr(viewer, "pk", None)
+    _check_duplicates(rows)
+    for row in rows:
+        row.official = _find_official(row, lookups)
+        _check_unit_and_position(row, lookups, scope)
+        _check_person(row, lookups, scope, viewer_id)
         if row.errors:
             continue
+        official = row.official
         row.target.update(
             employee_code=official.employee_code if official else row.employee_code,
             full_name=row.full_name,
             unit=row.unit,
-            position=row.position if "position_code" in result.columns else ...,
-            email=row.email if "email" in result.columns else None,
+            position=row.position if "position_code" in result.columns else ...,  # ... = keep
+            email=row.email if "email" in result.columns else None,  # None = keep
         )
         _plan(row)
 
