@@ -78,4 +78,7 @@ def digest_period(now: datetime) -> str:
 
 
 def is_digest_day(now: datetime) -> bool:
-    return _local(now).weekday() == settings.REMINDER_DIGEST_WEEKDAY
+    """Whether this week's digests are due: from the digest weekday to the end of the (ISO) week, so a sweep
+    that did not run on the digest day catches the digests up once on a later day of the same week (the
+    unique key (recipient, kind, period) keeps them to one a week)."""
+    return _local(now).weekday() >= settings.REMINDER_DIGEST_WEEKDAY
