@@ -24,6 +24,12 @@ DEMO_USERS = [
         "role": roles.HR_MANAGER,
     },
     {
+        "username": "nhansu.benthanh",
+        "full_name": "Võ Thị Mỹ Linh",
+        "email": "nhansu.benthanh@demo.smartward.local",
+        "role": roles.HR_MANAGER,
+    },
+    {
         "username": "quantri",
         "full_name": "Phạm Quốc Bảo",
         "email": "quantri@demo.smartward.local",

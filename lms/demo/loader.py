@@ -22,6 +22,7 @@ from lms.people.services import roles_sync, user_ensure
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
 
 from .accounts import DEMO_PASSWORD, DEMO_USERS
+from .organisation import load_organisation
 
 CATALOGUE_SLUG = "khoa-hoc"
 CATALOGUE_TITLE = "Khóa học"
@@ -304,3 +305,4 @@ def _load(summary: DemoSummary, stored: list[str]) -> None:
     index = requirements_sync_all()
     if index.added or index.removed:
         summary.add(f"lesson requirements: {index.added} added, {index.removed} removed")
+    load_organisation(summary=summary, users=users, catalogue=catalogue)
