@@ -1,0 +1,87 @@
+"""Shared data for the reminder tests: an organisation, an HR manager, people with mandatory courses, and a
+clock that the tests move by hand (every service takes `now`)."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from lms.compliance.models import Obligation
+from lms.compliance.services import assignment_create
+from lms.reminders import services
+from lms.reminders.models import Reminder
+from tests.org_builders import make_hr, make_official, make_org
+
+# A Monday (the digest day) in the morning, Asia/Ho_Chi_Minh. Every test moves the clock from here.
+MONDAY = date(2026, 3, 2)
+
+
+def at(day: date, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
+    """A moment in the platform's time zone (Asia/Ho_Chi_Minh)."""
+    moment = datetime.combine(day, time(hour, minute, second))
+    return timezone.make_aware(moment, timezone.get_default_timezone())
+
+
+T0 = at(MONDAY)
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+@pytest.fixture
+def org(db):
+    return make_org()
+
+
+@pytest.fixture
+def hr(org):
+    return make_hr(org.ward_a)
+
+
+@pytest.fixture
+def person(org):
+    return make_official(org.ward_a, name="Nguyễn Thị Học Viên")
+
+
+def assign(*, hr, course, user, due_in: int = 20, now: datetime = T0, **extra):
+    """A mandatory course for one person, assigned at `now` and due `due_in` days later (end of that day)."""
+    return assignment_create(
+        by=hr, course=course, user=user, due_date=timezone.localdate(now) + days(due_in), now=now, **extra
+    )
+
+
+def obligation_of(assignment, user) -> Obligation:
+    return Obligation.objects.get(assignment=assignment, user=user, is_current=True)
+
+
+def sweep_plan(now: datetime) -> list[int]:
+    """What the periodic sweep plans at `now`, without sending: every assignment, the digests on their
+    days, and every reminder whose time has come. Returns the ids that would be queued."""
+    from lms.reminders import planning
+
+    ids: list[int] = []
+    for assignment_id in services.assignments_to_sweep():
+        ids += services.plan_assignment(assignment_id=assignment_id, now=now)
+    if planning.is_digest_day(now):
+        ids += services.plan_digests(now=now)
+    ids += services.claim_ready(now=now)
+    return ids
+
+
+def sweep_and_send(now: datetime) -> list[int]:
+    """`sweep_plan`, then mark what it queued as sent, as the send tasks would (planning tests send
+    nothing). Returns the queued ids."""
+    ids = sweep_plan(now)
+    Reminder.objects.filter(pk__in=ids, state=Reminder.State.PENDING).update(
+        state=Reminder.State.SENT, sent_at=now
+    )
+    return ids
+
+
+def keys(user=None, **filters) -> list[tuple[str, int]]:
+    """The (kind, offset) of a person's reminders, oldest first."""
+    rows = Reminder.objects.filter(**filters)
+    if user is not None:
+        rows = rows.filter(recipient=user)
+    return list(rows.order_by("created_at", "pk").values_list("kind", "offset"))
