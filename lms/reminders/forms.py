@@ -1,7 +1,10 @@
 from django import forms
+from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import selectors
+from .models import Kind, Reminder
 
 
 class PreferenceForm(forms.Form):
@@ -23,3 +26,123 @@ class PreferenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["muted_kinds"].choices = [(kind.value, kind.label) for kind in selectors.optional_kinds()]
+
+
+# Administration -------------------------------------------------------------------------------------------
+
+TEMPLATE_VARIABLES = (
+    ("person", _("the recipient's full name")),
+    ("course", _("the course title")),
+    ("due", _("the due date (dd/mm/yyyy)")),
+    ("days", _("days before the due date (due soon)")),
+    ("days_late", _("days since the due date (overdue)")),
+    ("action_url", _("the link to continue the course (or the certificate, or the notification centre)")),
+    ("action", _("the label of the button")),
+    ("lines", _("the built-in paragraphs of this kind of message (a list)")),
+    ("unsubscribe_url", _("the one-click unsubscribe link")),
+    ("preferences_url", _("the link to the email preferences")),
+    ("message", _("the sender's own words (nudges)")),
+    ("sender", _("the name of the person who sent a nudge")),
+    ("rows", _("the lines of a digest: each has name, unit, course, due, days_late, email, phone")),
+    ("site_name", _("the name of the platform")),
+)
+
+
+def template_error(source: str) -> str | None:
+    """None when the Django template compiles, else the error in words."""
+    try:
+        Template(source)
+    except TemplateSyntaxError as error:
+        return str(error)
+    return None
+
+
+class EmailTemplateForm(WagtailAdminModelForm):
+    """Refuses a template that does not compile, with the error in the field instead of a server error."""
+
+    def _compiled(self, name: str) -> str:
+        source = self.cleaned_data.get(name) or ""
+        error = template_error(source)
+        if error is not None:
+            raise forms.ValidationError(
+                _("This template has an error and cannot be used: %(error)s"),
+                code="template_syntax",
+                params={"error": error},
+            )
+        return source
+
+    def clean_subject(self):
+        subject = self._compiled("subject")
+        if "\n" in subject or "\r" in subject:
+            raise forms.ValidationError(_("The subject must fit on one line."), code="subject_lines")
+        return subject
+
+    def clean_text_body(self):
+        return self._compiled("text_body")
+
+    def clean_html_body(self):
+        return self._compiled("html_body")
+
+
+class ReminderFilterForm(forms.Form):
+    state = forms.ChoiceField(required=False, label=_("State"))
+    kind = forms.ChoiceField(required=False, label=_("Kind"))
+    q = forms.CharField(
+        required=False,
+        max_length=150,
+        label=_("Recipient"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name, username or email")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states")), *Reminder.State.choices]
+        self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]
+
+
+class NudgeFilterForm(forms.Form):
+    course = forms.TypedChoiceField(required=False, label=_("Course"), coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(required=False, label=_("Unit"), coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        required=False,
+        label=_("Show"),
+        choices=[("", _("Everyone with open training")), ("overdue", _("Overdue only"))],
+    )
+
+    def __init__(self, *args, courses=(), units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("All courses")), *[(c.pk, c.title) for c in courses]]
+        self.fields["unit"].choices = [("", _("All units")), *[(u.pk, u.name) for u in units]]
+
+
+class IdListField(forms.Field):
+    """A list of positive ids from checkboxes or hidden inputs with the same name."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("The selection is not valid. Reload the page and try again.")}
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        try:
+            ids = [int(item) for item in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(pk <= 0 for pk in ids) or len(ids) > 1000:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return list(dict.fromkeys(ids))
+
+
+class NudgeForm(forms.Form):
+    """The selection and the message. Ids outside the sender's reach are dropped by the service."""
+
+    obligations = IdListField(error_messages={"required": _("Select at least one person.")})
+    message = forms.CharField(
+        required=False,
+        max_length=1000,
+        label=_("Your message (optional)"),
+        help_text=_("Added to the reminder, with your name."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,337 @@
+"""Reminders in the Wagtail admin: the list of reminders with "send again", the email templates' overview
+and preview, the operations status (administrators), and nudges (HR managers and trainers).
+
+The URLs are registered through `register_admin_urls` (wagtail_hooks.py), so Wagtail's admin login and
+`wagtailadmin.access_admin` apply; each view checks its own permission on the server as well.
+"""
+
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template import TemplateSyntaxError
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lms.compliance.models import Obligation
+from lms.learning import structure
+from lms.people.models import OrgUnit
+from lms.people.scope import is_administrator, scope_for, units_visible
+
+from . import planning, selectors, services, tasks
+from .forms import TEMPLATE_VARIABLES, IdListField, NudgeFilterForm, NudgeForm, ReminderFilterForm
+from .messages import render
+from .models import EmailTemplate, Kind, Reminder
+
+PER_PAGE = 50
+
+
+def _require_admin(request) -> None:
+    if not is_administrator(request.user):
+        raise PermissionDenied
+
+
+def _require_nudger(request) -> None:
+    if not selectors.can_nudge(request.user):
+        raise PermissionDenied
+
+
+def _queue(ids) -> None:
+    for reminder_id in ids:
+        tasks.send_reminder.delay(reminder_id)
+
+
+# Reminders and "send again" ------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request):
+    _require_admin(request)
+    form = ReminderFilterForm(request.GET)
+    form.is_valid()
+    state = form.cleaned_data.get("state") or ""
+    kind = form.cleaned_data.get("kind") or ""
+    query = (form.cleaned_data.get("q") or "").strip()
+    paginator = Paginator(selectors.reminders_filtered(state=state, kind=kind, query=query), PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "reminders/admin/index.html",
+        {
+            "form": form,
+            "page": page,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            "is_filtered": bool(state or kind or query),
+            "failed": Reminder.State.FAILED,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def retry(request):
+    """GET: confirm sending the selected failed reminders again. POST: do it and queue them."""
+    _require_admin(request)
+    field = IdListField(required=False)
+    try:
+        ids = field.clean(
+            request.POST.getlist("ids") if request.method == "POST" else request.GET.getlist("ids")
+        )
+    except Exception:  # noqa: BLE001 — a damaged selection is the same as none
+        ids = []
+    failed = list(
+        Reminder.objects.filter(pk__in=ids, state=Reminder.State.FAILED)
+        .select_related("recipient", "obligation__course")
+        .order_by("pk")
+    )
+    if not failed:
+        messages.warning(request, _("Select at least one failed reminder to send again."))
+        return redirect(reverse("reminders_admin:index") + "?state=failed")
+    if request.method == "POST":
+        failed_ids = [r.pk for r in failed]
+        count = services.retry_failed(reminder_ids=failed_ids, by=request.user)
+        now = timezone.now()
+        ready = services.claim_ready(now=now, filters=Q(pk__in=failed_ids))
+        _queue(ready)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s reminder will be sent again.",
+                "%(count)s reminders will be sent again.",
+                count,
+            )
+            % {"count": count},
+        )
+        if count and not ready:
+            messages.info(request, _("It is quiet hours now: they will go out at 07:00."))
+        return redirect(reverse("reminders_admin:index") + "?state=failed")
+    return TemplateResponse(request, "reminders/admin/retry.html", {"reminders": failed})
+
+
+# Email templates ----------------------------------------------------------------------------------------
+
+
+def _snippet_url(name: str, *args) -> str:
+    from .wagtail_hooks import EmailTemplateViewSet
+
+    return reverse(EmailTemplateViewSet().get_url_name(name), args=args)
+
+
+@require_GET
+def templates(request):
+    _require_admin(request)
+    custom = {t.kind: t for t in EmailTemplate.objects.all()}
+    rows = [
+        SimpleNamespace(
+            kind=kind,
+            custom=custom.get(kind.value),
+            edit_url=_snippet_url("edit", custom[kind.value].pk) if kind.value in custom else None,
+            preview_url=reverse("reminders_admin:preview", args=[kind.value]),
+        )
+        for kind in Kind
+    ]
+    return TemplateResponse(
+        request,
+        "reminders/admin/templates.html",
+        {"rows": rows, "add_url": _snippet_url("add"), "variables": TEMPLATE_VARIABLES},
+    )
+
+
+SAMPLE_ROWS = [
+    {
+        "name": "Nguyễn Văn An",
+        "unit": "Phường Bến Thành",
+        "course": "Cải cách hành chính",
+        "due": "01/03/2025",
+        "days_late": 9,
+        "email": "an.nguyen@phuong.example",
+        "phone": "0901234567",
+    }
+]
+
+
+def sample_reminder(kind: str, user) -> Reminder:
+    """An unsaved reminder of this kind for the administrator, about the latest open obligation (if any)."""
+    obligation = (
+        Obligation.objects.filter(is_current=True)
+        .select_related("course")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    reminder = Reminder(
+        kind=kind,
+        recipient=user,
+        obligation=obligation if kind != Kind.DIGEST else None,
+        cycle=getattr(obligation, "cycle", 1),
+        offset=3 if kind == Kind.DUE_SOON else 0,
+        period="preview",
+    )
+    if kind == Kind.NUDGE:
+        reminder.created_by = user
+        reminder.message = _("Please finish this course before the ward meeting.")
+    return reminder
+
+
+@require_GET
+def preview(request, kind: str):
+    """The message of this kind as it would be sent now (the saved template, or the built-in one)."""
+    _require_admin(request)
+    if kind not in Kind.values:
+        raise Http404
+    reminder = sample_reminder(kind, request.user)
+    error = ""
+    message = None
+    try:
+        message = render(reminder, rows=SAMPLE_ROWS if kind == Kind.DIGEST else None)
+    except TemplateSyntaxError as exc:
+        error = str(exc)
+    custom = EmailTemplate.objects.filter(kind=kind).first()
+    return TemplateResponse(
+        request,
+        "reminders/admin/preview.html",
+        {
+            "kind": Kind(kind),
+            "custom": custom,
+            "edit_url": _snippet_url("edit", custom.pk) if custom else None,
+            "email": message,
+            "error": error,
+        },
+    )
+
+
+# Operations ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+def ops(request):
+    _require_admin(request)
+    status = selectors.ops_status()
+    return TemplateResponse(
+        request,
+        "reminders/admin/ops.html",
+        {
+            "status": status,
+            "interval_minutes": int(status.interval.total_seconds() // 60),
+            "quiet": planning.quiet_until(status.now),
+        },
+    )
+
+
+# Nudges -------------------------------------------------------------------------------------------------
+
+
+def _nudge_filters(request):
+    viewer = request.user
+    reachable = selectors.obligations_nudgeable(viewer)
+    courses = structure.course_model().objects.filter(pk__in=reachable.values("course_id")).order_by("title")
+    if scope_for(viewer).manages_units:
+        units = units_visible(viewer).order_by("path")
+    else:
+        units = OrgUnit.objects.filter(pk__in=reachable.values("unit_id")).order_by("path")
+    form = NudgeFilterForm(request.GET, courses=courses.only("pk", "title"), units=units.only("pk", "name"))
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    unit = None
+    if data.get("unit"):
+        unit = units.filter(pk=data["unit"]).first()
+    return form, {
+        "course_id": data.get("course"),
+        "unit": unit,
+        "overdue_only": data.get("status") == "overdue",
+    }
+
+
+@require_GET
+def nudge(request):
+    _require_nudger(request)
+    now = timezone.now()
+    form, filters = _nudge_filters(request)
+    day = services.nudge_day(now)
+    rows = selectors.nudge_candidates(request.user, now=now, day=day, **filters)
+    paginator = Paginator(rows, PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "reminders/admin/nudge.html",
+        {
+            "filter_form": form,
+            "form": NudgeForm(),
+            "page": page,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            "now": now,
+            "is_filtered": any(filters.values()),
+        },
+    )
+
+
+@require_POST
+def nudge_confirm(request):
+    """First POST: show who will be reminded. POST with `confirm`: send (services.nudge)."""
+    _require_nudger(request)
+    form = NudgeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reminders_admin:nudge")
+    ids = form.cleaned_data["obligations"]
+    message = form.cleaned_data["message"]
+    now = timezone.now()
+    if request.POST.get("confirm") == "1":
+        try:
+            sent, refused = services.nudge(by=request.user, obligation_ids=ids, message=message, now=now)
+        except services.ReminderError as error:
+            raise PermissionDenied(error.message) from error
+        _queue(sent)
+        created = len(ids) - refused
+        messages.success(
+            request,
+            ngettext("%(count)s reminder is on its way.", "%(count)s reminders are on their way.", created)
+            % {"count": created},
+        )
+        if created and not sent:
+            messages.info(request, _("It is quiet hours now: the reminders will go out at 07:00."))
+        if refused:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s person was not reminded: already reminded today, or no longer open for you.",
+                    "%(count)s people were not reminded: already reminded today, or no longer open for you.",
+                    refused,
+                )
+                % {"count": refused},
+            )
+        return redirect("reminders_admin:nudge")
+    rows = list(
+        selectors.nudge_candidates(request.user, now=now, day=services.nudge_day(now)).filter(pk__in=ids)
+    )
+    return TemplateResponse(
+        request,
+        "reminders/admin/nudge_confirm.html",
+        {
+            "rows": rows,
+            "ids": [row.pk for row in rows],
+            "message": message,
+            "ignored": len(ids) - len(rows),
+            "will_send": sum(1 for row in rows if not row.nudged_today),
+            "now": now,
+        },
+    )
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("send-again/", retry, name="retry"),
+    path("templates/", templates, name="templates"),
+    path("templates/<str:kind>/preview/", preview, name="preview"),
+    path("operations/", ops, name="ops"),
+    path("nudge/", nudge, name="nudge"),
+    path("nudge/confirm/", nudge_confirm, name="nudge_confirm"),
+]

@@ -1,0 +1,102 @@
+"""Reminders in the Wagtail admin: a "Reminders" menu group (admin_views.py) and the email templates as a
+snippet whose form refuses templates that do not compile (forms.EmailTemplateForm)."""
+
+from django.urls import include, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from lms.people.scope import is_administrator
+
+from . import admin_views, selectors
+from .forms import TEMPLATE_VARIABLES, EmailTemplateForm
+from .models import EmailTemplate
+
+
+@hooks.register("register_admin_urls")
+def register_reminder_urls():
+    return [
+        path("reminders/", include((admin_views.urlpatterns, "reminders_admin"), namespace="reminders_admin"))
+    ]
+
+
+def _variables_help() -> str:
+    items = format_html_join("", "<li><code>{{{{ {} }}}}</code> — {}</li>", TEMPLATE_VARIABLES)
+    return format_html(
+        "<p>{}</p><ul>{}</ul><p>{}</p>",
+        _(
+            "The subject and bodies are Django templates. Without a template of your own for a kind, the "
+            "built-in Vietnamese message is sent. These variables are available:"
+        ),
+        items,
+        _(
+            "Keep the unsubscribe link in every email. Example: {% for row in rows %}{{ row.name }}: "
+            "{{ row.course }}{% endfor %}"
+        ),
+    )
+
+
+class EmailTemplateViewSet(SnippetViewSet):
+    model = EmailTemplate
+    icon = "mail"
+    add_to_admin_menu = False
+    url_prefix = "reminders/email-templates"
+    list_display = ["kind", "subject", "updated_at"]
+    edit_handler = ObjectList(
+        [
+            HelpPanel(content=_variables_help, heading=_("Variables")),
+            FieldPanel("kind"),
+            FieldPanel("subject"),
+            FieldPanel("text_body"),
+            FieldPanel("html_body"),
+        ],
+        base_form_class=EmailTemplateForm,
+    )
+
+
+register_snippet(EmailTemplateViewSet)
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_administrator(request.user)
+
+
+class NudgeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.can_nudge(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_reminders_menu():
+    items = [
+        AdministratorMenuItem(
+            _("Reminders"),
+            reverse("reminders_admin:index"),
+            name="reminders-list",
+            icon_name="mail",
+            order=10,
+        ),
+        AdministratorMenuItem(
+            _("Operations"), reverse("reminders_admin:ops"), name="reminders-ops", icon_name="time", order=20
+        ),
+        AdministratorMenuItem(
+            _("Email templates"),
+            reverse("reminders_admin:templates"),
+            name="reminders-templates",
+            icon_name="doc-full",
+            order=30,
+        ),
+        NudgeMenuItem(
+            _("Remind people"),
+            reverse("reminders_admin:nudge"),
+            name="reminders-nudge",
+            icon_name="mail",
+            order=40,
+        ),
+    ]
+    return SubmenuMenuItem(_("Reminders"), Menu(items=items), name="reminders", icon_name="mail", order=290)
