@@ -1,0 +1,257 @@
+"""The authorization matrix of issue 5: for every HR view, export and API, the HR manager of ward A sees
+nothing of ward B, a learner sees only their own records, anonymous users see nothing but the public
+certificate check.
+
+The URL list is checked against the project's URL configuration, so a new view in one of the HR namespaces
+fails this test until it is added to the matrix.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from lms.certificates.models import Certificate
+from lms.compliance.models import Obligation
+from lms.compliance.services import assignment_create
+from lms.learning.services import record_progress
+from lms.people.models import Official
+from tests.builders import lessons_of, make_course
+from tests.org_builders import make_admin_user, make_hr, make_official, make_org
+
+pytestmark = pytest.mark.django_db
+
+HR_NAMESPACES = (
+    "people_admin",
+    "compliance_assignments",
+    "compliance_reports",
+    "certificates_admin",
+    "reminders_admin",
+)
+NAME_A = "Phạm Thị Phường Anh"
+NAME_B = "Võ Văn Phường Bình"
+
+
+def complete(user, course):
+    for lesson in lessons_of(course):
+        record_progress(user=user, lesson=lesson, source="manual")
+
+
+@pytest.fixture
+def world(catalogue):
+    org = make_org()
+    admin = make_admin_user()
+    hr_a = make_hr(org.ward_a)
+    person_a = make_official(org.ward_a, name=NAME_A)
+    person_b = make_official(org.ward_b, name=NAME_B)
+    course = make_course(catalogue, title="An toàn thông tin")
+    done_course = make_course(catalogue, title="Dịch vụ công trực tuyến")
+    due = timezone.localdate() + timedelta(days=20)
+    assignment_a = assignment_create(by=admin, course=course, unit=org.ward_a, due_date=due)
+    assignment_b = assignment_create(by=admin, course=course, unit=org.ward_b, due_date=due)
+    for person in (person_a, person_b):
+        assignment_create(by=admin, course=done_course, user=person.user, due_days=30)
+        complete(person.user, done_course)
+    return {
+        "org": org,
+        "hr_a": hr_a,
+        "person_a": person_a,
+        "person_b": person_b,
+        "assignment_a": assignment_a,
+        "assignment_b": assignment_b,
+        "obligation_b": Obligation.objects.get(assignment=assignment_b, user=person_b.user),
+        "certificate_a": Certificate.objects.get(user=person_a.user),
+        "certificate_b": Certificate.objects.get(user=person_b.user),
+    }
+
+
+def b_targets(w):
+    """Every HR URL, pointed at ward B's objects where it takes one (GET), or its list/form page."""
+    b = w["org"].ward_b
+    return {
+        "people_admin:units": reverse("people_admin:units"),
+        "people_admin:unit_add": reverse("people_admin:unit_add"),
+        "people_admin:unit_move": reverse("people_admin:unit_move", args=[b.pk]),
+        "people_admin:positions": reverse("people_admin:positions"),
+        "people_admin:officials": reverse("people_admin:officials"),
+        "people_admin:official_deactivate": reverse(
+            "people_admin:official_deactivate", args=[w["person_b"].pk]
+        ),
+        "people_admin:official_welcome": reverse("people_admin:official_welcome", args=[w["person_b"].pk]),
+        "people_admin:import": reverse("people_admin:import"),
+        "people_admin:import_preview": reverse("people_admin:import_preview"),
+        "people_admin:import_confirm": reverse("people_admin:import_confirm"),
+        "people_admin:import_cancel": reverse("people_admin:import_cancel"),
+        "people_admin:import_template": reverse("people_admin:import_template", args=["xlsx"]),
+        "compliance_assignments:index": reverse("compliance_assignments:index"),
+        "compliance_assignments:create": reverse("compliance_assignments:create"),
+        "compliance_assignments:detail": reverse(
+            "compliance_assignments:detail", args=[w["assignment_b"].pk]
+        ),
+        "compliance_assignments:withdraw": reverse(
+            "compliance_assignments:withdraw", args=[w["assignment_b"].pk]
+        ),
+        "compliance_assignments:exempt": reverse(
+            "compliance_assignments:exempt", args=[w["obligation_b"].pk]
+        ),
+        "compliance_assignments:exemption_remove": reverse(
+            "compliance_assignments:exemption_remove", args=[w["obligation_b"].pk]
+        ),
+        "compliance_reports:index": reverse("compliance_reports:index"),
+        "compliance_reports:unit": reverse("compliance_reports:unit", args=[b.pk]),
+        "compliance_reports:overdue_all": reverse("compliance_reports:overdue_all"),
+        "compliance_reports:overdue": reverse("compliance_reports:overdue", args=[b.pk]),
+        "compliance_reports:export_csv_all": reverse("compliance_reports:export_csv_all"),
+        "compliance_reports:export_xlsx_all": reverse("compliance_reports:export_xlsx_all"),
+        "compliance_reports:export_csv": reverse("compliance_reports:export_csv", args=[b.pk]),
+        "compliance_reports:export_xlsx": reverse("compliance_reports:export_xlsx", args=[b.pk]),
+        "compliance_reports:person": reverse("compliance_reports:person", args=[w["person_b"].user_id]),
+        "compliance_reports:person_pdf": reverse(
+            "compliance_reports:person_pdf", args=[w["person_b"].user_id]
+        ),
+        "certificates_admin:index": reverse("certificates_admin:index"),
+        "certificates_admin:revoke": reverse("certificates_admin:revoke", args=[w["certificate_b"].pk]),
+        "reminders_admin:index": reverse("reminders_admin:index"),
+        "reminders_admin:retry": reverse("reminders_admin:retry"),
+        "reminders_admin:templates": reverse("reminders_admin:templates"),
+        "reminders_admin:preview": reverse("reminders_admin:preview", args=["overdue"]),
+        "reminders_admin:ops": reverse("reminders_admin:ops"),
+        "reminders_admin:nudge": reverse("reminders_admin:nudge"),
+        "reminders_admin:nudge_confirm": reverse("reminders_admin:nudge_confirm"),
+    }
+
+
+# Views that take a ward-B object: HR of ward A must get a refusal, not the object.
+OBJECT_VIEWS = {
+    "people_admin:unit_move",
+    "people_admin:official_deactivate",
+    "people_admin:official_welcome",
+    "compliance_assignments:detail",
+    "compliance_assignments:withdraw",
+    "compliance_assignments:exempt",
+    "compliance_assignments:exemption_remove",
+    "compliance_reports:unit",
+    "compliance_reports:overdue",
+    "compliance_reports:export_csv",
+    "compliance_reports:export_xlsx",
+    "compliance_reports:person",
+    "compliance_reports:person_pdf",
+    "certificates_admin:revoke",
+}
+
+
+def hr_url_names() -> set[str]:
+    names = set()
+
+    def walk(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern, namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+            elif isinstance(pattern, URLPattern) and pattern.name and namespace.rstrip(":") in HR_NAMESPACES:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver())
+    return names
+
+
+def body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def refused(response) -> bool:
+    return response.status_code in (302, 403, 404, 405)
+
+
+def test_every_hr_view_is_in_the_matrix(world):
+    assert hr_url_names() == set(b_targets(world))
+
+
+def test_anonymous_sees_nothing_but_the_public_check(client, world):
+    for name, url in b_targets(world).items():
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, (name, method.__name__, response.status_code)
+            assert "login" in response["Location"], name
+    for url in (
+        reverse("compliance:my_training"),
+        reverse("compliance_record:my_record"),
+        reverse("certificates:mine"),
+        reverse("certificates:download", args=[world["certificate_a"].code]),
+        reverse("reminders:inbox"),
+    ):
+        assert client.get(url).status_code == 302, url
+    public = client.get(reverse("verification:verify", args=[world["certificate_b"].code]))
+    assert public.status_code == 200
+    assert NAME_B in body(public)
+    assert world["person_b"].user.email not in body(public)
+    assert world["person_b"].employee_code not in body(public)
+
+
+def test_a_learner_gets_no_hr_view_and_only_their_own_records(client, world):
+    learner = world["person_a"].user
+    client.force_login(learner)
+    for name, url in b_targets(world).items():
+        for method in (client.get, client.post):
+            response = method(url)
+            assert refused(response), (name, method.__name__, response.status_code)
+            assert NAME_B not in body(response), name
+    mine = body(client.get(reverse("compliance:my_training")))
+    assert "An toàn thông tin" in mine and NAME_B not in mine
+    record = client.get(reverse("compliance_record:my_record"))
+    assert record.status_code == 200 and record["Content-Type"] == "application/pdf"
+    assert client.get(reverse("certificates:download", args=[world["certificate_a"].code])).status_code == 200
+    assert client.get(reverse("certificates:download", args=[world["certificate_b"].code])).status_code == 404
+
+
+def test_the_hr_manager_of_ward_a_sees_nothing_of_ward_b(client, world):
+    client.force_login(world["hr_a"])
+    b_person = world["person_b"]
+    for name, url in b_targets(world).items():
+        response = client.get(url)
+        text = body(response)
+        assert NAME_B not in text, name
+        assert b_person.employee_code not in text, name
+        assert b_person.user.email not in text, name
+        if name in OBJECT_VIEWS:  # refused; a view for administrators only sends HR back to the dashboard
+            assert response.status_code in (302, 403, 404, 405), (name, response.status_code)
+            if response.status_code == 302:
+                assert str(world["org"].ward_b.pk) not in response["Location"], name
+        else:
+            assert response.status_code in (200, 302, 403, 405), (name, response.status_code)
+
+
+def test_ward_a_hr_cannot_change_ward_b(client, world):
+    client.force_login(world["hr_a"])
+    targets = b_targets(world)
+    for name in sorted(OBJECT_VIEWS):
+        response = client.post(
+            targets[name], {"reason": "thử", "parent": world["org"].ward_a.pk, "confirm": "1"}
+        )
+        assert response.status_code in (302, 403, 404, 405), (name, response.status_code)
+    world["assignment_b"].refresh_from_db()
+    assert world["assignment_b"].withdrawn_at is None
+    assert Obligation.objects.get(pk=world["obligation_b"].pk).exempt_at is None
+    assert Official.objects.get(pk=world["person_b"].pk).user.is_active
+    assert Certificate.objects.get(pk=world["certificate_b"].pk).revoked_at is None
+    world["org"].ward_b.refresh_from_db()
+    assert world["org"].ward_b.depth == 2
+
+
+def test_the_hr_manager_sees_ward_a(client, world):
+    """The same views answer for ward A, so the refusals above are about scope, not broken views."""
+    client.force_login(world["hr_a"])
+    a = world["org"].ward_a
+    for url in (
+        reverse("compliance_reports:unit", args=[a.pk]),
+        reverse("compliance_reports:person", args=[world["person_a"].user_id]),
+        reverse("compliance_assignments:detail", args=[world["assignment_a"].pk]),
+        reverse("people_admin:officials"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert NAME_A in body(response), url
+    export = client.get(reverse("compliance_reports:export_csv", args=[a.pk]))
+    assert export.status_code == 200 and NAME_A in body(export) and NAME_B not in body(export)
