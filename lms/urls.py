@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.people.forms import LoginForm
+from lms.people.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -17,6 +17,11 @@ urlpatterns = [
         "tai-khoan/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
+    ),
+    path(
+        "tai-khoan/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
     ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("ho-so/", include("lms.people.urls")),

@@ -116,3 +116,28 @@ def test_password_reset_for_an_unknown_address_sends_nothing(client, db, smtp_se
 
     assert response.status_code == 302
     assert smtp_server.messages == []
+
+
+def test_an_imported_official_without_a_password_can_ask_for_a_reset_link(client, db, mailoutbox):
+    from tests.org_builders import make_official, make_org
+
+    official = make_official(make_org().ward_a, email="moi.nhap@phuong.example")
+    assert not official.user.has_usable_password()
+
+    response = client.post("/tai-khoan/password_reset/", {"email": "Moi.Nhap@phuong.example"})
+
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["moi.nhap@phuong.example"]]
+    assert "/tai-khoan/reset/" in mailoutbox[0].body
+
+
+def test_a_deactivated_official_gets_no_reset_link(client, db, mailoutbox):
+    from lms.people.services import official_deactivate
+    from tests.org_builders import make_official, make_org
+
+    official = make_official(make_org().ward_a, email="da.nghi@phuong.example")
+    official_deactivate(official=official)
+
+    client.post("/tai-khoan/password_reset/", {"email": "da.nghi@phuong.example"})
+
+    assert mailoutbox == []
