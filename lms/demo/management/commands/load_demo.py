@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from lms.demo.accounts import DEMO_PASSWORD, DEMO_USERS
@@ -17,5 +18,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS("Demo content already in place; nothing changed."))
+        call_command("setup_reminder_schedules", stdout=self.stdout)  # Celery beat: sweep, renewals
         accounts = ", ".join(user["username"] for user in DEMO_USERS)
         self.stdout.write(f"Demo accounts: {accounts} (password: {DEMO_PASSWORD})")

@@ -1,0 +1,105 @@
+"""Create the Celery beat schedules of reminders and renewals (django-celery-beat), idempotently.
+
+- "reminders.sweep" every 15 minutes (IntervalSchedule);
+- "compliance.renewals" daily at 06:00 Asia/Ho_Chi_Minh (CrontabSchedule with its time zone), when the task
+  lms.compliance.tasks.renewals_open_task exists.
+
+A schedule that already exists is left exactly as it is — enabled or not, whatever interval or time an
+administrator gave it in the admin — so running the command again (every deploy, every load_demo) never
+undoes an administrator's choice. Only missing schedules are created. To stop a schedule, disable it in the
+admin: a deleted one comes back the next time the command runs.
+"""
+
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+SWEEP_NAME = "reminders.sweep"
+SWEEP_TASK = "reminders.sweep"
+SWEEP_MINUTES = 15
+RENEWALS_NAME = "compliance.renewals"
+RENEWALS_HOUR = 6
+
+
+def _task_name(module: str, attribute: str) -> str | None:
+    """The Celery name of a task if the code defines it, else None."""
+    try:
+        task = getattr(importlib.import_module(module), attribute, None)
+    except ImportError:
+        return None
+    return getattr(task, "name", None)
+
+
+@transaction.atomic
+def schedules_setup() -> dict[str, str]:
+    """Returns what happened to each schedule: "created", "kept" or "missing task"."""
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    outcome: dict[str, str] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        sweep_task = _task_name("lms.reminders.tasks", "sweep") or SWEEP_TASK
+        if PeriodicTask.objects.filter(name=SWEEP_NAME).exists():
+            outcome[SWEEP_NAME] = "kept"
+        else:
+            interval, _created = IntervalSchedule.objects.get_or_create(
+                every=SWEEP_MINUTES, period=IntervalSchedule.MINUTES
+            )
+            PeriodicTask.objects.create(
+                name=SWEEP_NAME,
+                task=sweep_task,
+                interval=interval,
+                enabled=True,
+                description=_(
+                    "Reminders: plan and send the reminders that are due (assignment notices, due soon, due "
+                    "today, overdue, recertification, completion, weekly digests)."
+                ),
+            )
+            outcome[SWEEP_NAME] = "created"
+
+        renewals_task = _task_name("lms.compliance.tasks", "renewals_open_task")
+        if PeriodicTask.objects.filter(name=RENEWALS_NAME).exists():
+            outcome[RENEWALS_NAME] = "kept"
+        elif renewals_task is None:
+            outcome[RENEWALS_NAME] = "missing task"
+        else:
+            crontab, _created = CrontabSchedule.objects.get_or_create(
+                minute="0",
+                hour=str(RENEWALS_HOUR),
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone=settings.TIME_ZONE,
+            )
+            PeriodicTask.objects.create(
+                name=RENEWALS_NAME,
+                task=renewals_task,
+                crontab=crontab,
+                enabled=True,
+                description=_(
+                    "Mandatory training: open the next cycle of completions whose validity is ending."
+                ),
+            )
+            outcome[RENEWALS_NAME] = "created"
+    return outcome
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the periodic schedules of reminders (every 15 minutes) and renewals (daily at 06:00 "
+        "Asia/Ho_Chi_Minh) if they are missing. Existing schedules are never changed."
+    )
+
+    def handle(self, *args, **options):
+        for name, state in schedules_setup().items():
+            if state == "created":
+                self.stdout.write(self.style.SUCCESS(f"Schedule {name}: created."))
+            elif state == "kept":
+                self.stdout.write(f"Schedule {name}: exists, left as it is.")
+            else:
+                self.stdout.write(
+                    self.style.WARNING(f"Schedule {name}: its task does not exist; not created.")
+                )
