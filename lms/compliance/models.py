@@ -169,8 +169,43 @@ class Obligation(models.Model):
                 name="obligation_validity_after_completion",
             ),
         ]
+        # The unit summary counts statuses from these partial indexes alone (index-only scans): every current
+        # row, the exempt, the open ones started or not, and the completions whose validity has run out;
+        # see selectors.status_counts_by_unit. Their keys carry the report filters (course, due date).
         indexes = [
-            models.Index(fields=["unit", "course"], condition=Q(is_current=True), name="obligation_report"),
+            models.Index(
+                fields=["unit", "course", "due_at"], condition=Q(is_current=True), name="obligation_report"
+            ),
+            models.Index(
+                fields=["unit", "course", "due_at"],
+                condition=Q(is_current=True, exempt_at__isnull=False),
+                name="obligation_report_exempt",
+            ),
+            models.Index(
+                fields=["unit", "course", "due_at", "cycle"],
+                condition=Q(
+                    is_current=True,
+                    exempt_at__isnull=True,
+                    completed_at__isnull=True,
+                    started_at__isnull=False,
+                ),
+                name="obligation_report_started",
+            ),
+            models.Index(
+                fields=["unit", "course", "due_at", "cycle"],
+                condition=Q(
+                    is_current=True,
+                    exempt_at__isnull=True,
+                    completed_at__isnull=True,
+                    started_at__isnull=True,
+                ),
+                name="obligation_report_new",
+            ),
+            models.Index(
+                fields=["valid_until", "unit", "course"],
+                condition=Q(is_current=True, exempt_at__isnull=True, valid_until__isnull=False),
+                name="obligation_report_lapsed",
+            ),
             models.Index(fields=["user", "course"], name="obligation_person_course"),
             models.Index(fields=["due_at"], condition=Q(is_current=True), name="obligation_due"),
         ]
