@@ -29,6 +29,7 @@ urlpatterns = [
     path("kiem-tra/", include("courses.urls")),
     path("h5p/", include("lms.h5p.urls")),
     path("hoat-dong/", include("courses.h5p_urls")),
+    path("dao-tao/", include("lms.compliance.urls")),
     path("bat-buoc/", include("lms.compliance.learner_urls")),
     path("chung-nhan/", include("lms.certificates.urls")),
     path("xac-minh/", include("lms.certificates.verification_urls")),

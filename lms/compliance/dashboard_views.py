@@ -1,0 +1,368 @@
+"""HR's training reports in the Wagtail admin (/admin/bao-cao/): the dashboard of a unit with drill-down,
+the overdue list, exports, a person's page and their training record as PDF; and the official's own record.
+
+The admin URLs are registered through `register_admin_urls` (wagtail_hooks.py), so Wagtail's login and
+`wagtailadmin.access_admin` apply first. Each view then checks the viewer's scope itself: someone who
+manages no unit is refused (PermissionDenied), a unit or person outside the scope answers 404. The filters
+travel in the query string and are read again on the server for the page, its links and its exports.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from lms.people.scope import scope_for, scope_roots
+
+from . import charts, exports, record, reports
+from .reports import ReportFilters
+from .status import LATE, Status
+
+FILTER_PARAMETERS = ("course", "status", "due_from", "due_to")
+COLUMN_WIDTHS = (28, 14, 12, 28, 22, 36, 16, 12, 12, 28, 14)
+STATUS_CLASSES = {
+    Status.NOT_STARTED: "sw-status--todo",
+    Status.IN_PROGRESS: "sw-status--progress",
+    Status.COMPLETED: "sw-status--done",
+    Status.OVERDUE: "sw-status--late",
+    Status.EXPIRED: "sw-status--late",
+    Status.EXEMPT: "sw-status--exempt",
+}
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class ReportFilterForm(forms.Form):
+    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None)
+    course = forms.TypedChoiceField(
+        label=gettext_lazy("Course"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    due_from = forms.DateField(
+        label=gettext_lazy("Due from"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    due_to = forms.DateField(
+        label=gettext_lazy("Due to"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, data, *, units, courses, with_status: bool = True):
+        super().__init__(data)
+        depth = min((u.depth for u in units), default=1)
+        self.fields["unit"].choices = [("", _("All my units"))] + [
+            (u.pk, "\u2003" * (u.depth - depth) + u.name) for u in units
+        ]
+        self.fields["course"].choices = [("", _("All courses"))] + [(c.pk, c.title) for c in courses]
+        if with_status:
+            self.fields["status"].choices = [("", _("All statuses")), *reports.STATUS_FILTER_CHOICES]
+        else:
+            del self.fields["status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("due_from"), cleaned.get("due_to")
+        if start and end and start > end:
+            self.add_error("due_to", _("The end of the period must not be before its start."))
+        return cleaned
+
+    def filters(self) -> ReportFilters:
+        """The valid filters; an invalid field is ignored (its error is shown next to it)."""
+        self.is_valid()
+        data = self.cleaned_data
+        errors = self.errors
+        return ReportFilters(
+            course_id=data.get("course") if "course" not in errors else None,
+            status=(data.get("status") or None) if "status" not in errors else None,
+            due_from=data.get("due_from") if "due_from" not in errors and "due_to" not in errors else None,
+            due_to=data.get("due_to") if "due_to" not in errors else None,
+        )
+
+
+def _require_reports(request) -> None:
+    if not scope_for(request.user).manages_units:
+        raise PermissionDenied
+
+
+def _unit_or_404(request, unit_id: int | None):
+    if unit_id is None:
+        return None
+    unit = reports.unit_in_scope(viewer=request.user, unit_id=unit_id)
+    if unit is None:
+        raise Http404(_("This unit does not exist or is not one of the units you manage."))
+    return unit
+
+
+def _filter_query(request) -> str:
+    """The filters of this request as a query string, to carry them across drill-down and exports."""
+    kept = QueryDict(mutable=True)
+    for name in FILTER_PARAMETERS:
+        value = request.GET.get(name, "").strip()
+        if value:
+            kept[name] = value
+    return kept.urlencode()
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def unit_url(unit, name: str = "unit") -> str:
+    if unit is None:
+        return reverse(f"compliance_reports:{'index' if name == 'unit' else name + '_all'}")
+    return reverse(f"compliance_reports:{name}", args=[unit.pk])
+
+
+def _form(request, unit, *, with_status: bool = True) -> ReportFilterForm:
+    data = request.GET.copy()
+    data.setdefault("unit", str(unit.pk) if unit else "")  # the page's unit, unless another was chosen
+    return ReportFilterForm(
+        data,
+        units=list(reports.units_for_choice(viewer=request.user)),
+        courses=list(reports.courses_for_choice()),
+        with_status=with_status,
+    )
+
+
+def _unit_switch(request, form: ReportFilterForm, unit, view_name: str):
+    """The unit filter moves to that unit's page (the unit is part of the address), keeping the filters."""
+    if "unit" not in request.GET or "unit" in form.errors:
+        return None
+    chosen = form.cleaned_data.get("unit")
+    if chosen == (unit.pk if unit else None):
+        return None
+    target = reports.unit_in_scope(viewer=request.user, unit_id=chosen) if chosen else None
+    return redirect(_with_query(unit_url(target, view_name), _filter_query(request)))
+
+
+def _table_rows(page) -> list[dict]:
+    rows = []
+    for row in page.object_list:
+        status = row["status"]
+        rows.append(
+            {
+                **row,
+                "name": reports.display_name(row),
+                "status_label": Status(status).label if status else "",
+                "status_class": STATUS_CLASSES.get(status, ""),
+                "due_day": reports.local_day(row["due_at"]),
+                "completed_day": reports.local_day(row["completed_at"]),
+            }
+        )
+    return rows
+
+
+def _figures(figures) -> dict:
+    return {
+        "unit": figures.unit,
+        "total": figures.total,
+        "completed": figures.completed,
+        "percent": figures.percent,
+        "late": figures.late,
+        "exempt": figures.counts.get(Status.EXEMPT, 0),
+    }
+
+
+def _single_root(request):
+    roots = list(scope_roots(request.user).only("pk")[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def _base_context(request, unit, form, filters) -> dict:
+    query = _filter_query(request)
+    return {
+        "unit": unit,
+        "trail": reports.unit_trail(viewer=request.user, unit=unit) if unit else [],
+        "several_roots": unit is None or _single_root(request) is None,
+        "form": form,
+        "filters": filters,
+        "is_filtered": not filters.is_empty,
+        "filter_query": query,
+        "dashboard_url": _with_query(unit_url(unit), query),
+        "overdue_url": _with_query(unit_url(unit, "overdue"), query),
+        "csv_url": _with_query(unit_url(unit, "export_csv"), query),
+        "xlsx_url": _with_query(unit_url(unit, "export_xlsx"), query),
+        "index_url": _with_query(reverse("compliance_reports:index"), query),
+    }
+
+
+@require_GET
+def dashboard(request, unit_id: int | None = None):
+    _require_reports(request)
+    unit = _unit_or_404(request, unit_id)
+    if unit is None:
+        root = _single_root(request)
+        if root is not None:
+            return redirect(_with_query(unit_url(root), request.GET.urlencode()))
+    form = _form(request, unit)
+    switch = _unit_switch(request, form, unit, "unit")
+    if switch is not None:
+        return switch
+    filters = form.filters()
+    now = timezone.now()
+    top, children = reports.dashboard_summary(viewer=request.user, unit=unit, filters=filters, now=now)
+    months = reports.completion_over_time(viewer=request.user, unit=unit, filters=filters, now=now)
+    page = reports.people_page(
+        viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p"), now=now
+    )
+    context = _base_context(request, unit, form, filters)
+    query = context["filter_query"]
+    context.update(
+        {
+            "top": _figures(top),
+            "children": [
+                {
+                    "figures": _figures(child),
+                    "url": _with_query(unit_url(child.unit), query),
+                    "overdue_url": _with_query(unit_url(child.unit, "overdue"), query),
+                }
+                for child in children
+            ],
+            "bar_chart": charts.bar_chart(children),
+            "months": months,
+            "line_chart": charts.line_chart(months),
+            "page": page,
+            "rows": _table_rows(page),
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+        }
+    )
+    return TemplateResponse(request, "compliance/dashboard.html", context)
+
+
+@require_GET
+def overdue(request, unit_id: int | None = None):
+    _require_reports(request)
+    unit = _unit_or_404(request, unit_id)
+    form = _form(request, unit, with_status=False)
+    switch = _unit_switch(request, form, unit, "overdue")
+    if switch is not None:
+        return switch
+    filters = form.filters()
+    page = reports.overdue_page(
+        viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p")
+    )
+    context = _base_context(request, unit, form, filters)
+    late_query = QueryDict(context["filter_query"], mutable=True)
+    late_query["status"] = reports.LATE_FILTER
+    context.update(
+        {
+            "page": page,
+            "rows": _table_rows(page),
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+            "csv_url": _with_query(unit_url(unit, "export_csv"), late_query.urlencode()),
+            "xlsx_url": _with_query(unit_url(unit, "export_xlsx"), late_query.urlencode()),
+            "late_statuses": [s.label for s in LATE],
+        }
+    )
+    return TemplateResponse(request, "compliance/overdue.html", context)
+
+
+def _export_filename(unit, extension: str) -> str:
+    code = slugify(unit.code) if unit else "tat-ca"
+    return f"bao-cao-dao-tao_{code}_{timezone.localdate().isoformat()}.{extension}"
+
+
+@require_GET
+def export(request, fmt: str, unit_id: int | None = None):
+    """The people table of the page, with the same scope and filters, every row (not only one page)."""
+    _require_reports(request)
+    unit = _unit_or_404(request, unit_id)
+    filters = _form(request, unit).filters()
+    headers = reports.export_headers()
+    rows = reports.export_rows(viewer=request.user, unit=unit, filters=filters)
+    if fmt == "csv":
+        return exports.csv_response(headers=headers, rows=rows, filename=_export_filename(unit, "csv"))
+    return exports.xlsx_response(
+        headers=headers,
+        rows=rows,
+        filename=_export_filename(unit, "xlsx"),
+        sheet_title=_("Mandatory training"),
+        widths=COLUMN_WIDTHS,
+    )
+
+
+def _official_or_404(request, user_id: int):
+    official = reports.official_in_scope(viewer=request.user, user_id=user_id)
+    if official is None:
+        raise Http404(_("This person does not exist or is not in the units you manage."))
+    return official
+
+
+@require_GET
+def person(request, user_id: int):
+    _require_reports(request)
+    official = _official_or_404(request, user_id)
+    person_record = reports.person_record(viewer=request.user, user=official.user, official=official)
+    query = _filter_query(request)
+    return TemplateResponse(
+        request,
+        "compliance/person.html",
+        {
+            "record": person_record,
+            "official": official,
+            "trail": reports.unit_trail(viewer=request.user, unit=official.unit),
+            "several_roots": _single_root(request) is None,
+            "index_url": _with_query(reverse("compliance_reports:index"), query),
+            "filter_query": query,
+            "obligations": [
+                {"view": view, "status_class": STATUS_CLASSES.get(view.status, "")}
+                for view in person_record.obligations
+            ],
+            "pdf_url": reverse("compliance_reports:person_pdf", args=[official.user_id]),
+        },
+    )
+
+
+def _pdf_response(person_record) -> HttpResponse:
+    data = record.training_record_pdf(person_record)
+    who = (
+        person_record.official.employee_code if person_record.official else person_record.user.get_username()
+    )
+    filename = f"ho-so-dao-tao_{slugify(who) or 'can-bo'}_{timezone.localdate().isoformat()}.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@require_GET
+def person_pdf(request, user_id: int):
+    _require_reports(request)
+    official = _official_or_404(request, user_id)
+    with translation.override("vi"):  # an official document: in Vietnamese whatever the screen language
+        person_record = reports.person_record(viewer=request.user, user=official.user, official=official)
+    return _pdf_response(person_record)
+
+
+@login_required
+@require_GET
+def my_training_record(request):
+    """The signed-in official's own training record as PDF."""
+    with translation.override("vi"):
+        person_record = reports.person_record(viewer=request.user, user=request.user)
+    return _pdf_response(person_record)
+
+
+urlpatterns = [
+    path("", dashboard, name="index"),
+    path("don-vi/<int:unit_id>/", dashboard, name="unit"),
+    path("qua-han/", overdue, name="overdue_all"),
+    path("don-vi/<int:unit_id>/qua-han/", overdue, name="overdue"),
+    path("xuat.csv", export, {"fmt": "csv"}, name="export_csv_all"),
+    path("xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx_all"),
+    path("don-vi/<int:unit_id>/xuat.csv", export, {"fmt": "csv"}, name="export_csv"),
+    path("don-vi/<int:unit_id>/xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("nguoi/<int:user_id>/", person, name="person"),
+    path("nguoi/<int:user_id>/ho-so.pdf", person_pdf, name="person_pdf"),
+]

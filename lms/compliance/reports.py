@@ -1,0 +1,560 @@
+"""HR reports over mandatory training: figures by unit, the people list, the overdue list, completion over
+time, export rows and a person's training record.
+
+Every function starts from the viewer's scope (lms.people.scope) and computes in the database: counts are
+aggregates, lists are one paginated query with the names joined in, exports stream `values_list` rows in
+chunks. Only current obligations count. A viewer who manages no unit gets nothing.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from lms.learning import structure
+from lms.learning.models import Enrolment
+from lms.learning.selectors import enrolments_with_progress
+from lms.people.models import Official, OrgUnit
+from lms.people.scope import officials_visible, scope_for, scope_roots
+
+from .models import Assignment, Obligation
+from .selectors import (
+    ObligationView,
+    UnitFigures,
+    explain,
+    obligations_visible,
+    person_obligations,
+    status_counts,
+    unit_summary,
+)
+from .status import Status, status_of, status_q
+
+PER_PAGE = 50
+EXPORT_CHUNK = 2000
+MONTHS = 12
+
+# The status filter accepts every status and "late" (overdue or expired), the overdue list's filter.
+LATE_FILTER = "late"
+STATUS_FILTER_CHOICES = [(LATE_FILTER, _("Overdue or expired")), *Status.choices]
+
+
+def report_zone() -> ZoneInfo:
+    """Reports count days and months in the platform's time zone (Asia/Ho_Chi_Minh), whoever looks."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What HR narrowed the report to. The unit is not here: it is the page (drill-down)."""
+
+    course_id: int | None = None
+    status: str | None = None  # a Status value or LATE_FILTER
+    due_from: date | None = None
+    due_to: date | None = None
+
+    def due_bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The period as moments: the first to the last instant of the chosen days, in Ho Chi Minh City."""
+        zone = report_zone()
+        start = (
+            timezone.make_aware(datetime.combine(self.due_from, time.min), zone) if self.due_from else None
+        )
+        end = timezone.make_aware(datetime.combine(self.due_to, time.max), zone) if self.due_to else None
+        return start, end
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.course_id or self.status or self.due_from or self.due_to)
+
+
+NO_FILTERS = ReportFilters()
+
+
+def local_day(moment: datetime | None) -> date | None:
+    """The calendar day of a moment in Ho Chi Minh City: the page and the exports show the same dates."""
+    return timezone.localtime(moment, report_zone()).date() if moment is not None else None
+
+
+def status_filter_q(status: str, now: datetime) -> Q:
+    if status == LATE_FILTER:
+        return status_q(Status.OVERDUE, now) | status_q(Status.EXPIRED, now)
+    return status_q(status, now)
+
+
+def status_case(now: datetime) -> Case:
+    """The status of each row as an SQL expression, from the same conditions as `status_q`."""
+    return Case(
+        *(When(status_q(status, now), then=Value(status.value)) for status in Status),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+# --- Units -----------------------------------------------------------------------------------------------
+
+
+def unit_in_scope(*, viewer, unit_id: int) -> OrgUnit | None:
+    """The unit if the viewer manages it or a unit above it; None otherwise (the views answer 404)."""
+    scope = scope_for(viewer)
+    if not scope.manages_units:
+        return None
+    return OrgUnit.objects.filter(scope.unit_q()).filter(pk=unit_id).first()
+
+
+def unit_trail(*, viewer, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors inside the viewer's scope, from the scope root down to the unit (one query)."""
+    scope = scope_for(viewer)
+    steplen = OrgUnit.steplen
+    prefixes = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
+    units = (
+        OrgUnit.objects.filter(path__in=prefixes).only("pk", "path", "depth", "name", "code").order_by("path")
+    )
+    return [u for u in units if scope.covers(u)]
+
+
+def units_for_choice(*, viewer) -> QuerySet[OrgUnit]:
+    """The units the viewer may report on, in tree order (for the unit filter)."""
+    scope = scope_for(viewer)
+    if not scope.manages_units:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(scope.unit_q()).only("pk", "path", "depth", "name", "code").order_by("path")
+
+
+def courses_for_choice() -> QuerySet:
+    """Courses that were ever made mandatory (course titles are not private)."""
+    return (
+        structure.course_model()
+        .objects.filter(pk__in=Assignment.objects.values("course_id"))
+        .only("pk", "title")
+        .order_by("title")
+    )
+
+
+# --- Figures -----------------------------------------------------------------------------------------------
+
+
+def dashboard_summary(
+    *, viewer, unit: OrgUnit | None, filters: ReportFilters = NO_FILTERS, now: datetime | None = None
+) -> tuple[UnitFigures, list[UnitFigures]]:
+    """Figures of a unit and of each direct subunit (with its subtree); without a unit, of the whole scope and
+    of each of its top units (an HR manager of several wards). Course and period filters apply; the status
+    filter does not (the figures are counts per status). Two or three queries, whatever the size.
+    """
+    now = now or timezone.now()
+    start, end = filters.due_bounds()
+    course_ids = [filters.course_id] if filters.course_id else None
+    if unit is not None:
+        return unit_summary(
+            viewer=viewer, root=unit, course_ids=course_ids, due_from=start, due_to=end, now=now
+        )
+    return _scope_summary(viewer=viewer, course_ids=course_ids, due_from=start, due_to=end, now=now)
+
+
+def _scope_summary(*, viewer, course_ids, due_from, due_to, now) -> tuple[UnitFigures, list[UnitFigures]]:
+    scope = scope_for(viewer)
+    top = UnitFigures(unit=None)
+    if not scope.manages_units:
+        return top, []
+    roots = {
+        u.path: UnitFigures(unit=u) for u in scope_roots(viewer).only("pk", "path", "depth", "name", "code")
+    }
+    obligations = obligations_visible(viewer)
+    if course_ids:
+        obligations = obligations.filter(course_id__in=course_ids)
+    if due_from:
+        obligations = obligations.filter(due_at__gte=due_from)
+    if due_to:
+        obligations = obligations.filter(due_at__lte=due_to)
+    root_lengths = sorted({len(path) for path in roots})
+    for row in status_counts(obligations.annotate(unit_path=F("unit__path")), now=now, by="unit_path"):
+        bucket = next(
+            (roots[row["unit_path"][:n]] for n in root_lengths if row["unit_path"][:n] in roots), None
+        )
+        for status in Status:
+            count = row[status.value]
+            top.counts[status] = top.counts.get(status, 0) + count
+            if bucket is not None:
+                bucket.counts[status] = bucket.counts.get(status, 0) + count
+    return top, sorted(roots.values(), key=lambda f: f.unit.name)
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: date  # the first day of the month
+    completed: int  # completions in that month (still valid now)
+    cumulative: int  # completions up to the end of that month
+    percent: float | None  # cumulative against today's obligations that count (all but the exempt)
+
+
+def completion_over_time(
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    filters: ReportFilters = NO_FILTERS,
+    now: datetime | None = None,
+    months: int = MONTHS,
+) -> list[MonthPoint]:
+    """Completions per month over the last `months` months (the current one included), and the completion
+    rate reached at the end of each month against today's obligations. One query: obligations grouped by
+    the month of completion, in Ho Chi Minh City time.
+
+    Only completions that still count today are counted, so the last point equals the headline figure.
+    """
+    now = now or timezone.now()
+    zone = report_zone()
+    rows = (
+        _obligations(viewer=viewer, unit=unit, filters=replace(filters, status=None), now=now)
+        .annotate(month=TruncMonth("completed_at", tzinfo=zone))
+        .values("month")
+        .annotate(
+            done=Count("pk", filter=status_q(Status.COMPLETED, now)),
+            counted=Count("pk", filter=Q(exempt_at__isnull=True)),
+        )
+        .order_by()
+    )
+    today = timezone.localtime(now, zone).date()
+    index = today.year * 12 + today.month - 1
+    window = [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+    per_month: dict[date, int] = {}
+    before = counted = 0
+    for row in rows:
+        counted += row["counted"]
+        if row["month"] is None:
+            continue
+        local = timezone.localtime(row["month"], zone) if timezone.is_aware(row["month"]) else row["month"]
+        first = date(local.year, local.month, 1)
+        if first < window[0]:
+            before += row["done"]
+        else:
+            per_month[first] = per_month.get(first, 0) + row["done"]
+    points, cumulative = [], before
+    for first in window:
+        cumulative += per_month.get(first, 0)
+        percent = round(100 * cumulative / counted, 1) if counted else None
+        points.append(
+            MonthPoint(month=first, completed=per_month.get(first, 0), cumulative=cumulative, percent=percent)
+        )
+    return points
+
+
+# --- Lists -------------------------------------------------------------------------------------------------
+
+# The columns of a list row, as names annotated on the obligations (the people table, the overdue list and
+# the exports read the same names in the same order).
+ROW_FIELDS = (
+    "pk",
+    "user_id",
+    "person_name",
+    "username",
+    "employee_code",
+    "unit_code",
+    "unit_name",
+    "position_name",
+    "course_title",
+    "status",
+    "due_at",
+    "completed_at",
+    "email",
+    "phone",
+)
+PEOPLE_ORDER = ("unit__path", "person_name", "user_id", "due_at", "pk")
+LATE_ORDER = ("unit__path", "due_at", "person_name", "user_id", "pk")
+
+
+class _Paginator(Paginator):
+    """Counts the plain obligations (one join, to the units) rather than the rows with every name joined."""
+
+    def __init__(self, object_list, per_page, *, counted: QuerySet):
+        super().__init__(object_list, per_page)
+        self._counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted.count()
+
+
+def _obligations(
+    *, viewer, unit: OrgUnit | None, filters: ReportFilters, now: datetime
+) -> QuerySet[Obligation]:
+    """Current obligations in the unit's subtree (or the whole scope), within the viewer's scope, filtered.
+
+    The units are read first (one small query) and the obligations filtered by their ids: with a literal
+    list PostgreSQL estimates a ward's few thousand rows well and starts from the (unit, course) index,
+    where a join on a path prefix made it walk every person in name order."""
+    scope = scope_for(viewer)
+    if not scope.manages_units:
+        return Obligation.objects.none()
+    obligations = Obligation.objects.filter(is_current=True)
+    if unit is not None or not scope.everything:
+        units = OrgUnit.objects.filter(scope.unit_q())
+        if unit is not None:
+            units = units.filter(path__startswith=unit.path)
+        obligations = obligations.filter(unit_id__in=list(units.values_list("pk", flat=True)))
+    if filters.course_id:
+        obligations = obligations.filter(course_id=filters.course_id)
+    start, end = filters.due_bounds()
+    if start:
+        obligations = obligations.filter(due_at__gte=start)
+    if end:
+        obligations = obligations.filter(due_at__lte=end)
+    if filters.status:
+        obligations = obligations.filter(status_filter_q(filters.status, now))
+    return obligations
+
+
+def _rows(queryset: QuerySet[Obligation], now: datetime) -> QuerySet[Obligation]:
+    return queryset.annotate(
+        person_name=F("user__full_name"),
+        username=F("user__username"),
+        email=F("user__email"),
+        employee_code=F("user__official__employee_code"),
+        phone=F("user__official__phone"),
+        position_name=F("user__official__position__name"),
+        unit_code=F("unit__code"),
+        unit_name=F("unit__name"),
+        course_title=F("course__title"),
+        status=status_case(now),
+    )
+
+
+def obligation_rows(
+    *, viewer, unit: OrgUnit | None, filters: ReportFilters = NO_FILTERS, now: datetime | None = None
+) -> QuerySet:
+    """One dict per current obligation (ROW_FIELDS), ordered by person: the people table's rows."""
+    now = now or timezone.now()
+    return (
+        _rows(_obligations(viewer=viewer, unit=unit, filters=filters, now=now), now)
+        .values(*ROW_FIELDS)
+        .order_by(*PEOPLE_ORDER)
+    )
+
+
+def people_page(
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    filters: ReportFilters = NO_FILTERS,
+    page_number=1,
+    now: datetime | None = None,
+) -> Page:
+    """A page of the people table (PER_PAGE rows): two queries, the count and the rows."""
+    now = now or timezone.now()
+    base = _obligations(viewer=viewer, unit=unit, filters=filters, now=now)
+    rows = _rows(base, now).values(*ROW_FIELDS).order_by(*PEOPLE_ORDER)
+    return _Paginator(rows, PER_PAGE, counted=base).get_page(page_number)
+
+
+def overdue_page(
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    filters: ReportFilters = NO_FILTERS,
+    page_number=1,
+    now: datetime | None = None,
+) -> Page:
+    """A page of the overdue list: overdue or expired obligations with contact details, unit by unit (tree
+    order) and the longest late first within a unit."""
+    now = now or timezone.now()
+    late_filters = replace(filters, status=LATE_FILTER)
+    base = _obligations(viewer=viewer, unit=unit, filters=late_filters, now=now)
+    rows = _rows(base, now).values(*ROW_FIELDS).order_by(*LATE_ORDER)
+    return _Paginator(rows, PER_PAGE, counted=base).get_page(page_number)
+
+
+def display_name(row: dict) -> str:
+    return (row.get("person_name") or "").strip() or row.get("username") or ""
+
+
+# --- Exports -----------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    _("Full name"),
+    _("Employee code"),
+    _("Unit code"),
+    _("Unit"),
+    _("Position"),
+    _("Course"),
+    _("Status"),
+    _("Due date"),
+    _("Completed on"),
+    _("Email"),
+    _("Phone"),
+)
+EXPORT_DATE_COLUMNS = (7, 8)  # due date and completion date: dates, not text
+
+
+def export_headers() -> list[str]:
+    return [str(column) for column in EXPORT_COLUMNS]
+
+
+def export_rows(
+    *, viewer, unit: OrgUnit | None, filters: ReportFilters = NO_FILTERS, now: datetime | None = None
+) -> Iterator[tuple]:
+    """The people table's rows for an export, as plain tuples (EXPORT_COLUMNS), streamed from the database in
+    chunks: constant memory, no query per row. Dates are calendar days in Ho Chi Minh City; status labels are
+    resolved now, in the active language, so the rows read the same wherever they are consumed."""
+    now = now or timezone.now()
+    labels = {status.value: str(status.label) for status in Status}
+    rows = (
+        _rows(_obligations(viewer=viewer, unit=unit, filters=filters, now=now), now)
+        .values_list(
+            "person_name",
+            "username",
+            "employee_code",
+            "unit_code",
+            "unit_name",
+            "position_name",
+            "course_title",
+            "status",
+            "due_at",
+            "completed_at",
+            "email",
+            "phone",
+        )
+        .order_by(*PEOPLE_ORDER)
+    )
+
+    def generate() -> Iterator[tuple]:
+        for (
+            name,
+            username,
+            code,
+            unit_code,
+            unit_name,
+            position,
+            course,
+            status,
+            due,
+            done,
+            email,
+            phone,
+        ) in rows.iterator(chunk_size=EXPORT_CHUNK):
+            yield (
+                (name or "").strip() or username,
+                code or "",
+                unit_code,
+                unit_name,
+                position or "",
+                course,
+                labels.get(status, status),
+                local_day(due),
+                local_day(done),
+                email or "",
+                phone or "",
+            )
+
+    return generate()
+
+
+# --- A person's training record ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletedCourse:
+    course_id: int
+    title: str
+    completed_at: datetime
+    hours: Decimal
+
+
+@dataclass
+class PersonRecord:
+    user: object
+    official: Official | None
+    obligations: list[ObligationView] = field(default_factory=list)
+    completed: list[CompletedCourse] = field(default_factory=list)
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((c.hours for c in self.completed), Decimal(0))
+
+
+def official_in_scope(*, viewer, user_id: int) -> Official | None:
+    """The official if the viewer manages their unit (or is them); None otherwise."""
+    return (
+        officials_visible(viewer)
+        .filter(user_id=user_id, user__isnull=False)
+        .select_related("user", "unit", "position")
+        .first()
+    )
+
+
+def completed_courses(*, user) -> list[CompletedCourse]:
+    """The courses the person completed, latest first, with the hours each course is worth. Two queries."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user, completed_at__isnull=False)
+        .order_by("-completed_at")
+        .values_list("course_id", "completed_at")
+    )
+    if not enrolments:
+        return []
+    model = structure.course_model()
+    has_hours = any(f.name == "estimated_hours" for f in model._meta.get_fields())
+    fields = ("pk", "title", "estimated_hours") if has_hours else ("pk", "title")
+    courses = {
+        row[0]: row for row in model.objects.filter(pk__in=[c for c, _ in enrolments]).values_list(*fields)
+    }
+    result = []
+    for course_id, completed_at in enrolments:
+        course = courses.get(course_id)
+        if course is None:
+            continue
+        hours = course[2] if has_hours and course[2] is not None else Decimal(0)
+        result.append(
+            CompletedCourse(course_id=course_id, title=course[1], completed_at=completed_at, hours=hours)
+        )
+    return result
+
+
+def own_obligations(*, user, now: datetime | None = None) -> list[ObligationView]:
+    """The person's own current obligations with status and reason, as `selectors.person_obligations` shapes
+    them, whatever units the person manages: an HR manager's own record must not depend on their scope (their
+    own unit may lie outside it). A fixed number of queries."""
+    now = now or timezone.now()
+    rows = list(
+        Obligation.objects.filter(is_current=True, user=user)
+        .select_related(
+            "course", "assignment__created_by", "assignment__unit", "assignment__position", "exempted_by"
+        )
+        .order_by("due_at", "pk")
+    )
+    progress = {e.course_id: e for e in enrolments_with_progress(user=user)} if rows else {}
+    views = []
+    for row in rows:
+        enrolment = progress.get(row.course_id)
+        done = getattr(enrolment, "required_done", 0) or 0
+        total = getattr(enrolment, "required_total", 0) or 0
+        status = status_of(row, now)
+        reason = explain(row, status=status, now=now, done=done, total=total)
+        views.append(
+            ObligationView(
+                obligation=row, status=status, reason=reason, lessons_done=done, lessons_total=total
+            )
+        )
+    return views
+
+
+def person_record(
+    *, viewer, user, official: Official | None = None, now: datetime | None = None
+) -> PersonRecord:
+    """What the training record shows: the person, their current obligations with status and reason (as far
+    as the viewer may see them; all of them for the person themself), and the courses they completed. A fixed
+    number of queries."""
+    now = now or timezone.now()
+    if official is None:
+        official = Official.objects.select_related("unit", "position").filter(user=user).first()
+    if viewer.pk == user.pk:
+        obligations = own_obligations(user=user, now=now)
+    else:
+        obligations = person_obligations(viewer=viewer, user=user, now=now)
+    return PersonRecord(
+        user=user, official=official, obligations=obligations, completed=completed_courses(user=user)
+    )
