@@ -114,3 +114,11 @@ def test_the_page_costs_the_same_for_1_or_4_obligations(org, hr, person, person_
 def test_my_learning_links_to_it(person_client):
     response = person_client.get("/hoc-tap-cua-toi/")
     assert f'href="{URL}" id="my-mandatory-training-link"'.encode() in response.content
+
+
+def test_it_links_to_the_persons_training_record(person_client):
+    page = person_client.get(URL).content.decode()
+
+    assert 'id="my-training-record-link"' in page
+    response = person_client.get("/dao-tao/ho-so-dao-tao.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
