@@ -119,9 +119,8 @@ def retry(request):
 
 
 def _snippet_url(name: str, *args) -> str:
-    from .wagtail_hooks import EmailTemplateViewSet
-
-    return reverse(EmailTemplateViewSet().get_url_name(name), args=args)
+    """A URL of the email templates' snippet views (registered in wagtail_hooks)."""
+    return reverse(EmailTemplate.snippet_viewset.get_url_name(name), args=args)
 
 
 @require_GET

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from lms.reminders import selectors, services
 from lms.reminders.models import EmailTemplate, Kind, Notification, Reminder, SweepRun
-from lms.reminders.wagtail_hooks import EmailTemplateViewSet
 from tests.builders import UserFactory, make_course
 from tests.org_builders import make_admin_user, make_official
 
@@ -169,7 +168,7 @@ def test_send_again_without_a_failed_reminder_goes_back_to_the_list(admin_client
 
 
 def snippet_url(name, *args):
-    return reverse(EmailTemplateViewSet().get_url_name(name), args=args)
+    return reverse(EmailTemplate.snippet_viewset.get_url_name(name), args=args)
 
 
 def template_data(**changes):
