@@ -353,8 +353,9 @@ def _person_obligations(rng, assignments, now, admin_id):
             )
             continue  # fmt: skip
         completed = started = valid = None
-        if rng.random() < a.completion:
-            completed = _between(rng, opened + timedelta(days=1), now - timedelta(hours=1))
+        window = (opened + timedelta(days=1), now - timedelta(hours=1))  # completions happen in the past
+        if window[0] < window[1] and rng.random() < a.completion:
+            completed = _between(rng, *window)
             started = completed - timedelta(days=rng.uniform(0, 10))
             started = max(started, opened)
             if a.validity_months:
@@ -366,10 +367,9 @@ def _person_obligations(rng, assignments, now, admin_id):
             # The first certificate runs out: cycle 1 becomes history, cycle 2 is due when it ends.
             rows.append((a, 1, False, opened, a.due_at, started, completed, valid, None, "", None))
             c_completed = c_started = c_valid = None
-            if rng.random() < (0.7 if valid < now else 0.3):
-                c_completed = _between(
-                    rng, renew_at + timedelta(hours=1), min(now, valid + timedelta(days=30))
-                )
+            window = (renew_at + timedelta(hours=1), min(now, valid + timedelta(days=30)))
+            if window[0] < window[1] and rng.random() < (0.7 if valid < now else 0.3):
+                c_completed = _between(rng, *window)
                 c_started = max(renew_at, c_completed - timedelta(days=rng.uniform(0, 7)))
                 c_valid = c_completed + timedelta(days=round(30.44 * a.validity_months))
             elif rng.random() < 0.4:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bench.reports import POSITIONS, build
@@ -39,6 +39,7 @@ def test_small_build_is_consistent():
     assert LessonCompletion.objects.count() == built.lesson_completions > 0
 
     now = timezone.now()
+    assert not Obligation.objects.filter(Q(completed_at__gt=now) | Q(started_at__gt=now)).exists()
     statuses = {status_of(row, now) for row in current}
     assert statuses == set(Status)
     top, children = unit_summary(viewer=built.admin, root=built.city)
