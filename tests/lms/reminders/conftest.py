@@ -85,3 +85,52 @@ def keys(user=None, **filters) -> list[tuple[str, int]]:
     if user is not None:
         rows = rows.filter(recipient=user)
     return list(rows.order_by("created_at", "pk").values_list("kind", "offset"))
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server in the test process, and Django's SMTP backend pointed at it."""
+    from tests.smtp import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        yield sink
+
+
+@pytest.fixture
+def real_workers(transactional_db, tmp_path):
+    """Real Celery workers (separate processes) on Redis and the test's PostgreSQL database, sending to an
+    SMTP server in the test process. `real_workers.start("A")` starts one; all are stopped at the end, before
+    the database is emptied. Skips without PostgreSQL and Redis (fails under REQUIRE_WORKER=1)."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from tests.smtp import SmtpSink
+
+    from . import workers
+
+    broker_url = workers.requirements()
+    broker = workers.Broker(broker_url)
+    sink = SmtpSink().start()
+    env = workers.worker_env(
+        broker=broker, smtp_port=sink.port, database=workers.database_url(connection.settings_dict)
+    )
+    started: list[workers.Worker] = []
+
+    def start(name: str, concurrency: int = 2) -> workers.Worker:
+        worker = workers.Worker(name, broker=broker, env=env, log_dir=tmp_path, concurrency=concurrency)
+        started.append(worker)
+        return worker.start()
+
+    try:
+        yield SimpleNamespace(broker=broker, sink=sink, start=start, started=started)
+    finally:
+        for worker in started:
+            worker.stop()
+        broker.cleanup()
+        sink.stop()
