@@ -18,7 +18,7 @@ from lms.compliance.services import assignment_create, obligation_exempt
 from lms.learning.models import Enrolment, LessonCompletion
 from lms.learning.services import record_progress
 from lms.people.models import Official, OrgUnit, Position
-from lms.people.services import managed_unit_add, official_save, unit_create
+from lms.people.services import managed_unit_add, official_save, position_create, unit_create
 from lms.quiz.models import AttemptAnswer, Question, Quiz
 from lms.quiz.services import answer_mark, attempt_save_answer, attempt_start, attempt_submit
 
@@ -257,7 +257,7 @@ def _positions(summary) -> dict[str, Position]:
             Position.objects.filter(code=code).first() or Position.objects.filter(name__iexact=name).first()
         )
         if position is None:
-            position = Position.objects.create(code=code, name=name)
+            position = position_create(code=code, name=name)
             summary.add(f"position {name}")
         positions[code] = position
     return positions
