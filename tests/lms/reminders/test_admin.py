@@ -487,3 +487,19 @@ def test_a_bad_selection_is_explained(hr_client, open_obligation):
     assert not Reminder.objects.filter(kind=Kind.NUDGE).exists()
     response = hr_client.post(NUDGE_CONFIRM, {"confirm": "1"}, follow=True)
     assert any("Select at least one person" in str(m) for m in response.context["messages"])
+
+
+def test_the_nudge_list_costs_the_same_queries_for_few_or_many_people(hr_client, hr, org, course, clock):
+    def add(n):
+        for _ in range(n):
+            official = make_official(org.ward_a)
+            assign(hr=hr, course=course, user=official.user, now=clock)
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        hr_client.get(NUDGE)
+    add(6)
+    with CaptureQueriesContext(connection) as many:
+        response = hr_client.get(NUDGE)
+    assert len(response.context["page"].object_list) == 7
+    assert len(many) == len(few)
