@@ -122,3 +122,9 @@ def test_it_links_to_the_persons_training_record(person_client):
     assert 'id="my-training-record-link"' in page
     response = person_client.get("/dao-tao/ho-so-dao-tao.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_site_header_links_to_it(person_client):
+    page = person_client.get("/hoc-tap-cua-toi/").content.decode()
+
+    assert 'id="header-mandatory-training" href="/bat-buoc/"' in page.replace("\n", " ")
