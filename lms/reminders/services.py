@@ -88,16 +88,26 @@ def claim_ready(
     """Mark pending reminders whose time has come as queued and return their ids (for the send tasks).
 
     A reminder queued long ago and still pending (its task was lost) is queued again; sending it twice is
-    harmless because delivery checks the row."""
+    harmless because delivery checks the row. Claims are exclusive: rows are taken batch by batch under
+    FOR UPDATE SKIP LOCKED, so two claimers at the same moment (the sweep and a planning task) never both
+    queue a reminder, and a reminder being delivered right now is left alone."""
     if planning.quiet_until(now) is not None:
         return []
     ready = Reminder.objects.filter(filters or Q(), state=Reminder.State.PENDING, not_before__lte=now).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - stale_after)
     )
-    ids = list(ready.values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        Reminder.objects.filter(pk__in=ids[start : start + BATCH]).update(queued_at=now)
-    return ids
+    claimed: list[int] = []
+    while True:
+        with transaction.atomic():
+            ids = list(
+                ready.select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .values_list("pk", flat=True)[:BATCH]
+            )
+            Reminder.objects.filter(pk__in=ids).update(queued_at=now)
+        claimed += ids
+        if len(ids) < BATCH:
+            return claimed
 
 
 def plan_digests(*, now: datetime) -> list[int]:
