@@ -1,8 +1,11 @@
 """Reads of certificates and of the training hours they credit."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -12,7 +15,7 @@ from lms.people.scope import scope_for
 from lms.text import fold
 
 from .codes import code_normalize
-from .dates import site_zone, year_bounds
+from .dates import local_date, site_zone, year_bounds
 from .models import Certificate
 
 ZERO = Decimal("0.0")
@@ -97,32 +100,79 @@ def training_hours_of(*, user, year: int) -> Decimal:
     return training_hours_by_official(user_ids=[user.pk], year=year).get(user.pk, {}).get(year, ZERO)
 
 
+def hours_per_year(completions: Iterable) -> dict[int, Decimal]:
+    """Hours per calendar year (Ho Chi Minh City) of completions already read (anything with `completed_at`
+    and `hours`, e.g. certificates), newest year first: the years of `training_hours_by_official`."""
+    years: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for completion in completions:
+        years[local_date(completion.completed_at).year] += completion.hours
+    return dict(sorted(years.items(), reverse=True))
+
+
 @dataclass(frozen=True)
 class UnitHours:
     own: Decimal  # officials placed directly in the unit
     total: Decimal  # the unit and every unit below it
 
 
-def training_hours_by_unit(*, year: int, units: QuerySet[OrgUnit] | None = None) -> dict[int, UnitHours]:
+def _subtree_tops(paths) -> list[str]:
+    """The paths that are not below another of them: their subtrees cover every path given."""
+    tops: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(top) for top in tops):
+            tops.append(path)
+    return tops
+
+
+def training_hours_by_unit(
+    *,
+    year: int,
+    units: QuerySet[OrgUnit] | None = None,
+    unit_ids: Iterable[int] | None = None,
+    course_ids: Iterable[int] | None = None,
+) -> dict[int, UnitHours]:
     """Hours of a year per unit, by the officials' current units, rolled up the tree: {unit_id: UnitHours}.
 
-    Two queries whatever the size of the tree: the sums per unit in the database, the roll-up along the
-    materialised paths here. `units` limits the answer (e.g. `units_visible(viewer)`); default every unit.
+    `units` (a queryset, e.g. `units_visible(viewer)`) or `unit_ids` (e.g. the units a dashboard shows) limit
+    the answer, and the certificates read, to those units and the units below them; by default every unit.
+    `course_ids` counts only those courses. A constant number of queries whatever the size of the tree: the
+    units (and, when limited, the units below them), then the sums per unit in the database, grouped by the
+    unit's id (cheaper than by its path at a million certificates); the roll-up along the materialised paths
+    is done here.
     """
-    own_by_path: dict[str, Decimal] = dict(
-        _counted(year)
-        .filter(user__official__isnull=False)
-        .values_list("user__official__unit__path")
-        .annotate(hours=Sum("hours"))
-        .order_by()
-    )
+    if unit_ids is not None:
+        units = OrgUnit.objects.filter(pk__in=list(unit_ids))
+    if units is None:
+        asked = list(OrgUnit.objects.values_list("pk", "path"))
+        below = asked
+    else:
+        asked = list(units.values_list("pk", "path"))
+        if not asked:
+            return {}
+        tops = _subtree_tops(path for _pk, path in asked)
+        below = list(
+            OrgUnit.objects.filter(reduce(or_, (Q(path__startswith=top) for top in tops))).values_list(
+                "pk", "path"
+            )
+        )
+    certificates = _counted(year).filter(user__official__isnull=False)
+    if units is not None:
+        certificates = certificates.filter(user__official__unit_id__in=[pk for pk, _path in below])
+    if course_ids is not None:
+        certificates = certificates.filter(course_id__in=list(course_ids))
+    path_of = dict(below)
+    own_by_path: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for unit_id, hours in (
+        certificates.values_list("user__official__unit_id").annotate(hours=Sum("hours")).order_by()
+    ):
+        if unit_id in path_of:  # not a unit created since the units were read
+            own_by_path[path_of[unit_id]] += hours
     total_by_path: dict[str, Decimal] = defaultdict(lambda: ZERO)
     step = OrgUnit.steplen
     for path, hours in own_by_path.items():
         for end in range(step, len(path) + 1, step):
             total_by_path[path[:end]] += hours
-    units = units if units is not None else OrgUnit.objects.all()
     return {
         pk: UnitHours(own=own_by_path.get(path, ZERO), total=total_by_path.get(path, ZERO))
-        for pk, path in units.values_list("pk", "path")
+        for pk, path in asked
     }

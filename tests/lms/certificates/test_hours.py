@@ -118,3 +118,42 @@ def test_hours_per_unit_cost_two_queries_whatever_the_tree(org, hours_data):
         selectors.training_hours_by_unit(year=2025)
 
     assert len(queries.captured_queries) == 2
+
+
+def test_hours_per_unit_for_some_units_only(org, hours_data):
+    hours = selectors.training_hours_by_unit(year=2025, unit_ids=[org.ward_a.pk, org.ward_b.pk])
+
+    assert hours == {
+        org.ward_a.pk: selectors.UnitHours(own=Decimal("5.5"), total=Decimal("11.5")),  # office included
+        org.ward_b.pk: selectors.UnitHours(own=Decimal("8.0"), total=Decimal("8.0")),
+    }
+    assert selectors.training_hours_by_unit(year=2025, unit_ids=[]) == {}
+
+
+def test_hours_per_unit_of_some_courses(org, hours_data):
+    four_hours = CoursePage.objects.get(estimated_hours=Decimal("4"))
+
+    hours = selectors.training_hours_by_unit(year=2025, unit_ids=[org.city.pk], course_ids=[four_hours.pk])
+
+    assert hours[org.city.pk].total == Decimal("4.0")
+
+
+def test_hours_of_some_units_cost_three_queries_whatever_the_tree(org, hours_data):
+    for n in range(5):
+        unit = OrgUnit.objects.get(pk=org.office_a.pk).add_child(
+            instance=OrgUnit(name=f"Tổ {n}", code=f"TQ{n}-{org.city.pk}", kind=OrgUnit.Kind.OFFICE)
+        )
+        make_official(unit)
+
+    with CaptureQueriesContext(connection) as queries:
+        hours = selectors.training_hours_by_unit(year=2025, unit_ids=[org.ward_a.pk, org.office_a.pk])
+
+    assert len(queries.captured_queries) == 3  # the units asked, the units below them, the sums
+    assert hours[org.ward_a.pk].total == Decimal("11.5")
+
+
+def test_hours_per_year_of_completions_read_already(hours_data):
+    certificates = list(Certificate.objects.valid().filter(user=hours_data["a"]))
+
+    assert selectors.hours_per_year(certificates) == {2026: Decimal("2.0"), 2025: Decimal("5.5")}
+    assert list(selectors.hours_per_year(certificates)) == [2026, 2025]  # newest year first
