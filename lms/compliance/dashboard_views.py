@@ -27,7 +27,8 @@ from . import charts, exports, record, reports
 from .reports import ReportFilters
 from .status import LATE, Status
 
-FILTER_PARAMETERS = ("course", "status", "due_from", "due_to")
+FILTER_PARAMETERS = ("course", "status", "due_from", "due_to", "year")
+HOURS_YEARS = 10  # the year filter offers the current year and the nine before it
 COLUMN_WIDTHS = (28, 14, 12, 28, 22, 36, 16, 12, 12, 28, 14)
 STATUS_CLASSES = {
     Status.NOT_STARTED: "sw-status--todo",
@@ -59,8 +60,18 @@ class ReportFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, data, *, units, courses, with_status: bool = True):
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Training hours in"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, data, *, units, courses, with_status: bool = True, with_year: bool = True):
         super().__init__(data)
+        self.current_year = reports.current_year()
+        self.fields["year"].choices = [
+            (year, str(year)) for year in range(self.current_year, self.current_year - HOURS_YEARS, -1)
+        ]
+        if not with_year:  # a page without hours keeps the year for its links, out of sight
+            self.fields["year"].widget = forms.HiddenInput()
         depth = min((u.depth for u in units), default=1)
         self.fields["unit"].choices = [("", _("All my units"))] + [
             (u.pk, "\u2003" * (u.depth - depth) + u.name) for u in units
@@ -89,6 +100,11 @@ class ReportFilterForm(forms.Form):
             due_from=data.get("due_from") if "due_from" not in errors and "due_to" not in errors else None,
             due_to=data.get("due_to") if "due_to" not in errors else None,
         )
+
+    def hours_year(self) -> int:
+        """The year of the training hours shown: the one chosen, else the current year in Ho Chi Minh City."""
+        self.is_valid()
+        return (self.cleaned_data.get("year") if "year" not in self.errors else None) or self.current_year
 
 
 def _require_reports(request) -> None:
@@ -125,14 +141,17 @@ def unit_url(unit, name: str = "unit") -> str:
     return reverse(f"compliance_reports:{name}", args=[unit.pk])
 
 
-def _form(request, unit, *, with_status: bool = True) -> ReportFilterForm:
+def _form(request, unit, *, with_status: bool = True, with_year: bool = True) -> ReportFilterForm:
     data = request.GET.copy()
     data.setdefault("unit", str(unit.pk) if unit else "")  # the page's unit, unless another was chosen
+    if with_year:
+        data.setdefault("year", str(reports.current_year()))  # shown as chosen; the address stays without it
     return ReportFilterForm(
         data,
         units=list(reports.units_for_choice(viewer=request.user)),
         courses=list(reports.courses_for_choice()),
         with_status=with_status,
+        with_year=with_year,
     )
 
 
@@ -213,7 +232,13 @@ def dashboard(request, unit_id: int | None = None):
     filters = form.filters()
     now = timezone.now()
     top, children = reports.dashboard_summary(viewer=request.user, unit=unit, filters=filters, now=now)
-    months = reports.completion_over_time(viewer=request.user, unit=unit, filters=filters, now=now)
+    months = reports.completion_over_time(
+        viewer=request.user, unit=unit, filters=filters, now=now, figures=top
+    )
+    year = form.hours_year()
+    hours = reports.dashboard_hours(
+        viewer=request.user, unit=unit, children=[c.unit for c in children], year=year, filters=filters
+    )
     page = reports.people_page(
         viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p"), now=now
     )
@@ -222,9 +247,12 @@ def dashboard(request, unit_id: int | None = None):
     context.update(
         {
             "top": _figures(top),
+            "hours_year": year,
+            "hours_total": hours.total,
             "children": [
                 {
                     "figures": _figures(child),
+                    "hours": hours.by_unit.get(child.unit.pk, reports.NO_HOURS),
                     "url": _with_query(unit_url(child.unit), query),
                     "overdue_url": _with_query(unit_url(child.unit, "overdue"), query),
                 }
@@ -245,7 +273,7 @@ def dashboard(request, unit_id: int | None = None):
 def overdue(request, unit_id: int | None = None):
     _require_reports(request)
     unit = _unit_or_404(request, unit_id)
-    form = _form(request, unit, with_status=False)
+    form = _form(request, unit, with_status=False, with_year=False)
     switch = _unit_switch(request, form, unit, "overdue")
     if switch is not None:
         return switch

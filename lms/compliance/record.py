@@ -1,5 +1,6 @@
 """A person's training record as a PDF (WeasyPrint): who they are, their mandatory training with its
-status, and the courses they completed with their hours. Always in Vietnamese: it is an official paper."""
+status, and the courses they completed, from their certificates, with the hours per year. Always in
+Vietnamese: it is an official paper."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation

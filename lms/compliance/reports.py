@@ -15,13 +15,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from lms.certificates.selectors import certificates_for_user, hours_per_year, training_hours_by_unit
 from lms.learning import structure
-from lms.learning.models import Enrolment
 from lms.learning.selectors import enrolments_with_progress
 from lms.people.models import Official, OrgUnit
 from lms.people.scope import officials_visible, scope_for, scope_roots
@@ -201,48 +200,96 @@ def completion_over_time(
     filters: ReportFilters = NO_FILTERS,
     now: datetime | None = None,
     months: int = MONTHS,
+    figures: UnitFigures | None = None,
 ) -> list[MonthPoint]:
     """Completions per month over the last `months` months (the current one included), and the completion
-    rate reached at the end of each month against today's obligations. One query: obligations grouped by
-    the month of completion, in Ho Chi Minh City time.
+    rate reached at the end of each month against today's obligations.
 
-    Only completions that still count today are counted, so the last point equals the headline figure.
+    The month boundaries are computed here, in Ho Chi Minh City time, and one query counts the completions
+    since the first boundary with a conditional count per boundary (`completed_at < boundary`): no date is
+    converted row by row. The completions before the window and the obligations that count are the unit's
+    `figures` (the dashboard passes its headline figures; computed here when not given), so only completions
+    that still count today are counted and the last point equals the headline figure.
     """
     now = now or timezone.now()
     zone = report_zone()
-    rows = (
-        _obligations(viewer=viewer, unit=unit, filters=replace(filters, status=None), now=now)
-        .annotate(month=TruncMonth("completed_at", tzinfo=zone))
-        .values("month")
-        .annotate(
-            done=Count("pk", filter=status_q(Status.COMPLETED, now)),
-            counted=Count("pk", filter=Q(exempt_at__isnull=True)),
-        )
-        .order_by()
-    )
+    filters = replace(filters, status=None)
+    if figures is None:
+        figures, _children = dashboard_summary(viewer=viewer, unit=unit, filters=filters, now=now)
     today = timezone.localtime(now, zone).date()
     index = today.year * 12 + today.month - 1
-    window = [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
-    per_month: dict[date, int] = {}
-    before = counted = 0
-    for row in rows:
-        counted += row["counted"]
-        if row["month"] is None:
-            continue
-        local = timezone.localtime(row["month"], zone) if timezone.is_aware(row["month"]) else row["month"]
-        first = date(local.year, local.month, 1)
-        if first < window[0]:
-            before += row["done"]
-        else:
-            per_month[first] = per_month.get(first, 0) + row["done"]
-    points, cumulative = [], before
-    for first in window:
-        cumulative += per_month.get(first, 0)
+    firsts = [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 2)]
+    bounds = [datetime(first.year, first.month, 1, tzinfo=zone) for first in firsts]
+    # completed_at is never null in these rows: counting it (not the key) keeps an index-only plan possible.
+    counts = (
+        _obligations(viewer=viewer, unit=unit, filters=filters, now=now)
+        .filter(status_q(Status.COMPLETED, now), completed_at__gte=bounds[0])
+        .aggregate(
+            since=Count("completed_at"),
+            **{
+                f"before_{n}": Count("completed_at", filter=Q(completed_at__lt=bound))
+                for n, bound in enumerate(bounds[1:])
+            },
+        )
+    )
+    counted = figures.counted
+    before = max(figures.completed - counts["since"], 0)  # a completion between the two reads: not below 0
+    points, previous = [], before
+    for n, first in enumerate(firsts[:-1]):
+        cumulative = before + counts[f"before_{n}"]
         percent = round(100 * cumulative / counted, 1) if counted else None
         points.append(
-            MonthPoint(month=first, completed=per_month.get(first, 0), cumulative=cumulative, percent=percent)
+            MonthPoint(month=first, completed=cumulative - previous, cumulative=cumulative, percent=percent)
         )
+        previous = cumulative
     return points
+
+
+# --- Training hours ---------------------------------------------------------------------------------------
+
+NO_HOURS = Decimal(0)
+
+
+def current_year(now: datetime | None = None) -> int:
+    """This year in Ho Chi Minh City: the training hours' default year."""
+    return timezone.localtime(now or timezone.now(), report_zone()).year
+
+
+@dataclass(frozen=True)
+class DashboardHours:
+    total: Decimal  # the page's unit (or all the viewer's units)
+    by_unit: dict[int, Decimal]  # each unit of the table, with its subtree
+
+
+def dashboard_hours(
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    children: list[OrgUnit],
+    year: int,
+    filters: ReportFilters = NO_FILTERS,
+) -> DashboardHours:
+    """Training hours of a year for the dashboard: its unit and each unit of its table, each with its subtree.
+
+    Read from the certificates that are not revoked (`certificates.selectors.training_hours_by_unit`), by the
+    officials' current units, only below the units shown and within the viewer's scope: two queries. The
+    course filter applies; status and period do not (hours belong to the year of completion).
+    """
+    scope = scope_for(viewer)
+    if not scope.manages_units:
+        return DashboardHours(total=NO_HOURS, by_unit={})
+    shown = [u.pk for u in children] + ([unit.pk] if unit is not None else [])
+    per_unit = training_hours_by_unit(
+        year=year,
+        units=OrgUnit.objects.filter(scope.unit_q()).filter(pk__in=shown),
+        course_ids=[filters.course_id] if filters.course_id else None,
+    )
+    by_unit = {pk: hours.total for pk, hours in per_unit.items()}
+    if unit is not None:
+        total = by_unit.get(unit.pk, NO_HOURS)
+    else:  # the viewer's top units: separate subtrees
+        total = sum((by_unit.get(u.pk, NO_HOURS) for u in children), NO_HOURS)
+    return DashboardHours(total=total, by_unit=by_unit)
 
 
 # --- Lists -------------------------------------------------------------------------------------------------
@@ -459,10 +506,15 @@ def export_rows(
 
 @dataclass(frozen=True)
 class CompletedCourse:
+    """One completion of a course, read from its certificate: the title and hours it certified that day."""
+
     course_id: int
     title: str
     completed_at: datetime
     hours: Decimal
+    code: str
+    revoked_at: datetime | None = None
+    revoke_reason: str = ""
 
 
 @dataclass
@@ -470,11 +522,17 @@ class PersonRecord:
     user: object
     official: Official | None
     obligations: list[ObligationView] = field(default_factory=list)
-    completed: list[CompletedCourse] = field(default_factory=list)
+    completed: list[CompletedCourse] = field(default_factory=list)  # counted: certificates not revoked
+    revoked: list[CompletedCourse] = field(default_factory=list)  # shown to HR apart, never counted
 
     @property
     def total_hours(self) -> Decimal:
         return sum((c.hours for c in self.completed), Decimal(0))
+
+    @property
+    def hours_by_year(self) -> list[tuple[int, Decimal]]:
+        """(year, hours), newest year first, as `certificates.selectors.training_hours_by_official` counts."""
+        return list(hours_per_year(self.completed).items())
 
 
 def official_in_scope(*, viewer, user_id: int) -> Official | None:
@@ -487,31 +545,30 @@ def official_in_scope(*, viewer, user_id: int) -> Official | None:
     )
 
 
-def completed_courses(*, user) -> list[CompletedCourse]:
-    """The courses the person completed, latest first, with the hours each course is worth. Two queries."""
-    enrolments = list(
-        Enrolment.objects.filter(user=user, completed_at__isnull=False)
-        .order_by("-completed_at")
-        .values_list("course_id", "completed_at")
+def completions(*, user) -> tuple[list[CompletedCourse], list[CompletedCourse]]:
+    """The person's completions, latest first, one per certificate (a course completed again in a new cycle
+    is there twice, with its own date): (those that count, those whose certificate was revoked). One query."""
+    rows = certificates_for_user(user).values_list(
+        "course_id", "course_title", "completed_at", "hours", "code", "revoked_at", "revoke_reason"
     )
-    if not enrolments:
-        return []
-    model = structure.course_model()
-    has_hours = any(f.name == "estimated_hours" for f in model._meta.get_fields())
-    fields = ("pk", "title", "estimated_hours") if has_hours else ("pk", "title")
-    courses = {
-        row[0]: row for row in model.objects.filter(pk__in=[c for c, _ in enrolments]).values_list(*fields)
-    }
-    result = []
-    for course_id, completed_at in enrolments:
-        course = courses.get(course_id)
-        if course is None:
-            continue
-        hours = course[2] if has_hours and course[2] is not None else Decimal(0)
-        result.append(
-            CompletedCourse(course_id=course_id, title=course[1], completed_at=completed_at, hours=hours)
+    counted, revoked = [], []
+    for course_id, title, completed_at, hours, code, revoked_at, reason in rows:
+        completion = CompletedCourse(
+            course_id=course_id,
+            title=title,
+            completed_at=completed_at,
+            hours=hours,
+            code=code,
+            revoked_at=revoked_at,
+            revoke_reason=reason,
         )
-    return result
+        (revoked if revoked_at is not None else counted).append(completion)
+    return counted, revoked
+
+
+def completed_courses(*, user) -> list[CompletedCourse]:
+    """The completions that count (certificates not revoked), latest first, with the hours each credited."""
+    return completions(user=user)[0]
 
 
 def own_obligations(*, user, now: datetime | None = None) -> list[ObligationView]:
@@ -546,8 +603,8 @@ def person_record(
     *, viewer, user, official: Official | None = None, now: datetime | None = None
 ) -> PersonRecord:
     """What the training record shows: the person, their current obligations with status and reason (as far
-    as the viewer may see them; all of them for the person themself), and the courses they completed. A fixed
-    number of queries."""
+    as the viewer may see them; all of them for the person themself), and the courses they completed as their
+    certificates record them. A fixed number of queries."""
     now = now or timezone.now()
     if official is None:
         official = Official.objects.select_related("unit", "position").filter(user=user).first()
@@ -555,6 +612,7 @@ def person_record(
         obligations = own_obligations(user=user, now=now)
     else:
         obligations = person_obligations(viewer=viewer, user=user, now=now)
+    counted, revoked = completions(user=user)
     return PersonRecord(
-        user=user, official=official, obligations=obligations, completed=completed_courses(user=user)
+        user=user, official=official, obligations=obligations, completed=counted, revoked=revoked
     )
