@@ -19,7 +19,8 @@ Prints build_s and the row counts when it built, then medians of `--runs` runs a
 - ward_drilldown_ms / _queries: the ward page for its HR manager, `unit_summary` of the ward and the first
   page of its people list (`reports.people_page`);
 - city_page_data_ms, ward_page_data_ms: everything the dashboard view computes for the unit (figures, the
-  12-month completion curve, the first people page), without rendering;
+  12-month completion curve, this year's training hours, the first people page), without rendering (the
+  hours come from certificates: bench/hours.py adds them to this data);
 - export_100k_s, export_rows, export_xlsx_mb, export_peak_rss_mb: the dashboard's XLSX export of the whole
   city filtered to one city-wide course (one row per official), through `reports.export_rows` and
   `exports.xlsx_response`, its body consumed to the end, run `--export-runs` times, each in a child process
@@ -856,12 +857,14 @@ def main() -> None:
     print(f"ward_drilldown_ms: {ms:.1f}")
     print(f"ward_drilldown_queries: {queries}")
 
-    from lms.compliance.reports import completion_over_time, dashboard_summary
+    from lms.compliance.reports import completion_over_time, current_year, dashboard_hours, dashboard_summary
 
     def page_data(viewer, unit):
-        """What the dashboard view computes for a unit: figures, the 12-month curve, the first people page."""
-        dashboard_summary(viewer=viewer, unit=unit)
-        completion_over_time(viewer=viewer, unit=unit)
+        """What the dashboard view computes for a unit: figures, the 12-month curve (from the figures), the
+        training hours of this year, the first people page."""
+        top, children = dashboard_summary(viewer=viewer, unit=unit)
+        completion_over_time(viewer=viewer, unit=unit, figures=top)
+        dashboard_hours(viewer=viewer, unit=unit, children=[c.unit for c in children], year=current_year())
         list(people_page(viewer=viewer, unit=unit, page_number=1).object_list)
 
     ms, _queries = measure("city page data", lambda: page_data(_fresh(admin), city), args.runs)
