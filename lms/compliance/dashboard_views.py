@@ -8,6 +8,7 @@ travel in the query string and are read again on the server for the page, its li
 """
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
@@ -312,13 +313,28 @@ def export(request, fmt: str, unit_id: int | None = None):
     rows = reports.export_rows(viewer=request.user, unit=unit, filters=filters)
     if fmt == "csv":
         return exports.csv_response(headers=headers, rows=rows, filename=_export_filename(unit, "csv"))
-    return exports.xlsx_response(
-        headers=headers,
-        rows=rows,
-        filename=_export_filename(unit, "xlsx"),
-        sheet_title=_("Mandatory training"),
-        widths=COLUMN_WIDTHS,
-    )
+    try:
+        return exports.xlsx_response(
+            headers=headers,
+            rows=rows,
+            filename=_export_filename(unit, "xlsx"),
+            sheet_title=_("Mandatory training"),
+            widths=COLUMN_WIDTHS,
+        )
+    except exports.ExportTooLarge:
+        messages.error(
+            request,
+            _(
+                "This export has more than %(max)s rows, more than a spreadsheet program can open. "
+                "Narrow it with the filters (a course, a status, a due period) or download the CSV."
+            )
+            % {"max": f"{exports.XLSX_MAX_ROWS:,}".replace(",", ".")},
+        )
+        if unit is not None:
+            page = reverse("compliance_reports:unit", args=[unit.pk])
+        else:
+            page = reverse("compliance_reports:index")
+        return redirect(f"{page}?{request.GET.urlencode()}" if request.GET else page)
 
 
 def _official_or_404(request, user_id: int):

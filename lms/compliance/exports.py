@@ -28,6 +28,11 @@ CSV_BATCH = 500  # rows joined into one chunk of the streamed body
 XLSX_BATCH = 1000  # rows joined into one write to the zip
 DATE_FORMAT = "DD/MM/YYYY"
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit of 1,048,576 rows a sheet, less the header row
+
+
+class ExportTooLarge(Exception):
+    """More rows than a spreadsheet program opens: the person should filter, or take the CSV."""
 
 
 class _Echo:
@@ -207,6 +212,8 @@ def xlsx_write(
             )
             batch: list[str] = []
             for number, row in enumerate(rows, start=2):
+                if number > XLSX_MAX_ROWS + 1:
+                    raise ExportTooLarge
                 while len(row) > len(columns):
                     columns.append(_column(len(columns)))
                 batch.append(_row(number, row, columns))

@@ -265,3 +265,28 @@ def test_an_hr_managers_own_record_includes_training_outside_their_units(client,
     text = pdf_text(response.content)
     assert "Lê Thị Nhân Sự Phường" in text
     assert "An toàn thông tin" in text  # the city-wide course, assigned to the city's own staff too
+
+
+def test_an_xlsx_export_larger_than_a_spreadsheet_is_refused_with_a_way_out(client, city, monkeypatch):
+    from lms.compliance import exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    client.force_login(city.hr)
+
+    response = client.get(export_url(city.org.city, "xlsx"), {"course": city.course.pk}, follow=True)
+
+    assert response.redirect_chain[0][0].startswith(
+        reverse("compliance_reports:unit", args=[city.org.city.pk])
+    )
+    assert f"course={city.course.pk}" in response.redirect_chain[0][0]
+    page = response.content.decode()
+    assert "CSV" in page and "3" in page
+    assert not [f for f in os.listdir(tempfile_dir()) if f.startswith("smartward-export-")]
+    csv_response = client.get(export_url(city.org.city, "csv"), {"course": city.course.pk})
+    assert csv_response.status_code == 200
+
+
+def tempfile_dir():
+    import tempfile
+
+    return tempfile.gettempdir()
