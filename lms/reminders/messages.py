@@ -139,10 +139,16 @@ def _certificate_url(*, user_id: int, course_id: int) -> str | None:
 
 
 def render(
-    reminder: Reminder, *, rows: list | None = None, now=None, template: EmailTemplate | None = None
+    reminder: Reminder,
+    *,
+    rows: list | None = None,
+    now=None,
+    template: EmailTemplate | None = None,
+    templates: dict | None = None,
 ) -> Message:
     """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows). `template`
-    replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit)."""
+    replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit); `templates` are the
+    stored ones by kind when the caller read them already (a batch of deliveries)."""
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         obligation = reminder.obligation
@@ -184,7 +190,12 @@ def render(
             "preferences_url": absolute(reverse("reminders:preferences")),
             "site_name": _("SmartWard Learn"),
         }
-        custom = template or EmailTemplate.objects.filter(kind=reminder.kind).first()
+        if template is not None:
+            custom = template
+        elif templates is not None:
+            custom = templates.get(reminder.kind)
+        else:
+            custom = EmailTemplate.objects.filter(kind=reminder.kind).first()
         if custom is not None:
             subject = Template(custom.subject).render(Context(context, autoescape=False))
             text = Template(custom.text_body).render(Context(context, autoescape=False))

@@ -7,8 +7,9 @@ or a second worker finds the row locked or sent. The one window left is a worker
 server's acceptance and the commit; the message then goes again with the same Message-ID.
 """
 
+import contextlib
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from lms.people.scope import scope_for
 
 from . import planning, selectors
 from .messages import render
-from .models import MANDATORY_KINDS, OPTIONAL_KINDS, Kind, Notification, Preference, Reminder
+from .models import MANDATORY_KINDS, OPTIONAL_KINDS, EmailTemplate, Kind, Notification, Preference, Reminder
 
 BATCH = 2000
 
@@ -47,8 +48,11 @@ class ReminderError(Exception):
 # Planning ---------------------------------------------------------------------------------------------
 
 
-def plan_assignment(*, assignment_id: int, now: datetime) -> list[int]:
-    """Claim the reminders due now for one assignment's people. Returns the ids ready to send now."""
+def plan_assignment(*, assignment_id: int, now: datetime, on_ready=None) -> list[int]:
+    """Claim the reminders due now for one assignment's people. Returns the ids ready to send now.
+
+    `on_ready(ids)` is called with each batch as soon as it is claimed (the send tasks can start while a
+    large assignment is still being planned); the ids are returned as well."""
     assignment = Assignment.objects.filter(pk=assignment_id, withdrawn_at__isnull=True).first()
     if (
         assignment is None
@@ -61,7 +65,16 @@ def plan_assignment(*, assignment_id: int, now: datetime) -> list[int]:
         .only("pk", "user_id", "cycle", "is_current", "opened_at", "due_at", "completed_at", "exempt_at")
         .order_by("pk")
     )
+    ready: list[int] = []
+
+    def claim(batch: list[int]) -> None:
+        ids = claim_ready(now=now, filters=Q(obligation_id__in=batch)) if batch else []
+        if ids and on_ready is not None:
+            on_ready(ids)
+        ready.extend(ids)
+
     rows: list[Reminder] = []
+    batch: list[int] = []
     for obligation in obligations.iterator(chunk_size=BATCH):
         for kind, offset in planning.due_reminders(obligation, now):
             rows.append(
@@ -75,11 +88,19 @@ def plan_assignment(*, assignment_id: int, now: datetime) -> list[int]:
                     created_at=now,
                 )
             )
-        if len(rows) >= BATCH:
-            Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-            rows = []
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return claim_ready(now=now, filters=Q(obligation__assignment_id=assignment_id))
+        batch.append(obligation.pk)
+        if len(rows) >= BATCH or len(batch) >= BATCH:
+            if rows:
+                Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+                claim(batch)
+            rows, batch = [], []
+    if rows:
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        claim(batch)
+    claim_rest = claim_ready(now=now, filters=Q(obligation__assignment_id=assignment_id))  # deferred, lost
+    if claim_rest and on_ready is not None:
+        on_ready(claim_rest)
+    return ready + claim_rest
 
 
 def claim_ready(
@@ -153,6 +174,69 @@ class Outcome:
     retry_in: int | None = None  # seconds, when a transient SMTP error should be retried
 
 
+DELIVERY_RELATED = ("recipient", "created_by", "obligation__assignment")
+# The reminder's own fields that can change while it is pending (deferral, retries, "send again").
+OWN_FIELDS = ("state", "not_before", "queued_at", "attempts", "last_error", "detail")
+
+
+@dataclass
+class Batch:
+    """What the deliveries of one batch share, read once instead of once per reminder: the published
+    courses (the specific pages; None when no longer published), the administrators' templates and the
+    recipients' preferences. A Batch() with nothing read looks each thing up when asked."""
+
+    reminders: dict[int, Reminder] = field(default_factory=dict)
+    courses: dict[int, object | None] = field(default_factory=dict)
+    templates: dict[str, EmailTemplate] | None = None
+    preferences: dict[int, Preference] | None = None
+
+    @classmethod
+    def read(cls, reminder_ids) -> "Batch":
+        """Read a batch in four queries. The reminders read here are only a cache of their recipient and
+        obligation: each delivery locks its row and re-reads the row's own fields before it decides."""
+        reminders = {
+            r.pk: r
+            for r in Reminder.objects.filter(
+                pk__in=list(reminder_ids), state=Reminder.State.PENDING
+            ).select_related(*DELIVERY_RELATED)
+        }
+        course_ids = {r.obligation.course_id for r in reminders.values() if r.obligation is not None}
+        courses = {c.pk: c for c in structure.course_model().objects.live().filter(pk__in=course_ids)}
+        recipients = {r.recipient_id for r in reminders.values()}
+        return cls(
+            reminders=reminders,
+            courses={pk: courses.get(pk) for pk in course_ids},
+            templates={t.kind: t for t in EmailTemplate.objects.all()},
+            preferences={p.user_id: p for p in Preference.objects.filter(user_id__in=recipients)},
+        )
+
+    def lock(self, reminder_id: int) -> Reminder | None:
+        """Lock the reminder's row if it is still pending and nobody else holds it; None otherwise. Call
+        inside a transaction."""
+        pending = Reminder.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            pk=reminder_id, state=Reminder.State.PENDING
+        )
+        cached = self.reminders.get(reminder_id)
+        if cached is None:
+            return pending.select_related(*DELIVERY_RELATED).first()
+        row = pending.values_list(*OWN_FIELDS)[:1]
+        if not row:
+            return None
+        for name, value in zip(OWN_FIELDS, row[0], strict=True):
+            setattr(cached, name, value)
+        return cached
+
+    def course(self, course_id: int):
+        if course_id not in self.courses:
+            self.courses[course_id] = structure.course_model().objects.live().filter(pk=course_id).first()
+        return self.courses[course_id]
+
+    def preference(self, user_id: int) -> Preference | None:
+        if self.preferences is None:
+            return Preference.objects.filter(user_id=user_id).first()
+        return self.preferences.get(user_id)
+
+
 STOPPED = {
     "completed": gettext_lazy("Stopped: the course is completed."),
     "exempt": gettext_lazy("Stopped: the person is exempt."),
@@ -162,7 +246,7 @@ STOPPED = {
 }
 
 
-def stop_reason(reminder: Reminder) -> str | None:
+def stop_reason(reminder: Reminder, *, batch: "Batch | None" = None) -> str | None:
     if not reminder.recipient.is_active:
         return "inactive"
     obligation = reminder.obligation
@@ -176,8 +260,10 @@ def stop_reason(reminder: Reminder) -> str | None:
         return "exempt"
     if obligation.completed_at is not None and reminder.kind != Kind.COMPLETED:
         return "completed"
-    if not structure.course_model().objects.live().filter(pk=obligation.course_id).exists():
+    course = (batch or Batch()).course(obligation.course_id)
+    if course is None:
         return "retired"
+    obligation.course = course  # the specific page: rendering needs no further query
     return None
 
 
@@ -252,15 +338,18 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 
 
-def deliver(*, reminder_id: int, now: datetime | None = None, connection=None) -> Outcome:
-    """Send one reminder if it is still due: the in-app notification always, the email when allowed."""
+def deliver(
+    *, reminder_id: int, now: datetime | None = None, connection=None, batch: Batch | None = None
+) -> Outcome:
+    """Send one reminder if it is still due: the in-app notification always, the email when allowed.
+
+    The row is locked (and skipped when another worker holds it), checked, sent and marked in one
+    transaction. `connection` is an open SMTP connection to reuse and `batch` what a batch of deliveries
+    read once (see deliver_many)."""
     now = now or timezone.now()
+    batch = batch or Batch()
     with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(pk=reminder_id, state=Reminder.State.PENDING)
-            .first()
-        )
+        reminder = batch.lock(reminder_id)
         if reminder is None:
             return Outcome("gone")  # sent, stopped, or being sent by another worker right now
         quiet = planning.quiet_until(now)
@@ -268,13 +357,10 @@ def deliver(*, reminder_id: int, now: datetime | None = None, connection=None) -
             reminder.not_before, reminder.queued_at = max(quiet or now, reminder.not_before), None
             reminder.save(update_fields=["not_before", "queued_at"])
             return Outcome("deferred")
-        reminder = Reminder.objects.select_related(
-            "recipient", "created_by", "obligation__assignment", "obligation__course"
-        ).get(pk=reminder.pk)
-        stop = stop_reason(reminder)
+        stop = stop_reason(reminder, batch=batch)
         if stop is not None:
             return _finish(reminder, Reminder.State.SKIPPED, detail=STOPPED[stop], now=now)
-        preference = Preference.objects.filter(user_id=reminder.recipient_id).first()
+        preference = batch.preference(reminder.recipient_id)
         if (
             preference is not None
             and reminder.kind in OPTIONAL_KINDS
@@ -286,17 +372,20 @@ def deliver(*, reminder_id: int, now: datetime | None = None, connection=None) -
             return _finish(
                 reminder, Reminder.State.SKIPPED, detail=_("Nothing to report this week."), now=now
             )
-        message = render(reminder, rows=rows, now=now)
-        Notification.objects.get_or_create(
-            reminder=reminder,
-            defaults={
-                "user_id": reminder.recipient_id,
-                "kind": reminder.kind,
-                "subject": message.subject,
-                "body": message.text.split("\n--\n")[0].strip(),
-                "url": message.url,
-                "created_at": now,
-            },
+        message = render(reminder, rows=rows, now=now, templates=batch.templates)
+        Notification.objects.bulk_create(  # one per reminder (unique): an earlier attempt may have made it
+            [
+                Notification(
+                    reminder=reminder,
+                    user_id=reminder.recipient_id,
+                    kind=reminder.kind,
+                    subject=message.subject,
+                    body=message.text.split("\n--\n")[0].strip(),
+                    url=message.url,
+                    created_at=now,
+                )
+            ],
+            ignore_conflicts=True,
         )
         in_digest = preference is not None and preference.mandatory_in_digest
         if in_digest and reminder.kind in MANDATORY_KINDS - {Kind.NUDGE}:
@@ -352,6 +441,30 @@ def deliver(*, reminder_id: int, now: datetime | None = None, connection=None) -
             reminder.save(update_fields=["attempts", "last_error"])
             return Outcome(Reminder.State.PENDING, retry_in=min(3600, 60 * 2 ** (reminder.attempts - 1)))
         return _finish(reminder, Reminder.State.SENT, now=now)
+
+
+def deliver_many(*, reminder_ids, now: datetime | None = None) -> dict[int, Outcome]:
+    """Deliver a batch of reminders over one SMTP connection, each in its own transaction (exactly as
+    `deliver`), with the courses, templates and preferences read once. Returns the outcome per id; a
+    transient SMTP error closes the connection and the next reminder opens a new one."""
+    now = now or timezone.now()
+    ids = list(dict.fromkeys(reminder_ids))
+    batch = Batch.read(ids)
+    connection = get_connection()
+    with contextlib.suppress(smtplib.SMTPException, OSError):  # a failed open is recorded per reminder
+        connection.open()
+    outcomes: dict[int, Outcome] = {}
+    try:
+        for reminder_id in ids:
+            outcome = deliver(reminder_id=reminder_id, now=now, connection=connection, batch=batch)
+            outcomes[reminder_id] = outcome
+            if outcome.retry_in is not None:
+                connection.close()
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    connection.open()
+    finally:
+        connection.close()
+    return outcomes
 
 
 def retry_failed(*, reminder_ids, by) -> int:

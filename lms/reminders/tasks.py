@@ -13,10 +13,15 @@ def _moment(now: str | None) -> datetime:
     return datetime.fromisoformat(now) if now else timezone.now()
 
 
+SEND_BATCH = 100  # reminders per send task: one SMTP connection and one read of courses and templates
+
+
 def _send_all(ids, now: str | None = None) -> None:
-    """Queue the send tasks. `now` is passed on only when the caller fixed the clock (tests)."""
-    for reminder_id in ids:
-        send_reminder.delay(reminder_id, now)
+    """Queue the send tasks, a batch of ids each. `now` is passed on only when the caller fixed the clock
+    (tests)."""
+    ids = list(ids)
+    for start in range(0, len(ids), SEND_BATCH):
+        send_reminders.delay(ids[start : start + SEND_BATCH], now)
 
 
 @shared_task(name="reminders.sweep", ignore_result=True)
@@ -40,8 +45,11 @@ def sweep(now: str | None = None) -> int:
 
 @shared_task(name="reminders.plan_assignment", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def plan_assignment(assignment_id: int, now: str | None = None) -> int:
-    ids = services.plan_assignment(assignment_id=assignment_id, now=_moment(now))
-    _send_all(ids, now)
+    """Plan one assignment's reminders; each planned batch is queued for sending at once, so sending starts
+    while a large assignment is still being planned."""
+    ids = services.plan_assignment(
+        assignment_id=assignment_id, now=_moment(now), on_ready=lambda ready: _send_all(ready, now)
+    )
     return len(ids)
 
 
@@ -65,3 +73,16 @@ def send_reminder(self, reminder_id: int, now: str | None = None) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+@shared_task(
+    bind=True, name="reminders.send_many", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def send_reminders(self, reminder_ids: list[int], now: str | None = None) -> int:
+    """Send a batch of reminders over one SMTP connection (each still locked, sent and marked on its own).
+    A reminder that meets a transient SMTP error is retried on its own, with backoff."""
+    outcomes = services.deliver_many(reminder_ids=reminder_ids, now=_moment(now) if now else None)
+    for reminder_id, outcome in outcomes.items():
+        if outcome.retry_in is not None:
+            send_reminder.apply_async((reminder_id, now), countdown=outcome.retry_in)
+    return sum(outcome.state == "sent" for outcome in outcomes.values())
