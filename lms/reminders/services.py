@@ -425,10 +425,15 @@ def deliver(
         if message.html:
             email.attach_alternative(message.html, "text/html")
         reminder.attempts += 1
+        # Marked sent (uncommitted) before the message goes, so that after the server's acceptance only the
+        # COMMIT is left: the smallest window in which a crash makes the message go a second time (with the
+        # same Message-ID). A refusal below overwrites the mark in the same transaction.
+        _finish(reminder, Reminder.State.SENT, now=now)
         try:
             email.send()
         except (smtplib.SMTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
+            reminder.sent_at = None
             if _permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
                 return _finish(
                     reminder,
@@ -437,10 +442,10 @@ def deliver(
                     error=error,
                     now=now,
                 )
-            reminder.last_error = error
-            reminder.save(update_fields=["attempts", "last_error"])
+            reminder.state, reminder.last_error = Reminder.State.PENDING, error
+            reminder.save(update_fields=["state", "sent_at", "attempts", "last_error"])
             return Outcome(Reminder.State.PENDING, retry_in=min(3600, 60 * 2 ** (reminder.attempts - 1)))
-        return _finish(reminder, Reminder.State.SENT, now=now)
+        return Outcome(Reminder.State.SENT)
 
 
 def deliver_many(*, reminder_ids, now: datetime | None = None) -> dict[int, Outcome]:
