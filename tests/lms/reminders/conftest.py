@@ -115,6 +115,7 @@ def real_workers(transactional_db, tmp_path):
     from . import workers
 
     broker_url = workers.requirements()
+    workers.wagtail_root()
     broker = workers.Broker(broker_url)
     sink = SmtpSink().start()
     env = workers.worker_env(
