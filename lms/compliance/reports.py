@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.certificates.selectors import certificates_for_user, hours_per_year, training_hours_by_unit
 from lms.learning import structure
-from lms.learning.selectors import enrolments_with_progress
 from lms.people.models import Official, OrgUnit
 from lms.people.scope import officials_visible, scope_for, scope_roots
 
@@ -29,13 +28,13 @@ from .models import Assignment, Obligation
 from .selectors import (
     ObligationView,
     UnitFigures,
-    explain,
+    obligation_views,
     obligations_visible,
     person_obligations,
     status_counts,
     unit_summary,
 )
-from .status import Status, status_of, status_q
+from .status import Status, status_q
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
@@ -572,31 +571,9 @@ def completed_courses(*, user) -> list[CompletedCourse]:
 
 
 def own_obligations(*, user, now: datetime | None = None) -> list[ObligationView]:
-    """The person's own current obligations with status and reason, as `selectors.person_obligations` shapes
-    them, whatever units the person manages: an HR manager's own record must not depend on their scope (their
-    own unit may lie outside it). A fixed number of queries."""
-    now = now or timezone.now()
-    rows = list(
-        Obligation.objects.filter(is_current=True, user=user)
-        .select_related(
-            "course", "assignment__created_by", "assignment__unit", "assignment__position", "exempted_by"
-        )
-        .order_by("due_at", "pk")
-    )
-    progress = {e.course_id: e for e in enrolments_with_progress(user=user)} if rows else {}
-    views = []
-    for row in rows:
-        enrolment = progress.get(row.course_id)
-        done = getattr(enrolment, "required_done", 0) or 0
-        total = getattr(enrolment, "required_total", 0) or 0
-        status = status_of(row, now)
-        reason = explain(row, status=status, now=now, done=done, total=total)
-        views.append(
-            ObligationView(
-                obligation=row, status=status, reason=reason, lessons_done=done, lessons_total=total
-            )
-        )
-    return views
+    """The person's own current obligations with status and reason, whatever units the person manages: an HR
+    manager's own record must not depend on their scope (their own unit may lie outside it)."""
+    return obligation_views(Obligation.objects.filter(is_current=True, user=user), user=user, now=now)
 
 
 def person_record(

@@ -96,15 +96,20 @@ def explain(obligation: Obligation, *, status: Status, now: datetime, done: int,
 
 
 def person_obligations(*, viewer, user, now: datetime | None = None) -> list[ObligationView]:
-    """A person's current obligations with their status and its reason. Fixed number of queries."""
+    """A person's current obligations that the viewer may see, with status and reason. Fixed queries."""
+    return obligation_views(obligations_visible(viewer).filter(user=user), user=user, now=now)
+
+
+def obligation_views(
+    obligations: QuerySet[Obligation], *, user, now: datetime | None = None
+) -> list[ObligationView]:
+    """One person's obligations (already scoped by the caller) with status, reason and lessons done.
+    Two queries: the obligations with what the reason names, and the person's progress per course."""
     now = now or timezone.now()
     rows = list(
-        obligations_visible(viewer)
-        .filter(user=user)
-        .select_related(
+        obligations.select_related(
             "course", "assignment__created_by", "assignment__unit", "assignment__position", "exempted_by"
-        )
-        .order_by("due_at", "pk")
+        ).order_by("due_at", "pk")
     )
     progress = {e.course_id: e for e in enrolments_with_progress(user=user)} if rows else {}
     views = []
