@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.errors import UserError
 from lms.learning import structure
 from lms.learning.models import Enrolment
 from lms.people.scope import can_see_user, scope_for
@@ -18,14 +19,8 @@ from .models import Certificate
 CODE_ATTEMPTS = 5
 
 
-class CertificateError(Exception):
+class CertificateError(UserError):
     """A request the certificate rules refuse; the message is shown to the person."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class CertificateNotFound(CertificateError):

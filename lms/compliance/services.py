@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.errors import UserError
 from lms.learning import structure
 from lms.learning.models import Enrolment
 from lms.learning.services import enrolment_restart, enrolments_ensure
@@ -23,16 +24,8 @@ MAX_DUE_DAYS = 3650
 MAX_VALIDITY_MONTHS = 120
 
 
-class ComplianceError(Exception):
+class ComplianceError(UserError):
     """A change HR asked for that the rules refuse; the message is shown to the person."""
-
-    status = 400
-
-    def __init__(self, message, status: int | None = None):
-        super().__init__(str(message))
-        self.message = message
-        if status is not None:
-            self.status = status
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.errors import UserError
+
 from .models import ContentVersion, Result, Statement, UserData
 from .signals import result_recorded
 from .xapi import CheckedStatement
@@ -13,12 +15,8 @@ from .xapi import CheckedStatement
 MAX_STATE_BYTES = 64 * 1024
 
 
-class H5PError(Exception):
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class H5PError(UserError):
+    """A request the H5P rules refuse (a statement or state the server will not store)."""
 
 
 class StatementConflict(H5PError):

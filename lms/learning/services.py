@@ -6,20 +6,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.errors import UserError
+
 from . import structure
 from .models import Enrolment, LessonCompletion, LessonRequirement
 from .requirements import Requirement, requirements_met
 from .signals import course_completed, enrolment_started
 
 
-class LearningError(Exception):
+class LearningError(UserError):
     """A request the learning rules refuse; the message is shown to the person."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class CourseNotAvailable(LearningError):

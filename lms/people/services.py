@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.exceptions import InvalidMoveToDescendant, InvalidPosition
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from lms.errors import UserError
+
 from . import roles
 from .models import ManagedUnit, Official, OrgUnit, Position
 from .signals import official_changed
@@ -88,14 +90,8 @@ def user_role_labels(*, user: User) -> list[str]:
     return [str(roles.ROLE_LABELS.get(n, n)) for n in names]
 
 
-class PeopleError(Exception):
+class PeopleError(UserError):
     """A change to the organisation the rules refuse; the message is shown to the person."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.errors import UserError
+
 from .models import Attempt, AttemptAnswer, Question, Quiz
 from .scoring import InvalidResponse, score_response
 from .signals import attempt_finished
@@ -18,14 +20,8 @@ from .signals import attempt_finished
 GRACE = timedelta(seconds=getattr(settings, "QUIZ_TIME_LIMIT_GRACE_SECONDS", 20))
 
 
-class QuizError(Exception):
+class QuizError(UserError):
     """A request the quiz rules refuse; `message` is shown to the person, `status` is the HTTP status."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class QuizUnavailable(QuizError):
