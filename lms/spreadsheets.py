@@ -13,6 +13,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import openpyxl
@@ -38,6 +39,22 @@ class SpreadsheetError(Exception):
     def __init__(self, messages):
         self.messages = [str(m) for m in (messages if isinstance(messages, list | tuple) else [messages])]
         super().__init__("; ".join(self.messages))
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of an imported spreadsheet, shown to the person with its row number."""
+
+    row: int | None  # the spreadsheet's row number (the header is usually row 1); None for the whole file
+    code: str
+    message: str
+    column: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.row is None:
+            return self.message
+        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
 
 
 # --- Cells ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from lms.spreadsheets import SpreadsheetError, cell_text, csv_lines, safe_cell, spreadsheet_rows
+from lms.spreadsheets import RowError, SpreadsheetError, cell_text, csv_lines, safe_cell, spreadsheet_rows
 from lms.text import fold, squash_spaces
 
 from . import roles
@@ -131,20 +131,6 @@ class Action:
 
 
 # --- Results ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # the spreadsheet's row number (the header is usually row 1); None for the whole file
-    code: str
-    message: str
-    column: str = ""
-
-    @property
-    def display(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass(frozen=True)

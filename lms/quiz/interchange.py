@@ -27,6 +27,7 @@ from wagtail.tasks import update_reference_index_task
 
 from lms.spreadsheets import (
     XLSX_SIGNATURE,
+    RowError,
     SpreadsheetError,
     cell_text,
     csv_lines,
@@ -116,20 +117,6 @@ class ImportRejected(InterchangeError):
 
 class H5PContentError(InterchangeError):
     """A content.json that cannot be imported: nothing was written."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # the spreadsheet's row number (the header is row 1); None for the whole file
-    code: str
-    message: str
-    column: str = ""
-
-    @property
-    def display(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass(frozen=True)
