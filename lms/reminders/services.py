@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.compliance.models import Assignment, Obligation
+from lms.errors import UserError
 from lms.learning import structure
 from lms.people.models import ManagedUnit, Official
 from lms.people.scope import scope_for
@@ -35,14 +36,8 @@ from .models import MANDATORY_KINDS, OPTIONAL_KINDS, EmailTemplate, Kind, Notifi
 BATCH = 2000
 
 
-class ReminderError(Exception):
-    status = 400
-
-    def __init__(self, message, status: int | None = None):
-        super().__init__(str(message))
-        self.message = message
-        if status is not None:
-            self.status = status
+class ReminderError(UserError):
+    """A request this app's rules refuse."""
 
 
 # Planning ---------------------------------------------------------------------------------------------
