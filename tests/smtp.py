@@ -73,6 +73,12 @@ class _Handler:
     def __init__(self, sink: "SmtpSink"):
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        with self.sink._lock:
+            self.sink.sessions += 1
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address.lower() in self.sink.refused:
             return "550 5.1.1 Recipient address rejected: no such mailbox"
@@ -94,6 +100,7 @@ class SmtpSink:
         self.refused: set[str] = set()
         self.transient_left = 0
         self.transient_answered = 0
+        self.sessions = 0  # SMTP sessions opened (EHLO), to see connections reused
         self._lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname=host, port=self.port, ready_timeout=10)
 

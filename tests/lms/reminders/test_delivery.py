@@ -105,6 +105,64 @@ def test_one_connection_can_carry_many_reminders(smtp_sink, hr, org, course):
     assert sorted(smtp_sink.counts) == sorted(ids)
 
 
+def _notices(hr, org, course, n):
+    people = [make_official(org.ward_a) for _ in range(n)]
+    ids = []
+    for p in people:
+        ids += services.plan_assignment(assignment_id=assign(hr=hr, course=course, user=p.user).pk, now=T0)
+    return people, ids
+
+
+def test_a_batch_goes_over_one_connection_and_a_refusal_does_not_stop_it(smtp_sink, hr, org, course):
+    people, ids = _notices(hr, org, course, 5)
+    smtp_sink.refuse(people[2].user.email)
+
+    with translation.override("en"):
+        outcomes = services.deliver_many(reminder_ids=ids, now=T0)
+
+    states = [outcomes[pk].state for pk in ids]
+    assert states == ["sent", "sent", "failed", "sent", "sent"]
+    assert smtp_sink.sessions == 1  # one SMTP session for the whole batch
+    assert sorted(smtp_sink.counts) == sorted(pk for pk in ids if outcomes[pk].state == "sent")
+    assert Reminder.objects.get(pk=ids[2]).detail == "The mail server refused the message."
+
+
+def test_a_transient_error_in_a_batch_opens_a_new_connection_and_retries_that_one_later(
+    smtp_sink, hr, org, course
+):
+    _people, ids = _notices(hr, org, course, 4)
+    smtp_sink.fail_next(1)
+
+    outcomes = services.deliver_many(reminder_ids=ids, now=T0)
+
+    assert [outcomes[pk].retry_in for pk in ids] == [60, None, None, None]
+    assert smtp_sink.sessions == 2 and sorted(smtp_sink.counts) == sorted(ids[1:])
+    assert Reminder.objects.get(pk=ids[0]).state == Reminder.State.PENDING
+
+
+def test_the_batch_task_retries_a_transient_error_on_its_own(smtp_sink, hr, org, course):
+    _people, ids = _notices(hr, org, course, 3)
+    smtp_sink.fail_next(1)
+
+    assert tasks.send_reminders(ids, T0.isoformat()) == 2  # eager: the retry of the first runs at once
+
+    assert sorted(smtp_sink.counts) == sorted(ids) and smtp_sink.duplicates() == {}
+    assert Reminder.objects.get(pk=ids[0]).attempts == 2
+    assert set(Reminder.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_batch_reads_once_but_each_delivery_rechecks_its_row(smtp_sink, hr, org, course):
+    _people, ids = _notices(hr, org, course, 3)
+    batch = services.Batch.read(ids)
+    Reminder.objects.filter(pk=ids[0]).update(state=Reminder.State.SENT)  # another worker was faster
+    Reminder.objects.filter(pk=ids[1]).update(not_before=at(MONDAY, 11))  # deferred meanwhile
+
+    outcomes = [services.deliver(reminder_id=pk, now=T0, batch=batch) for pk in ids]
+
+    assert [o.state for o in outcomes] == ["gone", "deferred", "sent"]
+    assert list(smtp_sink.counts) == [ids[2]]
+
+
 def test_the_completion_confirmation_links_to_the_certificate(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
     for lesson in lessons_of(course):
