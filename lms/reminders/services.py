@@ -238,10 +238,18 @@ STOPPED = {
     "closed": gettext_lazy("Stopped: the assignment was withdrawn or no longer applies."),
     "retired": gettext_lazy("Stopped: the course is no longer published."),
     "inactive": gettext_lazy("Stopped: the account is deactivated."),
+    "outdated": gettext_lazy("Not sent: its day has passed and a later reminder takes its place."),
 }
 
 
-def stop_reason(reminder: Reminder, *, batch: "Batch | None" = None) -> str | None:
+# Reminders of a series: only the step due at the moment of sending is sent (a "due today" deferred past
+# midnight by quiet hours, or retried past it, would arrive when the course is already overdue).
+SERIES_KINDS = frozenset({Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE})
+
+
+def stop_reason(
+    reminder: Reminder, *, batch: "Batch | None" = None, now: datetime | None = None
+) -> str | None:
     if not reminder.recipient.is_active:
         return "inactive"
     obligation = reminder.obligation
@@ -255,6 +263,12 @@ def stop_reason(reminder: Reminder, *, batch: "Batch | None" = None) -> str | No
         return "exempt"
     if obligation.completed_at is not None and reminder.kind != Kind.COMPLETED:
         return "completed"
+    if (
+        now is not None
+        and reminder.kind in SERIES_KINDS
+        and (reminder.kind, reminder.offset) not in planning.due_reminders(obligation, now)
+    ):
+        return "outdated"
     course = (batch or Batch()).course(obligation.course_id)
     if course is None:
         return "retired"
@@ -352,7 +366,7 @@ def deliver(
             reminder.not_before, reminder.queued_at = max(quiet or now, reminder.not_before), None
             reminder.save(update_fields=["not_before", "queued_at"])
             return Outcome("deferred")
-        stop = stop_reason(reminder, batch=batch)
+        stop = stop_reason(reminder, batch=batch, now=now)
         if stop is not None:
             return _finish(reminder, Reminder.State.SKIPPED, detail=STOPPED[stop], now=now)
         preference = batch.preference(reminder.recipient_id)

@@ -334,6 +334,36 @@ def test_in_quiet_hours_delivery_waits_until_seven_and_then_sends(smtp_sink, not
     assert smtp_sink.count == 1
 
 
+def test_a_due_today_deferred_past_midnight_is_not_sent_a_day_late(smtp_sink, hr, person, course):
+    """The sweep was down all day and came back at 22:00 on the due day: the "due today" waits for the
+    morning, when the course is overdue; it is dropped and the overdue reminder goes instead."""
+    assignment = assign(hr=hr, course=course, user=person.user, due_in=20)
+    services.plan_assignment(assignment_id=assignment.pk, now=T0)
+    Reminder.objects.update(state=Reminder.State.SENT)
+    late_evening = at(MONDAY + days(20), 22)
+    services.plan_assignment(assignment_id=assignment.pk, now=late_evening)
+    due_today = Reminder.objects.get(kind=Kind.DUE_TODAY)
+    assert due_today.not_before == at(MONDAY + days(21), 7)
+
+    morning = at(MONDAY + days(21), 7)
+    ready = services.plan_assignment(assignment_id=assignment.pk, now=morning)
+    overdue = Reminder.objects.get(kind=Kind.OVERDUE)
+    assert sorted(ready) == sorted([due_today.pk, overdue.pk])
+    assert deliver(due_today, now=morning).state == Reminder.State.SKIPPED
+    assert fresh(due_today).detail == "Not sent: its day has passed and a later reminder takes its place."
+    assert deliver(overdue, now=morning).state == Reminder.State.SENT
+    assert list(smtp_sink.counts) == [overdue.pk]
+
+
+def test_a_step_deferred_by_the_night_still_goes_while_it_is_current(smtp_sink, hr, person, course):
+    assignment = assign(hr=hr, course=course, user=person.user, due_in=20)
+    services.plan_assignment(assignment_id=assignment.pk, now=T0)
+    Reminder.objects.update(state=Reminder.State.SENT)
+    services.plan_assignment(assignment_id=assignment.pk, now=at(MONDAY + days(14), 23))  # 6 days left
+    seven = Reminder.objects.get(kind=Kind.DUE_SOON, offset=7)
+    assert deliver(seven, now=at(MONDAY + days(15), 7)).state == Reminder.State.SENT  # 5 days left: still 7
+
+
 # Digests -------------------------------------------------------------------------------------------------
 
 
