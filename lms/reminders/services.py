@@ -8,6 +8,7 @@ server's acceptance and the commit; the message then goes again with the same Me
 """
 
 import contextlib
+import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ from .messages import render
 from .models import MANDATORY_KINDS, OPTIONAL_KINDS, EmailTemplate, Kind, Notification, Preference, Reminder
 
 BATCH = 2000
+
+logger = logging.getLogger(__name__)
 
 
 class ReminderError(UserError):
@@ -470,15 +473,33 @@ def deliver_many(*, reminder_ids, now: datetime | None = None) -> dict[int, Outc
     outcomes: dict[int, Outcome] = {}
     try:
         for reminder_id in ids:
-            outcome = deliver(reminder_id=reminder_id, now=now, connection=connection, batch=batch)
+            try:
+                outcome = deliver(reminder_id=reminder_id, now=now, connection=connection, batch=batch)
+            except DatabaseError:
+                raise  # the database itself: the task fails, the next sweep queues the batch again
+            except Exception as exc:
+                outcome = _broken(reminder_id, exc)
             outcomes[reminder_id] = outcome
-            if outcome.retry_in is not None:
+            if outcome.retry_in is not None or outcome.state == "broken":
                 connection.close()
                 with contextlib.suppress(smtplib.SMTPException, OSError):
                     connection.open()
     finally:
         connection.close()
     return outcomes
+
+
+def _broken(reminder_id: int, exc: Exception) -> Outcome:
+    """A reminder whose message could not be made or sent for an unexpected reason (say an administrator's
+    template that fails on some data): recorded as failed with the error, visible and retryable in the
+    admin, so that it does not stop the rest of its batch again and again."""
+    logger.exception("Reminder %s could not be delivered", reminder_id)
+    Reminder.objects.filter(pk=reminder_id, state=Reminder.State.PENDING).update(
+        state=Reminder.State.FAILED,
+        detail=str(_("The message could not be prepared; the error is recorded."))[:200],
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+    )
+    return Outcome("broken")
 
 
 def retry_failed(*, reminder_ids, by) -> int:

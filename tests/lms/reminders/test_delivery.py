@@ -151,6 +151,32 @@ def test_the_batch_task_retries_a_transient_error_on_its_own(smtp_sink, hr, org,
     assert set(Reminder.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"sent"}
 
 
+def test_a_reminder_that_breaks_is_recorded_and_the_rest_of_its_batch_goes_on(
+    smtp_sink, hr, org, course, monkeypatch
+):
+    _people, ids = _notices(hr, org, course, 3)
+    real_render = services.render
+
+    def render(reminder, **kwargs):
+        if reminder.pk == ids[1]:
+            raise ValueError("a template that fails on this person's data")
+        return real_render(reminder, **kwargs)
+
+    monkeypatch.setattr(services, "render", render)
+    with translation.override("en"):
+        outcomes = services.deliver_many(reminder_ids=ids, now=T0)
+
+    assert [outcomes[pk].state for pk in ids] == ["sent", "broken", "sent"]
+    broken = Reminder.objects.get(pk=ids[1])
+    assert (broken.state, broken.detail) == (
+        Reminder.State.FAILED,
+        "The message could not be prepared; the error is recorded.",
+    )
+    assert broken.last_error == "ValueError: a template that fails on this person's data"
+    assert not Notification.objects.filter(reminder=broken).exists()  # its transaction rolled back
+    assert sorted(smtp_sink.counts) == sorted([ids[0], ids[2]])
+
+
 def test_a_batch_reads_once_but_each_delivery_rechecks_its_row(smtp_sink, hr, org, course):
     _people, ids = _notices(hr, org, course, 3)
     batch = services.Batch.read(ids)
