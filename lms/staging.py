@@ -37,7 +37,8 @@ class UploadStage:
         self._name = re.compile(rf"^{re.escape(directory)}/[0-9a-f]{{32}}\.({alternatives})$")
 
     def cleanup(self) -> None:
-        """Forget uploads nobody confirmed or cancelled."""
+        """Forget uploads nobody confirmed or cancelled. Best effort: a storage that cannot list
+        (NotImplementedError) or a file another request removed meanwhile must not fail the upload."""
         try:
             _dirs, files = default_storage.listdir(self.directory)
         except (FileNotFoundError, NotImplementedError, OSError):
