@@ -13,6 +13,8 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import EmailTemplate, Kind, Reminder
@@ -138,6 +140,127 @@ def _certificate_url(*, user_id: int, course_id: int) -> str | None:
     return absolute(reverse("certificates:download", args=[certificate.code])) if certificate else None
 
 
+# Stand-ins for the two values that differ between people who get the same built-in message (see Composer).
+# Characters of Unicode's private use area: escaping leaves them alone and no template produces them.
+PERSON_MARK = "\ue000person\ue000"
+UNSUBSCRIBE_MARK = "\ue000unsubscribe\ue000"
+
+
+class Composer:
+    """Makes the messages of a batch of reminders.
+
+    With the built-in templates, people who get the same message but for their name and unsubscribe link
+    (the same kind, course, due date, sender, …) share one rendering: it is rendered once with marks in place
+    of the name and the link, and each person's copy replaces the marks (escaped for HTML, as the template
+    would). An administrator's template, and a digest, are rendered for each person in full. `templates` are
+    the stored EmailTemplates by kind when the caller read them already; None reads each kind's when needed.
+    """
+
+    def __init__(self, *, now=None, templates: dict | None = None):
+        self.now = now or timezone.now()
+        self.templates = templates
+        self._shared: dict[tuple, tuple[str, str, str]] = {}
+        self._course_urls: dict[int, str] = {}
+
+    @cached_property
+    def _unsubscribe_parts(self) -> tuple[str, str]:
+        prefix, suffix = absolute(reverse("reminders:unsubscribe", args=["TOKEN"])).split("TOKEN")
+        return prefix, suffix
+
+    def _unsubscribe_url(self, token: str) -> str:
+        prefix, suffix = self._unsubscribe_parts
+        return prefix + token + suffix  # a signed token has only URL-safe characters (base64url and ':')
+
+    @cached_property
+    def _preferences_url(self) -> str:
+        return absolute(reverse("reminders:preferences"))
+
+    def _custom(self, kind: str) -> EmailTemplate | None:
+        if self.templates is None:
+            return EmailTemplate.objects.filter(kind=kind).first()
+        return self.templates.get(kind)
+
+    def _course_url(self, course) -> str:
+        if course is None:
+            return _course_url(None)
+        if course.pk not in self._course_urls:
+            self._course_urls[course.pk] = _course_url(course)
+        return self._course_urls[course.pk]
+
+    def message(self, reminder: Reminder, *, rows: list | None = None, template: EmailTemplate | None = None):
+        """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows);
+        `template` replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit)."""
+        now = self.now
+        with translation.override(settings.LANGUAGE_CODE):
+            obligation = reminder.obligation
+            course = obligation.course.specific if obligation is not None else None
+            course_title = course.title if course is not None else ""
+            due_at = obligation.due_at if obligation is not None else None
+            days_late = (timezone.localdate(now) - timezone.localdate(due_at)).days if due_at else 0
+            sender = reminder.created_by.get_full_name() if reminder.created_by else ""
+            subject, lines, action = _lines(
+                reminder, course_title=course_title, due=_day(due_at), days_late=days_late, sender=sender
+            )
+            if reminder.kind == Kind.DIGEST:
+                url = absolute(reverse("reminders:inbox"))
+            elif reminder.kind == Kind.COMPLETED and obligation is not None:
+                url = _certificate_url(
+                    user_id=reminder.recipient_id, course_id=obligation.course_id
+                ) or self._course_url(course)
+            else:
+                url = self._course_url(course)
+            person = reminder.recipient.get_full_name()
+            unsubscribe_url = self._unsubscribe_url(
+                unsubscribe_token(user_id=reminder.recipient_id, kind=reminder.kind)
+            )
+            custom = template if template is not None else self._custom(reminder.kind)
+            shared = custom is None and reminder.kind != Kind.DIGEST and "\ue000" not in person
+            context = {
+                "person": PERSON_MARK if shared else person,
+                "course": course_title,
+                "due": _day(due_at),
+                "days": reminder.offset,
+                "days_late": days_late,
+                "lines": lines,
+                "message": reminder.message,
+                "sender": sender,
+                "action": action,
+                "action_url": url,
+                "rows": rows or [],
+                "unsubscribe_url": UNSUBSCRIBE_MARK if shared else unsubscribe_url,
+                "preferences_url": self._preferences_url,
+                "site_name": _("SmartWard Learn"),
+            }
+            if custom is not None:
+                subject = Template(custom.subject).render(Context(context, autoescape=False))
+                text = Template(custom.text_body).render(Context(context, autoescape=False))
+                html = Template(custom.html_body).render(Context(context)) if custom.html_body else ""
+            elif shared:
+                key = (reminder.kind, course.pk if course else None, due_at, reminder.offset, days_late)
+                key += (sender, reminder.message, url)
+                if key not in self._shared:
+                    self._shared[key] = (
+                        subject,
+                        render_to_string("reminders/email/message.txt", context),
+                        render_to_string("reminders/email/message.html", context),
+                    )
+                subject, text, html = self._shared[key]
+                text = text.replace(PERSON_MARK, person).replace(UNSUBSCRIBE_MARK, unsubscribe_url)
+                html = html.replace(PERSON_MARK, escape(person))
+                html = html.replace(UNSUBSCRIBE_MARK, escape(unsubscribe_url))
+            else:
+                text = render_to_string("reminders/email/message.txt", context)
+                html = render_to_string("reminders/email/message.html", context)
+        return Message(
+            subject=" ".join(subject.split())[:250],
+            text=text,
+            html=html,
+            url=url,
+            unsubscribe_url=unsubscribe_url,
+            rows=rows or [],
+        )
+
+
 def render(
     reminder: Reminder,
     *,
@@ -146,68 +269,5 @@ def render(
     template: EmailTemplate | None = None,
     templates: dict | None = None,
 ) -> Message:
-    """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows). `template`
-    replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit); `templates` are the
-    stored ones by kind when the caller read them already (a batch of deliveries)."""
-    now = now or timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        obligation = reminder.obligation
-        course = obligation.course.specific if obligation is not None else None
-        course_title = course.title if course is not None else ""
-        due_at = obligation.due_at if obligation is not None else None
-        days_late = (timezone.localdate(now) - timezone.localdate(due_at)).days if due_at else 0
-        sender = reminder.created_by.get_full_name() if reminder.created_by else ""
-        subject, lines, action = _lines(
-            reminder, course_title=course_title, due=_day(due_at), days_late=days_late, sender=sender
-        )
-        if reminder.kind == Kind.DIGEST:
-            url = absolute(reverse("reminders:inbox"))
-        elif reminder.kind == Kind.COMPLETED and obligation is not None:
-            url = _certificate_url(
-                user_id=reminder.recipient_id, course_id=obligation.course_id
-            ) or _course_url(course)
-        else:
-            url = _course_url(course)
-        unsubscribe_url = absolute(
-            reverse(
-                "reminders:unsubscribe",
-                args=[unsubscribe_token(user_id=reminder.recipient_id, kind=reminder.kind)],
-            )
-        )
-        context = {
-            "person": reminder.recipient.get_full_name(),
-            "course": course_title,
-            "due": _day(due_at),
-            "days": reminder.offset,
-            "days_late": days_late,
-            "lines": lines,
-            "message": reminder.message,
-            "sender": sender,
-            "action": action,
-            "action_url": url,
-            "rows": rows or [],
-            "unsubscribe_url": unsubscribe_url,
-            "preferences_url": absolute(reverse("reminders:preferences")),
-            "site_name": _("SmartWard Learn"),
-        }
-        if template is not None:
-            custom = template
-        elif templates is not None:
-            custom = templates.get(reminder.kind)
-        else:
-            custom = EmailTemplate.objects.filter(kind=reminder.kind).first()
-        if custom is not None:
-            subject = Template(custom.subject).render(Context(context, autoescape=False))
-            text = Template(custom.text_body).render(Context(context, autoescape=False))
-            html = Template(custom.html_body).render(Context(context)) if custom.html_body else ""
-        else:
-            text = render_to_string("reminders/email/message.txt", context)
-            html = render_to_string("reminders/email/message.html", context)
-    return Message(
-        subject=" ".join(subject.split())[:250],
-        text=text,
-        html=html,
-        url=url,
-        unsubscribe_url=unsubscribe_url,
-        rows=rows or [],
-    )
+    """The message of one reminder (see Composer.message)."""
+    return Composer(now=now, templates=templates).message(reminder, rows=rows, template=template)

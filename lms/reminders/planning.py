@@ -17,7 +17,8 @@ NOTICE_DAYS = 14  # nor the notice of a new assignment
 
 
 def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment)
+    """The moment in the platform's time zone (Asia/Ho_Chi_Minh), whatever zone a request activated."""
+    return moment.astimezone(timezone.get_default_timezone())
 
 
 def quiet_until(now: datetime) -> datetime | None:

@@ -9,6 +9,7 @@ server's acceptance and the commit; the message then goes again with the same Me
 
 import contextlib
 import logging
+import select
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,13 +17,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
+from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg import pq
 
 from lms.compliance.models import Assignment, Obligation
 from lms.errors import UserError
@@ -31,7 +33,8 @@ from lms.people.models import ManagedUnit, Official
 from lms.people.scope import scope_for
 
 from . import planning, selectors
-from .messages import render
+from .mail import Email, Outbox
+from .messages import Composer
 from .models import MANDATORY_KINDS, OPTIONAL_KINDS, EmailTemplate, Kind, Notification, Preference, Reminder
 
 BATCH = 2000
@@ -47,7 +50,8 @@ class ReminderError(UserError):
 
 
 def plan_assignment(*, assignment_id: int, now: datetime, on_ready=None) -> list[int]:
-    """Claim the reminders due now for one assignment's people. Returns the ids ready to send now.
+    """Create the reminders due now for one assignment's people and claim those that can go now. Returns
+    the ids ready to send now.
 
     `on_ready(ids)` is called with each batch as soon as it is claimed (the send tasks can start while a
     large assignment is still being planned); the ids are returned as well."""
@@ -60,45 +64,76 @@ def plan_assignment(*, assignment_id: int, now: datetime, on_ready=None) -> list
     send_from = planning.allowed_from(now)
     obligations = (
         Obligation.objects.filter(assignment_id=assignment_id, is_current=True, user__is_active=True)
-        .only("pk", "user_id", "cycle", "is_current", "opened_at", "due_at", "completed_at", "exempt_at")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "user_id",
+            "cycle",
+            "is_current",
+            "opened_at",
+            "due_at",
+            "completed_at",
+            "exempt_at",
+            named=True,
+        )
     )
     ready: list[int] = []
 
-    def claim(batch: list[int]) -> None:
-        ids = claim_ready(now=now, filters=Q(obligation_id__in=batch)) if batch else []
-        if ids and on_ready is not None:
-            on_ready(ids)
-        ready.extend(ids)
+    def insert(rows: list[tuple]) -> None:
+        ids = _insert_new(rows, now=now, queued=send_from <= now)
+        if ids and send_from <= now:
+            if on_ready is not None:
+                on_ready(ids)
+            ready.extend(ids)
 
-    rows: list[Reminder] = []
-    batch: list[int] = []
+    rows: list[tuple] = []
     for obligation in obligations.iterator(chunk_size=BATCH):
         for kind, offset in planning.due_reminders(obligation, now):
-            rows.append(
-                Reminder(
-                    kind=kind,
-                    recipient_id=obligation.user_id,
-                    obligation_id=obligation.pk,
-                    cycle=obligation.cycle,
-                    offset=offset,
-                    not_before=send_from,
-                    created_at=now,
-                )
-            )
-        batch.append(obligation.pk)
-        if len(rows) >= BATCH or len(batch) >= BATCH:
-            if rows:
-                Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-                claim(batch)
-            rows, batch = [], []
+            rows.append((kind, obligation.user_id, obligation.pk, obligation.cycle, offset, send_from))
+        if len(rows) >= INSERT_BATCH:
+            insert(rows)
+            rows = []
     if rows:
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-        claim(batch)
+        insert(rows)
     claim_rest = claim_ready(now=now, filters=Q(obligation__assignment_id=assignment_id))  # deferred, lost
     if claim_rest and on_ready is not None:
         on_ready(claim_rest)
     return ready + claim_rest
+
+
+INSERT_BATCH = 2000  # rows per INSERT
+INSERT_COLUMNS = (
+    "kind", "recipient_id", "obligation_id", "cycle", "offset", "not_before",
+    "queued_at", "created_at", "period", "state", "message", "attempts", "last_error", "detail",
+)  # fmt: skip
+
+
+def _insert_new(rows: list[tuple], *, now: datetime, queued: bool) -> list[int]:
+    """Insert reminders (kind, recipient, obligation, cycle, offset, not before) that do not exist yet and
+    return the ids of those inserted; a reminder whose key exists is left as it is. With `queued` the new
+    rows are claimed as they are written (queued_at = now): nobody else can have claimed a row just made.
+
+    By hand because bulk_create cannot say which rows it inserted when it ignores conflicts, and costs more
+    than the statement: this is the planning of a city-wide assignment (bench/reminders.py). The rows' own
+    values are written into the statement as numbers (int()) and kinds (checked against Kind), so that the
+    driver has a handful of parameters to parse instead of fourteen a row."""
+    kinds = set(Kind.values)
+    values = []
+    for kind, recipient_id, obligation_id, cycle, offset, not_before in rows:
+        if kind not in kinds or not_before != rows[0][5]:
+            raise ValueError(f"Not a reminder to insert: {kind!r}, {not_before!r}")
+        values.append(f"('{kind}', {int(recipient_id)}, {int(obligation_id)}, {int(cycle)}, {int(offset)})")
+    columns = ", ".join(db.ops.quote_name(c) for c in INSERT_COLUMNS)
+    adapt = db.ops.adapt_datetimefield_value
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"WITH v (kind, recipient, obligation, cycle, step) AS (VALUES {', '.join(values)}) "  # noqa: S608 — see the docstring
+            f"INSERT INTO {Reminder._meta.db_table} ({columns}) "
+            "SELECT v.kind, v.recipient, v.obligation, v.cycle, v.step, %s, %s, %s, '', %s, '', 0, '', '' "
+            "FROM v WHERE true ON CONFLICT DO NOTHING RETURNING id",
+            [adapt(rows[0][5]), adapt(now) if queued else None, adapt(now), Reminder.State.PENDING.value],
+        )
+        return [found[0] for found in cursor.fetchall()]
 
 
 def claim_ready(
@@ -173,25 +208,23 @@ class Outcome:
 
 
 DELIVERY_RELATED = ("recipient", "created_by", "obligation__assignment")
-# The reminder's own fields that can change while it is pending (deferral, retries, "send again").
-OWN_FIELDS = ("state", "not_before", "queued_at", "attempts", "last_error", "detail")
 
 
 @dataclass
 class Batch:
-    """What the deliveries of one batch share, read once instead of once per reminder: the published
-    courses (the specific pages; None when no longer published), the administrators' templates and the
-    recipients' preferences. A Batch() with nothing read looks each thing up when asked."""
+    """What the deliveries of one batch share, read once instead of once per reminder: the reminders with
+    their recipients and obligations, the published courses (the specific pages; None when no longer
+    published), the administrators' templates and the recipients' preferences, in five queries. The
+    reminders read here are a cache of their recipient and obligation only: their own fields are read again
+    once they are locked (see `held`)."""
 
     reminders: dict[int, Reminder] = field(default_factory=dict)
     courses: dict[int, object | None] = field(default_factory=dict)
-    templates: dict[str, EmailTemplate] | None = None
-    preferences: dict[int, Preference] | None = None
+    templates: dict[str, EmailTemplate] = field(default_factory=dict)
+    preferences: dict[int, Preference] = field(default_factory=dict)
 
     @classmethod
     def read(cls, reminder_ids) -> "Batch":
-        """Read a batch in four queries. The reminders read here are only a cache of their recipient and
-        obligation: each delivery locks its row and re-reads the row's own fields before it decides."""
         reminders = {
             r.pk: r
             for r in Reminder.objects.filter(
@@ -208,31 +241,61 @@ class Batch:
             preferences={p.user_id: p for p in Preference.objects.filter(user_id__in=recipients)},
         )
 
-    def lock(self, reminder_id: int) -> Reminder | None:
-        """Lock the reminder's row if it is still pending and nobody else holds it; None otherwise. Call
-        inside a transaction."""
-        pending = Reminder.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-            pk=reminder_id, state=Reminder.State.PENDING
-        )
-        cached = self.reminders.get(reminder_id)
-        if cached is None:
-            return pending.select_related(*DELIVERY_RELATED).first()
-        row = pending.values_list(*OWN_FIELDS)[:1]
-        if not row:
-            return None
-        for name, value in zip(OWN_FIELDS, row[0], strict=True):
-            setattr(cached, name, value)
-        return cached
-
     def course(self, course_id: int):
         if course_id not in self.courses:
             self.courses[course_id] = structure.course_model().objects.live().filter(pk=course_id).first()
         return self.courses[course_id]
 
-    def preference(self, user_id: int) -> Preference | None:
-        if self.preferences is None:
-            return Preference.objects.filter(user_id=user_id).first()
-        return self.preferences.get(user_id)
+
+# Delivery locks: PostgreSQL session-level advisory locks, one per reminder, in a key space of this app's own
+# (the first key; the second is the id modulo 2^31: two reminders 2^31 apart only ever wait for each other).
+# Held from the claim of a batch until its last reminder is done, released at once when the worker's
+# connection ends, however it ends (a killed worker included). Other databases (SQLite in development, where
+# one worker runs) have no such locks; the state check in every write still keeps a reminder to one mark.
+LOCK_SPACE = 0x534D  # "SM"
+
+
+def _lock_ids(ids: list[int]) -> list[int]:
+    if db.vendor != "postgresql" or not ids:
+        return list(ids)
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT k FROM unnest(%s::bigint[]) AS k WHERE pg_try_advisory_lock(%s, (k %% 2147483648)::int)",
+            [ids, LOCK_SPACE],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _unlock_ids(ids: list[int]) -> None:
+    if db.vendor != "postgresql" or not ids:
+        return
+    try:
+        with db.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, (k %% 2147483648)::int) FROM unnest(%s::bigint[]) AS k",
+                [LOCK_SPACE, ids],
+            )
+    except DatabaseError:
+        db.close()  # a session that cannot unlock must not live on holding the locks
+        raise
+
+
+@contextlib.contextmanager
+def held(reminder_ids):
+    """Lock the reminders for delivery (skipping those another worker holds) and yield {id: (not_before,
+    attempts)} of those still pending, read after locking. Must run outside a transaction (autocommit): each
+    write of the delivery then commits on its own while the locks stay held."""
+    ids = list(dict.fromkeys(int(pk) for pk in reminder_ids))
+    locked = _lock_ids(ids)
+    try:
+        yield {
+            pk: (not_before, attempts)
+            for pk, not_before, attempts in Reminder.objects.filter(
+                pk__in=locked, state=Reminder.State.PENDING
+            ).values_list("pk", "not_before", "attempts")
+        }
+    finally:
+        _unlock_ids(locked)
 
 
 STOPPED = {
@@ -334,14 +397,134 @@ def digest_rows(reminder: Reminder, *, now: datetime) -> list[dict]:
     return rows
 
 
-def _finish(reminder: Reminder, state: str, *, detail: str = "", error: str = "", now: datetime) -> Outcome:
-    reminder.state, reminder.detail = state, str(detail)[:200]
-    if error:
-        reminder.last_error = error
-    if state == Reminder.State.SENT:
-        reminder.sent_at = now
-    reminder.save(update_fields=["state", "detail", "last_error", "sent_at", "attempts"])
-    return Outcome(state)
+@dataclass
+class Plan:
+    """What delivery will do with one locked reminder, decided before anything is written: wait (`defer_to`),
+    end without email (`state` with its `detail`), or send `email`; `notification` is the in-app copy."""
+
+    reminder: Reminder
+    defer_to: datetime | None = None
+    state: str = ""
+    detail: str = ""
+    error: str = ""
+    notification: Notification | None = None
+    email: Email | None = None
+
+
+def plan_delivery(reminder: Reminder, *, batch: Batch, composer: Composer, now: datetime) -> Plan:
+    """Decide what to do with a reminder whose row is locked and whose own fields were read after locking."""
+    quiet = planning.quiet_until(now)
+    if quiet is not None or reminder.not_before > now:
+        return Plan(reminder, defer_to=max(quiet or now, reminder.not_before))
+    stop = stop_reason(reminder, batch=batch, now=now)
+    if stop is not None:
+        return Plan(reminder, state=Reminder.State.SKIPPED, detail=STOPPED[stop])
+    preference = batch.preferences.get(reminder.recipient_id)
+    if preference is not None and reminder.kind in OPTIONAL_KINDS and reminder.kind in preference.muted_kinds:
+        return Plan(reminder, state=Reminder.State.SKIPPED, detail=_("Turned off by the person."))
+    rows = digest_rows(reminder, now=now) if reminder.kind == Kind.DIGEST else None
+    if reminder.kind == Kind.DIGEST and not rows:
+        return Plan(reminder, state=Reminder.State.SKIPPED, detail=_("Nothing to report this week."))
+    message = composer.message(reminder, rows=rows)
+    plan = Plan(
+        reminder,
+        notification=Notification(
+            reminder=reminder,
+            user_id=reminder.recipient_id,
+            kind=reminder.kind,
+            subject=message.subject,
+            body=message.text.split("\n--\n")[0].strip(),
+            url=message.url,
+            created_at=now,
+        ),
+    )
+    in_digest = preference is not None and preference.mandatory_in_digest
+    address = (reminder.recipient.email or "").strip()
+    if in_digest and reminder.kind in MANDATORY_KINDS - {Kind.NUDGE}:
+        plan.state, plan.detail = Reminder.State.DIGESTED, _("Moved into the weekly digest.")
+    elif not address:
+        plan.state, plan.detail = Reminder.State.SKIPPED, _("No email address; shown in the app only.")
+    else:
+        try:
+            validate_email(address)
+        except ValidationError:
+            plan.state, plan.error = Reminder.State.FAILED, address
+            plan.detail = _("The email address is not valid; shown in the app only.")
+            return plan
+        plan.email = Email(
+            to=address,
+            subject=message.subject,
+            text=message.text,
+            html=message.html,
+            headers={
+                "Message-ID": f"<reminder-{reminder.pk}@{settings.REMINDER_MESSAGE_DOMAIN}>",
+                "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "X-SmartWard-Reminder": str(reminder.pk),
+            },
+        )
+    return plan
+
+
+MARK_SENT = (
+    f"UPDATE {Reminder._meta.db_table} SET state = %s, sent_at = %s, attempts = %s, detail = '' "  # noqa: S608 — our table
+    "WHERE id = %s AND state = %s"
+)
+MARK_SENT_PG = MARK_SENT.replace("%s", "{}").format(*(f"${n}" for n in range(1, 6))).encode()  # libpq's form
+
+
+class Marks:
+    """Writes the "sent" marks of a batch, one UPDATE per reminder that commits on its own, sent right after
+    the message's final "." (see carry_out).
+
+    On PostgreSQL the statement goes out at once but its answer — which waits for the commit to reach the
+    disk — is read only before the next statement (`collect`), while the next message is on its way to the
+    mail server: the two waits overlap instead of adding up (bench/reminders.py: the commit was the longest
+    wait of a delivery). Elsewhere the statement is run and answered at once. Call `collect` before any other
+    use of the database connection."""
+
+    def __init__(self):
+        self._waiting: int | None = None  # the reminder whose UPDATE has not been answered yet
+
+    def send(self, reminder_id: int, *, attempts: int, now: datetime) -> None:
+        self.collect()
+        values = [Reminder.State.SENT.value, now, attempts, reminder_id, Reminder.State.PENDING.value]
+        if db.vendor != "postgresql":
+            values[1] = db.ops.adapt_datetimefield_value(now)
+            with db.cursor() as cursor:
+                cursor.execute(MARK_SENT, values)
+                self._check(reminder_id, cursor.rowcount)
+            return
+        db.ensure_connection()
+        pgconn = db.connection.pgconn
+        values[1] = now.isoformat()
+        pgconn.send_query_params(MARK_SENT_PG, [str(v).encode() for v in values])
+        while pgconn.flush():  # a non-blocking connection may need more than one write
+            select.select([], [pgconn.socket], [])
+        self._waiting = reminder_id
+
+    def collect(self) -> None:
+        """Read the answer to the UPDATE sent last, if any; raises DatabaseError when it failed."""
+        if self._waiting is None:
+            return
+        reminder_id, self._waiting = self._waiting, None
+        pgconn = db.connection.pgconn
+        results = []
+        while (result := pgconn.get_result()) is not None:
+            results.append(result)
+        [result] = results
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            raise DatabaseError(result.error_message.decode(errors="replace"))
+        self._check(reminder_id, result.command_tuples)
+
+    @staticmethod
+    def _check(reminder_id: int, rows: int | None) -> None:
+        if rows != 1:
+            logger.warning("Reminder %s changed while it was being sent", reminder_id)
+
+
+def _still_pending(reminder_id: int):
+    return Reminder.objects.filter(pk=reminder_id, state=Reminder.State.PENDING)
 
 
 def _permanent(exc: Exception) -> bool:
@@ -350,143 +533,122 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 
 
-def deliver(
-    *, reminder_id: int, now: datetime | None = None, connection=None, batch: Batch | None = None
-) -> Outcome:
-    """Send one reminder if it is still due: the in-app notification always, the email when allowed.
-
-    The row is locked (and skipped when another worker holds it), checked, sent and marked in one
-    transaction. `connection` is an open SMTP connection to reuse and `batch` what a batch of deliveries
-    read once (see deliver_many)."""
-    now = now or timezone.now()
-    batch = batch or Batch()
-    with transaction.atomic():
-        reminder = batch.lock(reminder_id)
-        if reminder is None:
-            return Outcome("gone")  # sent, stopped, or being sent by another worker right now
-        quiet = planning.quiet_until(now)
-        if quiet is not None or reminder.not_before > now:
-            reminder.not_before, reminder.queued_at = max(quiet or now, reminder.not_before), None
-            reminder.save(update_fields=["not_before", "queued_at"])
-            return Outcome("deferred")
-        stop = stop_reason(reminder, batch=batch, now=now)
-        if stop is not None:
-            return _finish(reminder, Reminder.State.SKIPPED, detail=STOPPED[stop], now=now)
-        preference = batch.preference(reminder.recipient_id)
-        if (
-            preference is not None
-            and reminder.kind in OPTIONAL_KINDS
-            and reminder.kind in preference.muted_kinds
-        ):
-            return _finish(reminder, Reminder.State.SKIPPED, detail=_("Turned off by the person."), now=now)
-        rows = digest_rows(reminder, now=now) if reminder.kind == Kind.DIGEST else None
-        if reminder.kind == Kind.DIGEST and not rows:
-            return _finish(
-                reminder, Reminder.State.SKIPPED, detail=_("Nothing to report this week."), now=now
-            )
-        message = render(reminder, rows=rows, now=now, templates=batch.templates)
-        Notification.objects.bulk_create(  # one per reminder (unique): an earlier attempt may have made it
-            [
-                Notification(
-                    reminder=reminder,
-                    user_id=reminder.recipient_id,
-                    kind=reminder.kind,
-                    subject=message.subject,
-                    body=message.text.split("\n--\n")[0].strip(),
-                    url=message.url,
-                    created_at=now,
-                )
-            ],
-            ignore_conflicts=True,
+def _refused(reminder: Reminder, exc: Exception, *, attempts: int) -> Outcome:
+    """The mail server refused the message or could not be reached: failed for good (a permanent refusal, or
+    the last attempt), else pending again and retried with backoff."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    row = Reminder.objects.filter(pk=reminder.pk)
+    if _permanent(exc) or attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        row.update(
+            state=Reminder.State.FAILED,
+            sent_at=None,
+            attempts=attempts,
+            last_error=error,
+            detail=str(_("The mail server refused the message.")),
         )
-        in_digest = preference is not None and preference.mandatory_in_digest
-        if in_digest and reminder.kind in MANDATORY_KINDS - {Kind.NUDGE}:
-            return _finish(
-                reminder, Reminder.State.DIGESTED, detail=_("Moved into the weekly digest."), now=now
-            )
-        address = (reminder.recipient.email or "").strip()
-        if not address:
-            return _finish(
-                reminder,
-                Reminder.State.SKIPPED,
-                detail=_("No email address; shown in the app only."),
-                now=now,
-            )
-        try:
-            validate_email(address)
-        except ValidationError:
-            return _finish(
-                reminder,
-                Reminder.State.FAILED,
-                detail=_("The email address is not valid; shown in the app only."),
-                error=address,
-                now=now,
-            )
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.text,
-            to=[address],
-            connection=connection or get_connection(),
-            headers={
-                "Message-ID": f"<reminder-{reminder.pk}@{settings.REMINDER_MESSAGE_DOMAIN}>",
-                "List-Unsubscribe": f"<{message.unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "X-SmartWard-Reminder": str(reminder.pk),
-            },
+        return Outcome(Reminder.State.FAILED)
+    row.update(state=Reminder.State.PENDING, sent_at=None, attempts=attempts, last_error=error)
+    return Outcome(Reminder.State.PENDING, retry_in=min(3600, 60 * 2 ** (attempts - 1)))
+
+
+def carry_out(plan: Plan, *, outbox: Outbox, marks: Marks, now: datetime) -> Outcome:
+    """Write what the plan decided; send its email. Every write commits on its own (the reminder stays locked
+    until its batch is done) and changes the row only while it is still pending.
+
+    Sending: the message goes out but for its final "." (Outbox.start); the final "." and the UPDATE that
+    marks the row sent are written one right after the other (Outbox.end, Marks.send); then the reply is read
+    (Outbox.finish), and a refusal turns the mark back. lms.reminders.mail says why in this order."""
+    reminder = plan.reminder
+    if plan.email is None:
+        marks.collect()
+    if plan.defer_to is not None:
+        _still_pending(reminder.pk).update(not_before=plan.defer_to, queued_at=None)
+        return Outcome("deferred")
+    if plan.email is None:
+        _still_pending(reminder.pk).update(
+            state=plan.state, detail=str(plan.detail)[:200], last_error=plan.error
         )
-        if message.html:
-            email.attach_alternative(message.html, "text/html")
-        reminder.attempts += 1
-        # Marked sent (uncommitted) before the message goes, so that after the server's acceptance only the
-        # COMMIT is left: the smallest window in which a crash makes the message go a second time (with the
-        # same Message-ID). A refusal below overwrites the mark in the same transaction.
-        _finish(reminder, Reminder.State.SENT, now=now)
-        try:
-            email.send()
-        except (smtplib.SMTPException, OSError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            reminder.sent_at = None
-            if _permanent(exc) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-                return _finish(
-                    reminder,
-                    Reminder.State.FAILED,
-                    detail=_("The mail server refused the message."),
-                    error=error,
-                    now=now,
-                )
-            reminder.state, reminder.last_error = Reminder.State.PENDING, error
-            reminder.save(update_fields=["state", "sent_at", "attempts", "last_error"])
-            return Outcome(Reminder.State.PENDING, retry_in=min(3600, 60 * 2 ** (reminder.attempts - 1)))
-        return Outcome(Reminder.State.SENT)
-
-
-def deliver_many(*, reminder_ids, now: datetime | None = None) -> dict[int, Outcome]:
-    """Deliver a batch of reminders over one SMTP connection, each in its own transaction (exactly as
-    `deliver`), with the courses, templates and preferences read once. Returns the outcome per id; a
-    transient SMTP error closes the connection and the next reminder opens a new one."""
-    now = now or timezone.now()
-    ids = list(dict.fromkeys(reminder_ids))
-    batch = Batch.read(ids)
-    connection = get_connection()
-    with contextlib.suppress(smtplib.SMTPException, OSError):  # a failed open is recorded per reminder
-        connection.open()
-    outcomes: dict[int, Outcome] = {}
+        return Outcome(plan.state)
+    attempts = reminder.attempts + 1
     try:
+        outbox.start(plan.email)
+        marks.collect()  # the previous reminder's mark, answered while this message went out
+        outbox.end()
+    except (smtplib.SMTPException, OSError) as exc:
+        marks.collect()
+        return _refused(reminder, exc, attempts=attempts)
+    marks.send(reminder.pk, attempts=attempts, now=now)  # right after the final ".": see lms.reminders.mail
+    try:
+        outbox.finish()
+    except (smtplib.SMTPException, OSError) as exc:
+        marks.collect()
+        return _refused(reminder, exc, attempts=attempts)
+    return Outcome(Reminder.State.SENT)
+
+
+def deliver_many(
+    *, reminder_ids, now: datetime | None = None, connection=None, batch: Batch | None = None
+) -> dict[int, Outcome]:
+    """Deliver a batch of reminders: in-app copy always, email when allowed, over one connection.
+
+    The batch is read once (`Batch`), its reminders locked (`held`; one another worker holds is "gone") and
+    planned; the in-app copies are written in one statement (one per reminder: an earlier attempt may have
+    made it); then each reminder is written and sent in turn. A transient SMTP error closes the connection
+    (the next reminder opens a new one) and asks for a retry of that reminder. Returns the outcome per id."""
+    now = now or timezone.now()
+    ids = list(dict.fromkeys(int(pk) for pk in reminder_ids))
+    batch = batch or Batch.read(ids)
+    composer = Composer(now=now, templates=batch.templates)
+    outcomes: dict[int, Outcome] = {}
+    with held(ids) as pending:
+        plans: list[Plan] = []
         for reminder_id in ids:
+            if reminder_id not in pending:
+                outcomes[reminder_id] = Outcome("gone")  # done, or being delivered by another worker now
+                continue
             try:
-                outcome = deliver(reminder_id=reminder_id, now=now, connection=connection, batch=batch)
+                reminder = batch.reminders.get(reminder_id) or Reminder.objects.select_related(
+                    *DELIVERY_RELATED
+                ).get(pk=reminder_id)
+                reminder.not_before, reminder.attempts = pending[reminder_id]
+                plans.append(plan_delivery(reminder, batch=batch, composer=composer, now=now))
             except DatabaseError:
                 raise  # the database itself: the task fails, the next sweep queues the batch again
             except Exception as exc:
-                outcome = _broken(reminder_id, exc)
-            outcomes[reminder_id] = outcome
-            if outcome.retry_in is not None or outcome.state == "broken":
-                connection.close()
-                with contextlib.suppress(smtplib.SMTPException, OSError):
-                    connection.open()
-    finally:
-        connection.close()
+                outcomes[reminder_id] = _broken(reminder_id, exc)
+        Notification.objects.bulk_create(
+            [plan.notification for plan in plans if plan.notification is not None], ignore_conflicts=True
+        )
+        outbox, marks = Outbox(connection), Marks()
+        if any(plan.email is not None for plan in plans):
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                outbox.open()  # a failed open is recorded per reminder
+        try:
+            for plan in plans:
+                try:
+                    outcome = carry_out(plan, outbox=outbox, marks=marks, now=now)
+                except DatabaseError:
+                    raise
+                except Exception as exc:
+                    marks.collect()
+                    outcome = _broken(plan.reminder.pk, exc)
+                outcomes[plan.reminder.pk] = outcome
+                if outcome.retry_in is not None or outcome.state == "broken":
+                    outbox.close()
+        finally:
+            try:
+                marks.collect()  # before the locks are released
+            finally:
+                if connection is None:
+                    outbox.close()
     return outcomes
+
+
+def deliver(
+    *, reminder_id: int, now: datetime | None = None, connection=None, batch: Batch | None = None
+) -> Outcome:
+    """Deliver one reminder (see deliver_many)."""
+    return deliver_many(reminder_ids=[reminder_id], now=now, connection=connection, batch=batch)[reminder_id]
 
 
 def _broken(reminder_id: int, exc: Exception) -> Outcome:

@@ -10,7 +10,11 @@ from .models import SweepRun
 
 
 def _moment(now: str | None) -> datetime:
-    return datetime.fromisoformat(now) if now else timezone.now()
+    """The clock a task runs at: now, or the ISO time given (a time without a zone is the platform's)."""
+    if not now:
+        return timezone.now()
+    moment = datetime.fromisoformat(now)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 SEND_BATCH = 100  # reminders per send task: one SMTP connection and one read of courses and templates

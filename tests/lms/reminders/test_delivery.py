@@ -16,7 +16,7 @@ from lms.learning.services import record_progress
 from lms.people.models import User
 from lms.people.services import official_deactivate
 from lms.reminders import planning, services, tasks
-from lms.reminders.messages import unsubscribe_read
+from lms.reminders.messages import Composer, unsubscribe_read
 from lms.reminders.models import Kind, Notification, Preference, Reminder, SweepRun
 from tests.builders import lessons_of
 from tests.org_builders import make_hr, make_official
@@ -155,14 +155,14 @@ def test_a_reminder_that_breaks_is_recorded_and_the_rest_of_its_batch_goes_on(
     smtp_sink, hr, org, course, monkeypatch
 ):
     _people, ids = _notices(hr, org, course, 3)
-    real_render = services.render
+    real_message = Composer.message
 
-    def render(reminder, **kwargs):
+    def message(self, reminder, **kwargs):
         if reminder.pk == ids[1]:
             raise ValueError("a template that fails on this person's data")
-        return real_render(reminder, **kwargs)
+        return real_message(self, reminder, **kwargs)
 
-    monkeypatch.setattr(services, "render", render)
+    monkeypatch.setattr(Composer, "message", message)
     with translation.override("en"):
         outcomes = services.deliver_many(reminder_ids=ids, now=T0)
 
