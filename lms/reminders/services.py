@@ -142,9 +142,9 @@ def claim_ready(
     """Mark pending reminders whose time has come as queued and return their ids (for the send tasks).
 
     A reminder queued long ago and still pending (its task was lost) is queued again; sending it twice is
-    harmless because delivery checks the row. Claims are exclusive: rows are taken batch by batch under
-    FOR UPDATE SKIP LOCKED, so two claimers at the same moment (the sweep and a planning task) never both
-    queue a reminder, and a reminder being delivered right now is left alone."""
+    harmless because delivery locks and checks the row. Claims are exclusive: rows are taken batch by batch
+    under FOR UPDATE SKIP LOCKED, so two claimers at the same moment (the sweep and a planning task) never
+    both queue a reminder."""
     if planning.quiet_until(now) is not None:
         return []
     ready = Reminder.objects.filter(filters or Q(), state=Reminder.State.PENDING, not_before__lte=now).filter(

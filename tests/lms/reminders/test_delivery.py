@@ -5,6 +5,7 @@ preferences, digests, stops — each leaving a clear record and never a second e
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.urls import resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -187,6 +188,44 @@ def test_a_batch_reads_once_but_each_delivery_rechecks_its_row(smtp_sink, hr, or
 
     assert [o.state for o in outcomes] == ["gone", "deferred", "sent"]
     assert list(smtp_sink.counts) == [ids[2]]
+
+
+def other_session():
+    """Another connection to the test database, as another worker would have."""
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"] or None,
+        password=settings_dict["PASSWORD"] or None,
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        autocommit=True,
+    )
+
+
+def take_delivery_lock(session, reminder) -> bool:
+    query = "SELECT pg_try_advisory_lock(%s, %s)"
+    return session.execute(query, [services.LOCK_SPACE, reminder.pk % 2**31]).fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="delivery locks are PostgreSQL advisory locks")
+def test_a_reminder_another_worker_is_delivering_is_left_to_it(smtp_sink, notice):
+    """A second database session (another worker) holds the reminder's delivery lock: this delivery leaves
+    it alone without sending; once the other session ends, the reminder goes."""
+    other = other_session()
+    try:
+        assert take_delivery_lock(other, notice)
+        assert deliver(notice).state == "gone"
+        assert smtp_sink.count == 0 and fresh(notice).state == Reminder.State.PENDING
+    finally:
+        other.close()  # a worker that dies loses its locks the same way
+
+    assert deliver(notice).state == Reminder.State.SENT
+    assert smtp_sink.count == 1
+    with other_session() as again:  # the delivery released its own lock
+        assert take_delivery_lock(again, notice)
 
 
 def test_the_completion_confirmation_links_to_the_certificate(smtp_sink, hr, person, course):
