@@ -73,6 +73,7 @@ class Reminder(models.Model):
     )
     message = models.TextField(_("message from the sender"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
@@ -98,6 +99,7 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["state", "not_before"], name="reminder_due"),
             models.Index(fields=["state", "created_at"], name="reminder_state"),
+            models.Index(fields=["failed_at"], condition=Q(state="failed"), name="reminder_failed"),
         ]
 
     def __str__(self) -> str:

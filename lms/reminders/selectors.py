@@ -169,16 +169,13 @@ class OpsStatus:
 
 
 def ops_status(*, now: datetime | None = None, failures_shown: int = 20) -> OpsStatus:
-    """The figures of the operations view. A failure counts as recent when the reminder was due (or sent
-    again) in the last 24 hours: rows keep no separate failure time."""
+    """The figures of the operations view; the failures are those of the last 24 hours, newest first."""
     now = now or timezone.now()
     since = now - timedelta(hours=24)
     last = SweepRun.objects.order_by("-started_at").first()
     interval = sweep_interval()
     pending = Reminder.objects.filter(state=Reminder.State.PENDING)
-    failed_recent = Reminder.objects.filter(state=Reminder.State.FAILED).filter(
-        Q(not_before__gte=since) | Q(created_at__gte=since)
-    )
+    failed_recent = Reminder.objects.filter(state=Reminder.State.FAILED, failed_at__gte=since)
     return OpsStatus(
         now=now,
         last_sweep=last,
@@ -189,7 +186,7 @@ def ops_status(*, now: datetime | None = None, failures_shown: int = 20) -> OpsS
         queued=pending.filter(queued_at__isnull=False).count(),
         failed_24h=failed_recent.count(),
         failures=list(
-            failed_recent.select_related("recipient", "obligation__course").order_by("-not_before", "-pk")[
+            failed_recent.select_related("recipient", "obligation__course").order_by("-failed_at", "-pk")[
                 :failures_shown
             ]
         ),

@@ -533,7 +533,7 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 
 
-def _refused(reminder: Reminder, exc: Exception, *, attempts: int) -> Outcome:
+def _refused(reminder: Reminder, exc: Exception, *, attempts: int, now: datetime) -> Outcome:
     """The mail server refused the message or could not be reached: failed for good (a permanent refusal, or
     the last attempt), else pending again and retried with backoff."""
     error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -542,6 +542,7 @@ def _refused(reminder: Reminder, exc: Exception, *, attempts: int) -> Outcome:
         row.update(
             state=Reminder.State.FAILED,
             sent_at=None,
+            failed_at=now,
             attempts=attempts,
             last_error=error,
             detail=str(_("The mail server refused the message.")),
@@ -566,7 +567,10 @@ def carry_out(plan: Plan, *, outbox: Outbox, marks: Marks, now: datetime) -> Out
         return Outcome("deferred")
     if plan.email is None:
         _still_pending(reminder.pk).update(
-            state=plan.state, detail=str(plan.detail)[:200], last_error=plan.error
+            state=plan.state,
+            detail=str(plan.detail)[:200],
+            last_error=plan.error,
+            failed_at=now if plan.state == Reminder.State.FAILED else None,
         )
         return Outcome(plan.state)
     attempts = reminder.attempts + 1
@@ -576,13 +580,13 @@ def carry_out(plan: Plan, *, outbox: Outbox, marks: Marks, now: datetime) -> Out
         outbox.end()
     except (smtplib.SMTPException, OSError) as exc:
         marks.collect()
-        return _refused(reminder, exc, attempts=attempts)
+        return _refused(reminder, exc, attempts=attempts, now=now)
     marks.send(reminder.pk, attempts=attempts, now=now)  # right after the final ".": see lms.reminders.mail
     try:
         outbox.finish()
     except (smtplib.SMTPException, OSError) as exc:
         marks.collect()
-        return _refused(reminder, exc, attempts=attempts)
+        return _refused(reminder, exc, attempts=attempts, now=now)
     return Outcome(Reminder.State.SENT)
 
 
@@ -615,7 +619,7 @@ def deliver_many(
             except DatabaseError:
                 raise  # the database itself: the task fails, the next sweep queues the batch again
             except Exception as exc:
-                outcomes[reminder_id] = _broken(reminder_id, exc)
+                outcomes[reminder_id] = _broken(reminder_id, exc, now=now)
         Notification.objects.bulk_create(
             [plan.notification for plan in plans if plan.notification is not None], ignore_conflicts=True
         )
@@ -631,7 +635,7 @@ def deliver_many(
                     raise
                 except Exception as exc:
                     marks.collect()
-                    outcome = _broken(plan.reminder.pk, exc)
+                    outcome = _broken(plan.reminder.pk, exc, now=now)
                 outcomes[plan.reminder.pk] = outcome
                 if outcome.retry_in is not None or outcome.state == "broken":
                     outbox.close()
@@ -651,13 +655,14 @@ def deliver(
     return deliver_many(reminder_ids=[reminder_id], now=now, connection=connection, batch=batch)[reminder_id]
 
 
-def _broken(reminder_id: int, exc: Exception) -> Outcome:
+def _broken(reminder_id: int, exc: Exception, *, now: datetime) -> Outcome:
     """A reminder whose message could not be made or sent for an unexpected reason (say an administrator's
     template that fails on some data): recorded as failed with the error, visible and retryable in the
     admin, so that it does not stop the rest of its batch again and again."""
     logger.exception("Reminder %s could not be delivered", reminder_id)
     Reminder.objects.filter(pk=reminder_id, state=Reminder.State.PENDING).update(
         state=Reminder.State.FAILED,
+        failed_at=now,
         detail=str(_("The message could not be prepared; the error is recorded."))[:200],
         last_error=f"{type(exc).__name__}: {exc}"[:2000],
     )
@@ -667,7 +672,12 @@ def _broken(reminder_id: int, exc: Exception) -> Outcome:
 def retry_failed(*, reminder_ids, by) -> int:
     """An administrator sends failed reminders again (after fixing an address, say)."""
     return Reminder.objects.filter(pk__in=list(reminder_ids), state=Reminder.State.FAILED).update(
-        state=Reminder.State.PENDING, attempts=0, queued_at=None, not_before=timezone.now(), detail=""
+        state=Reminder.State.PENDING,
+        attempts=0,
+        queued_at=None,
+        not_before=timezone.now(),
+        failed_at=None,
+        detail="",
     )
 
 

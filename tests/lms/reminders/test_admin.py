@@ -275,12 +275,16 @@ def test_the_operations_view_shows_the_figures(admin_client, clock, person):
     reminder(person.user)  # waiting
     reminder(person.user, not_before=clock + days(1))  # waiting too
     reminder(person.user, queued_at=clock - timedelta(minutes=1))  # queued
-    recent = reminder(person.user, state=Reminder.State.FAILED, not_before=clock - timedelta(hours=3))
-    reminder(
+    # Due three days ago, failed three hours ago (retried with backoff): a recent failure.
+    recent = reminder(
         person.user,
         state=Reminder.State.FAILED,
         not_before=clock - days(3),
         created_at=clock - days(3),
+        failed_at=clock - timedelta(hours=3),
+    )
+    reminder(
+        person.user, state=Reminder.State.FAILED, not_before=clock, failed_at=clock - timedelta(hours=25)
     )
     reminder(person.user, state=Reminder.State.SENT)
 

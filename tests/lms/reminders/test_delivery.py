@@ -268,6 +268,7 @@ def test_an_invalid_address_fails_clearly_and_the_app_still_shows_it(smtp_sink, 
     assert row.detail == "The email address is not valid; shown in the app only."
     assert row.last_error == address.strip()
     assert row.attempts == 0  # nothing was tried
+    assert row.failed_at == T0
     assert Notification.objects.filter(reminder=notice).exists()
     assert smtp_sink.count == 0
 
@@ -330,7 +331,7 @@ def test_a_refused_mailbox_fails_at_once_and_can_be_sent_again_after_a_fix(smtp_
 
     assert deliver(notice).state == Reminder.State.FAILED
     row = fresh(notice)
-    assert (row.attempts, row.detail) == (1, "The mail server refused the message.")
+    assert (row.attempts, row.detail, row.failed_at) == (1, "The mail server refused the message.", T0)
     assert "SMTPRecipientsRefused" in row.last_error and "550" in row.last_error
     assert smtp_sink.count == 0
     assert deliver(notice).state == "gone"  # failed for good: a repeated task does not try again
@@ -338,7 +339,13 @@ def test_a_refused_mailbox_fails_at_once_and_can_be_sent_again_after_a_fix(smtp_
     User.objects.filter(pk=person.user_id).update(email="dung-dia-chi@phuong.example")
     assert services.retry_failed(reminder_ids=[notice.pk], by=None) == 1  # "send again" in the admin
     row = fresh(notice)
-    assert (row.state, row.attempts, row.detail, row.queued_at) == (Reminder.State.PENDING, 0, "", None)
+    assert (row.state, row.attempts, row.detail, row.queued_at, row.failed_at) == (
+        "pending",
+        0,
+        "",
+        None,
+        None,
+    )
     now = planning.allowed_from(row.not_before)
     assert services.claim_ready(now=now) == [notice.pk]
     assert deliver(notice, now=now).state == Reminder.State.SENT
