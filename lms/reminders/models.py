@@ -16,7 +16,7 @@ class Kind(models.TextChoices):
     EXPIRING = "expiring", _("Recertification due")
     COMPLETED = "completed", _("Completion confirmation")
     DIGEST = "digest", _("Weekly digest")
-    NUDGE = "nudge", _("Message from HR")
+    NUDGE = "nudge", _("Reminder from HR or a trainer")
 
 
 # Mandatory notices can be moved into the weekly digest but never turned off; the others can be turned off.
