@@ -34,6 +34,7 @@ from django.core.mail.message import sanitize_address
 CRLF = b"\r\n"
 MAX_LINE = 998  # octets, RFC 5322 2.1.1
 WORD_BYTES = 45  # UTF-8 octets in one RFC 2047 encoded word: 60 base64 characters, 75 with its markers
+LINE_WITH_WORDS = 76  # characters at most on a header line that holds an encoded word
 
 
 @dataclass(frozen=True)
@@ -55,19 +56,25 @@ class Email:
         return email
 
 
-def _header_value(value: str) -> str:
-    """A header value as ASCII: unchanged when it is ASCII, else RFC 2047 base64 words split between
-    characters and folded one word a line."""
+def _unbroken(value: str) -> str:
     if "\r" in value or "\n" in value:
         raise ValueError("A header value cannot contain a line break.")
-    if value.isascii():
+    return value
+
+
+def _header_value(value: str, *, name: str = "") -> str:
+    """A header value as ASCII: unchanged when it is ASCII, else RFC 2047 base64 words split between
+    characters, one word a line, none longer than 76 characters with what precedes it on its line (RFC 2047
+    section 2; `name` is the header's name, before the first word)."""
+    if _unbroken(value).isascii() and "=?" not in value:  # text that looks like an encoded word is encoded
         return value
     words, chunk, size = [], [], 0
+    room = (LINE_WITH_WORDS - len(name) - len(": ") - len("=?utf-8?b??=")) // 4 * 3  # on the first line
     for char in value:
         width = len(char.encode())
-        if size + width > WORD_BYTES:
+        if size + width > room and chunk:
             words.append("".join(chunk))
-            chunk, size = [], 0
+            chunk, size, room = [], 0, WORD_BYTES
         chunk.append(char)
         size += width
     words.append("".join(chunk))
@@ -86,13 +93,13 @@ def as_bytes(email: Email, *, from_header: str, eight_bit: bool = True, date: st
     """The message as sent: headers, then the plain text alone or text and HTML as multipart/alternative,
     UTF-8, 8bit when the server takes it (and no line is too long), base64 otherwise."""
     lines = [
-        f"From: {from_header}",
-        f"To: {email.to}",
-        f"Subject: {_header_value(email.subject)}",
+        f"From: {_unbroken(from_header)}",  # sanitize_address has encoded it
+        f"To: {_header_value(email.to)}",
+        f"Subject: {_header_value(email.subject, name='Subject')}",
         f"Date: {date or formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}",
         "MIME-Version: 1.0",
     ]
-    lines += [f"{name}: {_header_value(value)}" for name, value in email.headers.items()]
+    lines += [f"{name}: {_header_value(value, name=name)}" for name, value in email.headers.items()]
     if not email.html:
         return "\r\n".join(lines).encode() + CRLF + _body(email.text, "plain", eight_bit=eight_bit)
     boundary = "=_sw_" + secrets.token_hex(12)
@@ -130,6 +137,13 @@ class Outbox:
         self.backend.open()
 
     def close(self) -> None:
+        """Close the connection. In the middle of a message's data (after `start`, before `end`) the socket
+        is dropped without QUIT, which the server would take for a line of the message: it discards the
+        unfinished message."""
+        if self._ending and self.backend.connection is not None:
+            with contextlib.suppress(OSError):
+                self.backend.connection.close()
+            self.backend.connection = None
         self._ending = self._replying = False
         self.backend.close()
 

@@ -142,6 +142,7 @@ def _certificate_url(*, user_id: int, course_id: int) -> str | None:
 
 # Stand-ins for the two values that differ between people who get the same built-in message (see Composer).
 # Characters of Unicode's private use area: escaping leaves them alone and no template produces them.
+MARK = "\ue000"
 PERSON_MARK = "\ue000person\ue000"
 UNSUBSCRIBE_MARK = "\ue000unsubscribe\ue000"
 
@@ -152,7 +153,8 @@ class Composer:
     With the built-in templates, people who get the same message but for their name and unsubscribe link
     (the same kind, course, due date, sender, …) share one rendering: it is rendered once with marks in place
     of the name and the link, and each person's copy replaces the marks (escaped for HTML, as the template
-    would). An administrator's template, and a digest, are rendered for each person in full. `templates` are
+    would). An administrator's template, a digest, and a message whose own text contains the marks' character
+    (a name, a course title, a sender's note) are rendered for each person in full. `templates` are
     the stored EmailTemplates by kind when the caller read them already; None reads each kind's when needed.
     """
 
@@ -214,7 +216,8 @@ class Composer:
                 unsubscribe_token(user_id=reminder.recipient_id, kind=reminder.kind)
             )
             custom = template if template is not None else self._custom(reminder.kind)
-            shared = custom is None and reminder.kind != Kind.DIGEST and "\ue000" not in person
+            own = (person, course_title, sender, reminder.message, url, action, *lines)
+            shared = custom is None and reminder.kind != Kind.DIGEST and not any(MARK in str(v) for v in own)
             context = {
                 "person": PERSON_MARK if shared else person,
                 "course": course_title,

@@ -485,20 +485,32 @@ class Marks:
 
     def __init__(self):
         self._waiting: int | None = None  # the reminder whose UPDATE has not been answered yet
+        self._ready: tuple[int, list] | None = None  # the next UPDATE, made ready by `prepare`
 
-    def send(self, reminder_id: int, *, attempts: int, now: datetime) -> None:
+    def prepare(self, reminder_id: int, *, attempts: int, now: datetime) -> None:
+        """Make the next mark ready (answering the previous one), so that `send` has nothing left to do but
+        write it."""
         self.collect()
         values = [Reminder.State.SENT.value, now, attempts, reminder_id, Reminder.State.PENDING.value]
-        if db.vendor != "postgresql":
+        if db.vendor == "postgresql":
+            db.ensure_connection()
+            values[1] = now.isoformat()
+            values = [str(v).encode() for v in values]
+        else:
             values[1] = db.ops.adapt_datetimefield_value(now)
+        self._ready = (reminder_id, values)
+
+    def send(self) -> None:
+        """Write the prepared mark."""
+        reminder_id, values = self._ready
+        self._ready = None
+        if db.vendor != "postgresql":
             with db.cursor() as cursor:
                 cursor.execute(MARK_SENT, values)
                 self._check(reminder_id, cursor.rowcount)
             return
-        db.ensure_connection()
         pgconn = db.connection.pgconn
-        values[1] = now.isoformat()
-        pgconn.send_query_params(MARK_SENT_PG, [str(v).encode() for v in values])
+        pgconn.send_query_params(MARK_SENT_PG, values)
         while pgconn.flush():  # a non-blocking connection may need more than one write
             select.select([], [pgconn.socket], [])
         self._waiting = reminder_id
@@ -576,12 +588,12 @@ def carry_out(plan: Plan, *, outbox: Outbox, marks: Marks, now: datetime) -> Out
     attempts = reminder.attempts + 1
     try:
         outbox.start(plan.email)
-        marks.collect()  # the previous reminder's mark, answered while this message went out
+        marks.prepare(reminder.pk, attempts=attempts, now=now)  # the previous mark is answered by now
         outbox.end()
     except (smtplib.SMTPException, OSError) as exc:
         marks.collect()
         return _refused(reminder, exc, attempts=attempts, now=now)
-    marks.send(reminder.pk, attempts=attempts, now=now)  # right after the final ".": see lms.reminders.mail
+    marks.send()  # right after the final ".": see lms.reminders.mail
     try:
         outbox.finish()
     except (smtplib.SMTPException, OSError) as exc:
