@@ -5,8 +5,8 @@
 worker's time in bench/reminders.py) and speaks the SMTP dialogue in three steps, so that delivery can mark
 the reminder sent between them (services.carry_out):
 
-    outbox.start(email)   MAIL FROM, RCPT TO, DATA and the message, all but the final "."
-    outbox.end()          the final ".": from here the server has the message
+    outbox.start(email)   MAIL FROM, RCPT TO, DATA (the server now waits for the message)
+    outbox.end()          the message and its final "." in one write: from here the server has it
     (the UPDATE that marks the reminder sent is written at once, and commits on its own)
     outbox.finish()       reads the server's reply; a refusal raises smtplib.SMTPDataError
 
@@ -23,6 +23,7 @@ import contextlib
 import re
 import secrets
 import smtplib
+import socket
 from dataclasses import dataclass
 from email.utils import formatdate, parseaddr
 
@@ -128,7 +129,8 @@ class Outbox:
 
     def __init__(self, connection=None):
         self.backend = connection or get_connection()
-        self._ending = False
+        self._data: bytes | None = None  # the message `start` made ready for `end`
+        self._tuned = None  # the socket set to TCP_NODELAY
         self.from_email = sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8")
         self.envelope_from = parseaddr(self.from_email)[1]
         self._replying = False
@@ -137,14 +139,14 @@ class Outbox:
         self.backend.open()
 
     def close(self) -> None:
-        """Close the connection. In the middle of a message's data (after `start`, before `end`) the socket
-        is dropped without QUIT, which the server would take for a line of the message: it discards the
+        """Close the connection. Between `start` and `end` (the server waits for the data) the socket is
+        dropped without QUIT, which the server would take for a line of the message: it discards the
         unfinished message."""
-        if self._ending and self.backend.connection is not None:
+        if self._data is not None and self.backend.connection is not None:
             with contextlib.suppress(OSError):
                 self.backend.connection.close()
             self.backend.connection = None
-        self._ending = self._replying = False
+        self._data, self._replying = None, False
         self.backend.close()
 
     @property
@@ -156,13 +158,18 @@ class Outbox:
         return None
 
     def start(self, email: Email) -> None:
-        """Send the message up to its last line (SMTP: MAIL, RCPT, DATA and the data, without the final
-        "."), or the whole message (other backends). Raises smtplib.SMTPException or OSError when the server
-        refuses or cannot be reached."""
+        """Open the message (SMTP: MAIL, RCPT and DATA, the data made ready for `end`), or send it whole
+        (other backends). Raises smtplib.SMTPException or OSError when the server refuses or cannot be
+        reached."""
         smtp = self._smtp
         if smtp is None or not email.to.isascii():  # an internationalised address: Django's path encodes it
             email.django(self.backend).send()
             return
+        if smtp.sock is not None and smtp.sock is not self._tuned:
+            # The message goes out as a write of its own right after DATA's reply: with Nagle's algorithm it
+            # could wait for the acknowledgement of the previous write (up to 40 ms of delayed ACK on Linux).
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._tuned = smtp.sock
         smtp.ehlo_or_helo_if_needed()
         from_email = self.from_email
         eight_bit = smtp.has_extn("8bitmime")
@@ -184,15 +191,14 @@ class Outbox:
             self._reset(smtp)
             raise smtplib.SMTPDataError(code, reply)
         data = LEADING_DOT.sub(b"..", data)
-        smtp.send(data if data.endswith(CRLF) else data + CRLF)
-        self._ending = True
+        self._data = (data if data.endswith(CRLF) else data + CRLF) + b"." + CRLF
 
     def end(self) -> None:
-        """Send the final "." of the message `start` sent: from here the server has the message. Nothing to
-        do for other backends."""
-        if self._ending:
-            self._ending = False
-            self.backend.connection.send(b"." + CRLF)
+        """Send the message's data and its final "." in one write: from here the server has the message.
+        Nothing to do for other backends."""
+        if self._data is not None:
+            data, self._data = self._data, None
+            self.backend.connection.send(data)
             self._replying = True
 
     def finish(self) -> None:

@@ -568,8 +568,8 @@ def carry_out(plan: Plan, *, outbox: Outbox, marks: Marks, now: datetime) -> Out
     """Write what the plan decided; send its email. Every write commits on its own (the reminder stays locked
     until its batch is done) and changes the row only while it is still pending.
 
-    Sending: the message goes out but for its final "." (Outbox.start); the final "." and the UPDATE that
-    marks the row sent are written one right after the other (Outbox.end, Marks.send); then the reply is read
+    Sending: MAIL, RCPT and DATA (Outbox.start); the message with its final "." and the UPDATE that marks
+    the row sent are written one right after the other (Outbox.end, Marks.send); then the reply is read
     (Outbox.finish), and a refusal turns the mark back. lms.reminders.mail says why in this order."""
     reminder = plan.reminder
     if plan.email is None:
@@ -588,7 +588,7 @@ def carry_out(plan: Plan, *, outbox: Outbox, marks: Marks, now: datetime) -> Out
     attempts = reminder.attempts + 1
     try:
         outbox.start(plan.email)
-        marks.prepare(reminder.pk, attempts=attempts, now=now)  # the previous mark is answered by now
+        marks.prepare(reminder.pk, attempts=attempts, now=now)  # the previous mark: answered meanwhile
         outbox.end()
     except (smtplib.SMTPException, OSError) as exc:
         marks.collect()
