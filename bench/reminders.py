@@ -18,9 +18,9 @@ Prints:
     duplicates:    messages received beyond the first for a reminder
     misses:        reminders not sent, or sent but never received
 
-and, on stderr, the build time, the planning time (every reminder queued), the rate, and the CPU time per
-reminder of the worker (main process and pool) and of this process (the SMTP sink and the polling), which do
-not depend on what else runs on the machine.
+and, on stderr, the build time, the planning time (every reminder queued; checked every 10 s), the rate, and
+the CPU time per reminder of the worker (main process and pool) and of this process (the SMTP sink and the
+polling), which do not depend on what else runs on the machine.
 """
 
 import argparse

@@ -14,6 +14,7 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -473,6 +474,15 @@ MARK_SENT = (
 MARK_SENT_PG = MARK_SENT.replace("%s", "{}").format(*(f"${n}" for n in range(1, 6))).encode()  # libpq's form
 
 
+@contextlib.contextmanager
+def _as_database_error():
+    """libpq's errors as Django's: a failed mark fails the task like any other database error."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise DatabaseError(str(exc)) from exc
+
+
 class Marks:
     """Writes the "sent" marks of a batch, one UPDATE per reminder that commits on its own, sent right after
     the message's final "." (see carry_out).
@@ -510,9 +520,10 @@ class Marks:
                 self._check(reminder_id, cursor.rowcount)
             return
         pgconn = db.connection.pgconn
-        pgconn.send_query_params(MARK_SENT_PG, values)
-        while pgconn.flush():  # a non-blocking connection may need more than one write
-            select.select([], [pgconn.socket], [])
+        with _as_database_error():
+            pgconn.send_query_params(MARK_SENT_PG, values)
+            while pgconn.flush():  # a non-blocking connection may need more than one write
+                select.select([], [pgconn.socket], [])
         self._waiting = reminder_id
 
     def collect(self) -> None:
@@ -521,13 +532,14 @@ class Marks:
             return
         reminder_id, self._waiting = self._waiting, None
         pgconn = db.connection.pgconn
-        results = []
-        while (result := pgconn.get_result()) is not None:
-            results.append(result)
-        [result] = results
-        if result.status != pq.ExecStatus.COMMAND_OK:
-            raise DatabaseError(result.error_message.decode(errors="replace"))
-        self._check(reminder_id, result.command_tuples)
+        with _as_database_error():
+            results = []
+            while (result := pgconn.get_result()) is not None:
+                results.append(result)
+        if len(results) != 1 or results[0].status != pq.ExecStatus.COMMAND_OK:
+            message = results[-1].error_message if results else pgconn.error_message
+            raise DatabaseError(message.decode(errors="replace"))
+        self._check(reminder_id, results[0].command_tuples)
 
     @staticmethod
     def _check(reminder_id: int, rows: int | None) -> None:
