@@ -13,9 +13,9 @@ What no design can avoid without the mail server's help: a worker killed after i
 again, with the same Message-ID. Delivery writes the two one right after the other (lms/reminders/mail.py),
 so that window is a few microseconds of a delivery's millisecond. The test therefore asserts exactly once
 in the database and, at the SMTP server, exactly once for every reminder except one that can only be such a
-message: received before the kill, its row not marked, at most one per pool process, same Message-ID. In 20
-runs of this test on the final design, every reminder arrived exactly once (with the mark waiting for the
-server's reply, one run in 20 had a copy; with the mark before the send in the same transaction, 3 in 15).
+message: received before the kill, its row not marked, at most one per pool process, same Message-ID. In 22
+runs of this test on this design, every reminder arrived exactly once (with the mark waiting for the server's
+reply, one run in 20 had a copy; with the mark before the send in the same transaction, 3 in 15).
 """
 
 import time
