@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import reports  # noqa: E402
 from bench.reports import FAMILY, GIVEN, MIDDLE, _copy, _maintenance_connection, _sync_sequence, log  # noqa: E402
 
 CITY_CODE = "BENCH-REMINDERS"
@@ -46,15 +47,7 @@ WARDS = 50
 
 
 def database_config() -> dict:
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "")
-    config = dj_database_url.parse(url) if url else {}
-    if "postgresql" not in config.get("ENGINE", ""):
-        sys.exit(
-            "bench/reminders.py needs PostgreSQL: set DATABASE_URL to a throw-away database, e.g. "
-            "postgres://postgres@127.0.0.1:5432/smartward_bench_reminders"
-        )
+    config = reports.database_config("bench/reminders.py", "smartward_bench_reminders")
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
         sys.exit("bench/reminders.py needs Redis: set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/13")
     return config

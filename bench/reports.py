@@ -128,15 +128,16 @@ def log(message: str) -> None:
 # The database
 
 
-def database_config() -> dict:
+def database_config(script: str = "bench/reports.py", example: str = "smartward_bench") -> dict:
+    """DATABASE_URL parsed, or exit saying that `script` needs a throw-away PostgreSQL database."""
     import dj_database_url
 
     url = os.environ.get("DATABASE_URL", "")
     config = dj_database_url.parse(url) if url else {}
     if "postgresql" not in config.get("ENGINE", ""):
         sys.exit(
-            "bench/reports.py needs PostgreSQL: set DATABASE_URL to a throw-away database, e.g. "
-            "postgres://postgres@127.0.0.1:5432/smartward_bench"
+            f"{script} needs PostgreSQL: set DATABASE_URL to a throw-away database, e.g. "
+            f"postgres://postgres@127.0.0.1:5432/{example}"
         )
     return config
 
