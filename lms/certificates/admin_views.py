@@ -91,6 +91,7 @@ def revoke(request, certificate_id: int):
         selectors.certificates_visible(request.user).select_related("user__official__unit", "revoked_by"),
         pk=certificate_id,
     )
+    own = certificate.user_id == request.user.pk
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +111,7 @@ def revoke(request, certificate_id: int):
             )
             return redirect("certificates_admin:index")
     return TemplateResponse(
-        request, "certificates/admin/revoke.html", {"certificate": certificate, "form": form}
+        request, "certificates/admin/revoke.html", {"certificate": certificate, "form": form, "own": own}
     )
 
 

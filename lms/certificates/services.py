@@ -6,15 +6,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record
 from lms.errors import UserError
 from lms.learning import structure
 from lms.learning.models import Enrolment
+from lms.learning.services import enrolment_restart
+from lms.people.models import Official
 from lms.people.scope import can_see_user, scope_for
 from lms.text import fold
 
 from .codes import code_generate
 from .dates import date_vn
 from .models import Certificate
+from .signals import certificate_revoked
 
 CODE_ATTEMPTS = 5
 
@@ -29,6 +34,10 @@ class CertificateNotFound(CertificateError):
 
 class RevokeNotAllowed(CertificateError):
     status = 403
+
+
+class OwnCertificate(RevokeNotAllowed):
+    """Nobody revokes their own certificate, administrators included: a second person decides."""
 
 
 class ReasonRequired(CertificateError):
@@ -101,14 +110,25 @@ def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
     """Revoke a certificate: it stops counting and its verification page says so, with the date.
 
-    Only an HR manager whose units cover the holder, or an administrator, may revoke; a reason is required
-    and kept. A certificate is revoked once: a second revocation is refused.
+    Only an HR manager whose units cover the holder, or an administrator, may revoke, and never their own
+    certificate (administrators included: revoking changes a person's record of evidence, so it takes a
+    second person). A reason is required and kept. A certificate is revoked once: a second revocation is
+    refused.
+
+    The completion the certificate recorded no longer counts: when the enrolment still holds that
+    completion it restarts (the course can be completed again and earns a new certificate), and
+    `certificate_revoked` is sent so that the mandatory training it completed reopens
+    (`compliance.receivers`). The audit trail records the revocation with the holder's unit.
     """
     if not scope_for(by).manages_units:
         raise RevokeNotAllowed(_("Only HR managers and administrators can revoke certificates."))
     if not can_see_user(by, certificate.user_id):
         raise CertificateNotFound(
             _("This certificate does not exist or belongs to someone outside your units.")
+        )
+    if certificate.user_id == by.pk:
+        raise OwnCertificate(
+            _("You cannot revoke your own certificate. Ask another HR manager or an administrator.")
         )
     reason = (reason or "").strip()
     if not reason:
@@ -127,4 +147,26 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
         locked.revoked_by,
         locked.revoke_reason,
     )
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(user_id=locked.user_id, course_id=locked.course_id, completed_at=locked.completed_at)
+        .first()
+    )
+    if enrolment is not None:  # the enrolment still holds this completion: the course is to be done again
+        enrolment_restart(enrolment=enrolment)
+    official = Official.objects.select_related("unit").filter(user_id=locked.user_id).first()
+    audit_record(
+        action=AuditEntry.Action.CERTIFICATE_REVOKE,
+        actor=by,
+        obj=locked,
+        unit=official.unit if official is not None else None,
+        changes={
+            "reason": reason,
+            "holder": locked.holder_name,
+            "course": locked.course_title,
+            "completed_at": timezone.localtime(locked.completed_at).isoformat(),
+            "enrolment_restarted": enrolment is not None,
+        },
+    )
+    certificate_revoked.send(sender=Certificate, certificate=locked)
     return locked

@@ -138,6 +138,7 @@ def assignment_people_queryset(
         "assignment__created_by",
         "assignment__unit",
         "assignment__position",
+        "revoked_certificate",
     ).order_by("unit__name", "user__full_name", "pk")
 
 

@@ -146,6 +146,18 @@ class Obligation(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_reason = models.CharField(_("closed because"), max_length=20, choices=Closed.choices, blank=True)
+    # A completion taken back: the certificate that recorded it was revoked, so the obligation reopened.
+    # The latest such certificate is kept for the reason in words; the count tells each completion apart
+    # (the reminders confirm a completion once per count).
+    revoked_certificate = models.ForeignKey(
+        "certificates.Certificate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by the revocation of"),
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     class Meta:
         verbose_name = _("obligation")
@@ -167,6 +179,11 @@ class Obligation(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(completed_at__isnull=False),
                 name="obligation_validity_after_completion",
+            ),
+            models.CheckConstraint(
+                condition=(Q(reopen_count=0) & Q(revoked_certificate__isnull=True))
+                | (Q(reopen_count__gt=0) & Q(revoked_certificate__isnull=False)),
+                name="obligation_reopened_by_a_revocation",
             ),
         ]
         # The unit summary counts statuses from these partial indexes alone (index-only scans): every current

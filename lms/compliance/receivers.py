@@ -1,7 +1,9 @@
-"""Obligations follow people and their progress: people and learning announce, compliance listens."""
+"""Obligations follow people and their progress: people, learning and certificates announce, compliance
+listens."""
 
 from django.dispatch import receiver
 
+from lms.certificates.signals import certificate_revoked
 from lms.learning.signals import course_completed, enrolment_started
 from lms.people.signals import official_changed
 
@@ -21,3 +23,8 @@ def course_completed_obligations(sender, enrolment, **kwargs):
 @receiver(enrolment_started)
 def enrolment_started_obligations(sender, enrolment, **kwargs):
     services.obligations_start(enrolment=enrolment)
+
+
+@receiver(certificate_revoked)
+def certificate_revoked_obligations(sender, certificate, **kwargs):
+    services.obligations_reopen(certificate=certificate)

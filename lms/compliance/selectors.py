@@ -87,6 +87,12 @@ def explain(obligation: Obligation, *, status: Status, now: datetime, done: int,
             % {"date": _day(obligation.completed_at), "until": _day(obligation.valid_until)}
         )
     else:
+        if obligation.revoked_certificate_id is not None and obligation.completed_at is None:
+            revoked = obligation.revoked_certificate
+            parts.append(
+                _("completed before, but certificate %(code)s was revoked on %(date)s: %(reason)s")
+                % {"code": revoked.code, "date": _day(revoked.revoked_at), "reason": revoked.revoke_reason}
+            )
         parts.append(_("due %(date)s") % {"date": _day(obligation.due_at)})
         if status in (Status.OVERDUE, Status.EXPIRED):
             late = (timezone.localdate(now) - timezone.localdate(obligation.due_at)).days
@@ -108,7 +114,12 @@ def obligation_views(
     now = now or timezone.now()
     rows = list(
         obligations.select_related(
-            "course", "assignment__created_by", "assignment__unit", "assignment__position", "exempted_by"
+            "course",
+            "assignment__created_by",
+            "assignment__unit",
+            "assignment__position",
+            "exempted_by",
+            "revoked_certificate",
         ).order_by("due_at", "pk")
     )
     progress = {e.course_id: e for e in enrolments_with_progress(user=user)} if rows else {}

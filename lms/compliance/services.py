@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -304,6 +304,29 @@ def obligations_complete(*, enrolment: Enrolment) -> int:
         row.started_at = row.started_at or enrolment.completed_at
         row.save(update_fields=["completed_at", "valid_until", "started_at"])
     return len(rows)
+
+
+def obligations_reopen(*, certificate) -> int:
+    """A revoked certificate takes back the completion it recorded: the obligations that completion
+    completed open again (status by their due date: in progress, overdue or, for a recertification,
+    expired), their validity is gone, and the reason names the certificate. Returns how many.
+
+    Current obligations and closed ones (which come back as they were if the person returns) reopen; a
+    cycle already followed by a recertification stays as history, since its successor is open anyway."""
+    return (
+        Obligation.objects.filter(
+            user_id=certificate.user_id,
+            course_id=certificate.course_id,
+            completed_at=certificate.completed_at,
+        )
+        .filter(Q(is_current=True) | Q(closed_at__isnull=False))
+        .update(
+            completed_at=None,
+            valid_until=None,
+            revoked_certificate=certificate,
+            reopen_count=F("reopen_count") + 1,
+        )
+    )
 
 
 def obligations_start(*, enrolment: Enrolment) -> int:

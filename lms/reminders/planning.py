@@ -46,7 +46,9 @@ def due_reminders(obligation, now: datetime) -> list[tuple[str, int]]:
     if obligation.completed_at is not None:
         recent = now - obligation.completed_at <= timedelta(days=COMPLETION_NOTICE_DAYS)
         if obligation.completed_at >= obligation.opened_at and recent:
-            return [(Kind.COMPLETED, 0)]
+            # One confirmation per completion: a completion taken back by a revoked certificate and made
+            # again is confirmed again (the offset counts the reopenings).
+            return [(Kind.COMPLETED, obligation.reopen_count)]
         return []
     due = []
     if now - obligation.opened_at <= timedelta(days=NOTICE_DAYS):

@@ -75,6 +75,7 @@ def plan_assignment(*, assignment_id: int, now: datetime, on_ready=None) -> list
             "due_at",
             "completed_at",
             "exempt_at",
+            "reopen_count",
             named=True,
         )
     )
@@ -301,6 +302,7 @@ def held(reminder_ids):
 
 STOPPED = {
     "completed": gettext_lazy("Stopped: the course is completed."),
+    "revoked": gettext_lazy("Stopped: the certificate of this completion was revoked."),
     "exempt": gettext_lazy("Stopped: the person is exempt."),
     "closed": gettext_lazy("Stopped: the assignment was withdrawn or no longer applies."),
     "retired": gettext_lazy("Stopped: the course is no longer published."),
@@ -328,6 +330,10 @@ def stop_reason(
         return "closed"
     if obligation.exempt_at is not None:
         return "exempt"
+    if reminder.kind == Kind.COMPLETED and (
+        obligation.completed_at is None or reminder.offset != obligation.reopen_count
+    ):
+        return "revoked"
     if obligation.completed_at is not None and reminder.kind != Kind.COMPLETED:
         return "completed"
     if (

@@ -7,8 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from lms.audit.models import AuditEntry
 from lms.certificates import services
 from lms.certificates.models import Certificate
+from lms.learning.models import Enrolment, LessonCompletion
+from lms.learning.services import enrolment_restart
 from tests.builders import UserFactory, make_course
 
 from .conftest import complete, make_official
@@ -57,6 +60,73 @@ def test_a_learner_cannot_revoke_even_their_own_certificate(certificate, holder)
     assert raised.value.status == 403
     certificate.refresh_from_db()
     assert not certificate.is_revoked
+
+
+def test_an_hr_manager_cannot_revoke_their_own_certificate(hr_a, four_hour_course):
+    complete(hr_a, four_hour_course)  # the HR manager's official record lies in their own ward
+    own = Certificate.objects.get(user=hr_a)
+
+    with pytest.raises(services.OwnCertificate) as raised:
+        services.certificate_revoke(certificate=own, by=hr_a, reason="Tự hủy.")
+
+    assert raised.value.status == 403
+    own.refresh_from_db()
+    assert not own.is_revoked
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.CERTIFICATE_REVOKE).exists()
+
+
+def test_an_administrator_cannot_revoke_their_own_certificate(administrator, course):
+    complete(administrator, course)
+    own = Certificate.objects.get(user=administrator)
+
+    with pytest.raises(services.OwnCertificate):
+        services.certificate_revoke(certificate=own, by=administrator, reason="Tự hủy.")
+
+    own.refresh_from_db()
+    assert not own.is_revoked
+
+
+def test_revocation_is_audited_with_the_reason_and_the_holders_unit(certificate, hr_a, org):
+    services.certificate_revoke(certificate=certificate, by=hr_a, reason="Hồ sơ khai man.")
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CERTIFICATE_REVOKE)
+    assert entry.actor == hr_a
+    assert entry.object_id == str(certificate.pk)
+    assert certificate.code in entry.object_repr
+    assert entry.unit_path == org.office_a.path
+    assert entry.changes["reason"] == "Hồ sơ khai man."
+    assert entry.changes["holder"] == "Nguyễn Thị Ngọc Diễm"
+
+
+def test_revocation_restarts_the_enrolment_that_holds_the_completion(certificate, hr_a, holder):
+    services.certificate_revoke(certificate=certificate, by=hr_a, reason="Gian lận khi làm bài.")
+
+    enrolment = Enrolment.objects.get(user=holder, course_id=certificate.course_id)
+    assert enrolment.completed_at is None
+    assert not LessonCompletion.objects.filter(enrolment=enrolment).exists()
+
+
+def test_the_course_completed_again_earns_a_new_certificate(certificate, hr_a, holder, four_hour_course):
+    services.certificate_revoke(certificate=certificate, by=hr_a, reason="Gian lận khi làm bài.")
+
+    complete(holder, four_hour_course)
+
+    new = Certificate.objects.get(user=holder, revoked_at__isnull=True)
+    assert new.code != certificate.code
+    assert new.completed_at > certificate.completed_at
+
+
+def test_a_later_completion_is_not_undone_by_revoking_an_earlier_certificate(
+    certificate, hr_a, holder, four_hour_course
+):
+    enrolment = Enrolment.objects.get(user=holder, course_id=four_hour_course.pk)
+    enrolment_restart(enrolment=enrolment)  # a recertification cycle: completed again since
+    complete(holder, four_hour_course)
+    later = Enrolment.objects.get(pk=enrolment.pk).completed_at
+
+    services.certificate_revoke(certificate=certificate, by=hr_a, reason="Cấp nhầm.")
+
+    assert Enrolment.objects.get(pk=enrolment.pk).completed_at == later
 
 
 @pytest.mark.parametrize("reason", ["", "   \n  "])
@@ -258,6 +328,34 @@ def test_a_second_revocation_through_the_page_is_refused(client, certificate, hr
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     certificate.refresh_from_db()
     assert certificate.revoke_reason == "Lần một."
+
+
+def test_the_revoke_page_of_ones_own_certificate_has_no_form(client, hr_a, four_hour_course):
+    complete(hr_a, four_hour_course)
+    own = Certificate.objects.get(user=hr_a)
+    client.force_login(hr_a)
+
+    page = client.get(revoke_url(own)).content.decode()
+    response = client.post(revoke_url(own), {"reason": "Tự hủy."})
+
+    assert 'id="own-certificate"' in page
+    assert 'id="revoke-form"' not in page
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    own.refresh_from_db()
+    assert not own.is_revoked
+
+
+def test_the_list_offers_no_revoke_button_on_ones_own_certificate(client, certificate, hr_a, course):
+    complete(hr_a, course)
+    own = Certificate.objects.get(user=hr_a)
+    client.force_login(hr_a)
+
+    page = client.get(INDEX_URL).content.decode()
+
+    assert own.code in page
+    assert revoke_url(own) not in page
+    assert revoke_url(certificate) in page
 
 
 def test_the_revoke_page_accepts_only_get_and_post(client, certificate, hr_a):

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lms.certificates.models import Certificate
+from lms.certificates.services import certificate_revoke
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_withdraw, obligation_exempt
 from lms.learning.services import record_progress
@@ -537,6 +538,21 @@ def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, cou
     assert fresh(reminder).detail == detail
     assert smtp_sink.count == 0
     assert not Notification.objects.filter(reminder=reminder).exists()
+
+
+def test_a_completion_confirmation_is_not_sent_once_its_certificate_is_revoked(smtp_sink, hr, person, course):
+    assignment = assign(hr=hr, course=course, user=person.user)
+    for lesson in lessons_of(course):
+        record_progress(user=person.user, lesson=lesson, source="manual")
+    certificate = Certificate.objects.get(user=person.user)
+    now = planning.allowed_from(certificate.completed_at)
+    confirmation = planned(assignment, now=now)
+    assert confirmation.kind == Kind.COMPLETED
+    certificate_revoke(certificate=certificate, by=hr, reason="Cấp nhầm.")
+
+    assert deliver(confirmation, now=now).state == Reminder.State.SKIPPED
+    assert fresh(confirmation).detail == "Stopped: the certificate of this completion was revoked."
+    assert smtp_sink.count == 0
 
 
 # The sweep as Celery runs it (eager in tests) -----------------------------------------------------------

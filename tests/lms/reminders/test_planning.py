@@ -5,7 +5,10 @@ running twice in a minute, or not at all for days)."""
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
+from lms.certificates.models import Certificate
+from lms.certificates.services import certificate_revoke
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_withdraw, obligation_exempt, renewals_open
 from lms.learning.services import record_progress
@@ -24,7 +27,7 @@ DUE = 20  # days from the assignment (Monday T0) to the due date in most tests
 # The pure function ---------------------------------------------------------------------------------------
 
 
-def obligation(*, opened=T0, due_in=DUE, cycle=1, completed=None, exempt=None, current=True):
+def obligation(*, opened=T0, due_in=DUE, cycle=1, completed=None, exempt=None, current=True, reopened=0):
     from lms.compliance.services import end_of_day
 
     return SimpleNamespace(
@@ -34,6 +37,7 @@ def obligation(*, opened=T0, due_in=DUE, cycle=1, completed=None, exempt=None, c
         completed_at=completed,
         exempt_at=exempt,
         is_current=current,
+        reopen_count=reopened,
     )
 
 
@@ -277,6 +281,39 @@ def test_a_completed_course_gets_its_confirmation_and_no_more_reminders(hr, pers
     for day in range(1, 60):  # later sweeps: due dates and overdue weeks pass, nothing is planned
         sweep_and_send(now + days(day))
     assert keys(person.user) == [(ASSIGNED, 0), (Kind.COMPLETED, 0)]
+
+
+def _revoke(user, course, *, by):
+    certificate = Certificate.objects.get(user=user, course_id=course.pk, revoked_at__isnull=True)
+    certificate_revoke(certificate=certificate, by=by, reason="Người khác làm bài thay.")
+
+
+def test_a_revoked_certificate_brings_back_the_overdue_reminders(hr, person, course):
+    start = timezone.now()
+    assign(hr=hr, course=course, user=person.user, due_in=DUE, now=start)
+    for lesson in lessons_of(course):
+        record_progress(user=person.user, lesson=lesson, source="manual")
+    late = start + days(DUE + 2)
+    assert sweep_plan(late) == []  # completed: nothing more to say
+
+    _revoke(person.user, course, by=hr)
+
+    sweep_and_send(late)
+    assert (OVERDUE, 0) in keys(person.user, created_at=late)
+
+
+def test_a_completion_made_again_after_a_revocation_is_confirmed_again(hr, person, course):
+    assign(hr=hr, course=course, user=person.user, due_in=DUE)
+    for attempt in range(2):
+        if attempt:
+            _revoke(person.user, course, by=hr)
+        for lesson in lessons_of(course):
+            record_progress(user=person.user, lesson=lesson, source="manual")
+        completed_at = Certificate.objects.get(user=person.user, revoked_at__isnull=True).completed_at
+        sweep_and_send(planning.allowed_from(completed_at))
+
+    confirmations = Reminder.objects.filter(recipient=person.user, kind=Kind.COMPLETED)
+    assert sorted(confirmations.values_list("offset", "state")) == [(0, "sent"), (1, "sent")]
 
 
 def test_exemption_withdrawal_deactivation_and_retirement_stop_the_planning(hr, org, course, catalogue):
