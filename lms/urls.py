@@ -34,6 +34,7 @@ urlpatterns = [
     path("chung-nhan/", include("lms.certificates.urls")),
     path("xac-minh/", include("lms.certificates.verification_urls")),
     path("thong-bao/", include("lms.reminders.urls")),
+    path("health/", include("lms.ops.urls")),
 ]
 
 if settings.DEBUG:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lms.compliance",
     "lms.reminders",
     "lms.demo",
+    "lms.ops",
     "courses",
     "content",
     "wagtail.contrib.forms",
@@ -175,6 +176,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# The health endpoint (/health/, lms/ops): seconds allowed to connect to the broker.
+HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "2"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SmartWard Learn"
