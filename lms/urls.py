@@ -35,6 +35,7 @@ urlpatterns = [
     path("xac-minh/", include("lms.certificates.verification_urls")),
     path("thong-bao/", include("lms.reminders.urls")),
     path("health/", include("lms.ops.urls")),
+    path("ho-so/du-lieu-cua-toi/", include("lms.privacy.urls")),
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lms.reminders",
     "lms.demo",
     "lms.ops",
+    "lms.privacy",
     "courses",
     "content",
     "wagtail.contrib.forms",
