@@ -100,6 +100,7 @@ def test_the_zip_holds_every_kind_of_record(client, person, colleague):
             "ho-so-dao-tao.pdf",
         ]
     )
+    assert response.streaming
     assert response["Content-Type"] == "application/zip"
     assert response["Cache-Control"] == "private, no-store"
     assert "attachment" in response["Content-Disposition"]
