@@ -169,7 +169,7 @@ def official_save(
         raise PeopleError(_("The full name is empty."))
     official = (
         Official.objects.select_related("user", "unit", "position")
-        .select_for_update()
+        .select_for_update(of=("self", "user"))
         .filter(employee_code=employee_code)
         .first()
     )
