@@ -175,3 +175,44 @@ def test_a_deactivated_official_gets_no_reset_link(client, db, mailoutbox):
     client.post("/tai-khoan/password_reset/", {"email": "da.nghi@phuong.example"})
 
     assert mailoutbox == []
+
+
+def test_an_official_cannot_be_saved_with_an_empty_name(db):
+    from lms.people.services import PeopleError, official_save
+    from tests.org_builders import make_official, make_org
+
+    official = make_official(make_org().ward_a, name="Võ Thị Hồng")
+
+    with pytest.raises(PeopleError):
+        official_save(employee_code=official.employee_code, full_name="   ", unit=official.unit)
+
+    official.user.refresh_from_db()
+    assert official.user.full_name == "Võ Thị Hồng"
+
+
+def test_the_service_itself_refuses_an_hr_managers_change_of_a_trainers_login_data(db):
+    from django.contrib.auth.models import Group
+
+    from lms.people import roles
+    from lms.people.services import LoginDataProtected, official_deactivate, official_save
+    from tests.org_builders import make_hr, make_official, make_org
+
+    org = make_org()
+    hr = make_hr(org.ward_a)
+    trainer = make_official(org.ward_a, email="gv@phuong.example")
+    trainer.user.groups.add(Group.objects.get(name=roles.TRAINER))
+
+    with pytest.raises(LoginDataProtected):
+        official_save(
+            employee_code=trainer.employee_code,
+            full_name=trainer.user.full_name,
+            unit=trainer.unit,
+            email="hr@evil.example",
+            by=hr,
+        )
+    with pytest.raises(LoginDataProtected):
+        official_deactivate(official=trainer, by=hr)
+
+    trainer.user.refresh_from_db()
+    assert trainer.user.email == "gv@phuong.example" and trainer.user.is_active
+    assert not trainer.user.email_changes.exists()
