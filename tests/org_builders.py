@@ -52,7 +52,7 @@ def make_official(unit: OrgUnit, *, name: str | None = None, position: Position 
         full_name=name or f"Trần Thị Cán Bộ {n}",
         unit=OrgUnit.objects.get(pk=unit.pk),
         position=position,
-        email=extra.pop("email", f"canbo{n}@phuong.example"),
+        email=extra.pop("email", f"cb{n:05d}@phuong.example"),
         **extra,
     )
     return official

@@ -38,7 +38,7 @@ from .importing import (
     template_guide,
 )
 from .models import Official, OrgUnit, Position
-from .scope import is_administrator, scope_for
+from .scope import is_administrator, may_change_login_data, scope_for
 from .selectors import officials_list, unit_tree
 from .services import (
     PeopleError,
@@ -70,10 +70,8 @@ administrator_required = user_passes_test(is_administrator)
 
 
 def _is_protected(viewer, official: Official) -> bool:
-    """An administrator's account: an HR manager may not deactivate it."""
-    if is_administrator(viewer):
-        return False
-    return is_administrator(official.user)
+    """An account with a role beyond learner: an HR manager may not deactivate it."""
+    return not may_change_login_data(viewer, official.user)
 
 
 def _official_in_scope(request, pk: int) -> Official:
@@ -341,7 +339,10 @@ def official_deactivate_view(request, pk: int):
     if _is_protected(request.user, official):
         return problem(
             request,
-            message=_("This official's account is an administrator's: only an administrator may change it."),
+            message=_(
+                "This account has a role beyond learner (trainer, HR manager or administrator): only an "
+                "administrator may change its email or deactivate it."
+            ),
             status=403,
             back_url=back,
         )
@@ -349,7 +350,7 @@ def official_deactivate_view(request, pk: int):
         if not official.user.is_active:
             messages.info(request, _("%(name)s was already deactivated.") % {"name": official.user})
         else:
-            official_deactivate(official=official)
+            official_deactivate(official=official, by=request.user)
             messages.success(
                 request,
                 _("%(name)s (%(code)s) was deactivated: the account can no longer sign in.")
@@ -518,7 +519,8 @@ def import_confirm(request):
         request,
         _(
             "Import done: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, %(deactivated)d "
-            "deactivated. %(emails)d set-your-password emails are on their way."
+            "deactivated. %(emails)d set-your-password emails are on their way. %(changes)d email changes "
+            "wait for the new address to confirm them."
         )
         % {
             "new": len(result.created),
@@ -526,6 +528,7 @@ def import_confirm(request):
             "unchanged": result.unchanged,
             "deactivated": result.deactivated,
             "emails": result.emails_queued,
+            "changes": result.email_changes,
         },
     )
     return redirect("people_admin:officials")

@@ -6,20 +6,32 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["full_name", "email"]
-        labels = {"full_name": _("Full name"), "email": _("Email")}
-        help_texts = {"email": _("Used to send you password-reset links and training reminders.")}
+class ProfileForm(forms.Form):
+    """What a person may change on their own profile: their email, confirmed by the new address.
+
+    The full name is not here: an official's name comes from HR's record (certificates carry it), and a
+    correction is asked of HR.
+    """
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=User._meta.get_field("email").max_length,
+        help_text=_(
+            "Used to send you password-reset links and training reminders. A new address takes effect once "
+            "you open the link we send to it."
+        ),
+        error_messages={
+            "required": _("Enter your email address: without it you cannot reset your password.")
+        },
+    )
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "Wrong username or password. Both are case-sensitive; check that Caps Lock is off "
-            "and that you type Vietnamese letters the way your account was created."
+            "Wrong username or password. The password is case-sensitive: check that Caps Lock is off and "
+            "that you type Vietnamese letters the way you chose them; the username is not."
         ),
     }
 

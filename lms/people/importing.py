@@ -28,12 +28,14 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record
 from lms.spreadsheets import RowError, SpreadsheetError, cell_text, csv_lines, safe_cell, spreadsheet_rows
 from lms.text import fold, squash_spaces
 
 from . import roles
 from .models import Official, OrgUnit, Position, code_validator
-from .scope import Scope, scope_for
+from .scope import Scope, privileged_q, privileged_user_ids, scope_for
 from .services import official_deactivate, official_save, official_welcome_email_queue
 
 User = get_user_model()
@@ -140,6 +142,7 @@ class Change:
     old: str
     new: str
     key: str  # the change in language-independent terms, for the fingerprint
+    note: str = ""  # e.g. that an email change waits for the new address to confirm it
 
 
 @dataclass
@@ -203,6 +206,8 @@ class ParsedImport:
     deactivate_missing: bool = False
     leavers_under: OrgUnit | None = None
     scope: Scope | None = None
+    viewer: object = None  # the uploader; None at the command line
+    filename: str = ""
 
     @property
     def ok(self) -> bool:
@@ -226,6 +231,11 @@ class ParsedImport:
         return {a: self.count(a) for a in (Action.NEW, Action.UPDATE, Action.UNCHANGED, Action.DEACTIVATE)}
 
     @property
+    def email_changes(self) -> int:
+        """Updates whose new email waits for confirmation by that address."""
+        return sum(1 for r in self.rows if not r.errors and any(c.field == "email" for c in r.changes))
+
+    @property
     def has_writes(self) -> bool:
         return any(self.count(a) for a in (Action.NEW, Action.UPDATE, Action.DEACTIVATE))
 
@@ -247,6 +257,7 @@ class ImportResult:
     unchanged: int
     deactivated: int
     emails_queued: int
+    email_changes: int = 0
 
 
 class ImportRejected(Exception):
@@ -530,8 +541,8 @@ def _plan(row: ImportRow) -> None:
         target["phone"] = official.phone
     if target["is_unit_head"] is None:
         target["is_unit_head"] = official.is_unit_head
-    if target["email"] is None:
-        target["email"] = user.email
+    if target["email"] is None or target["email"] == "" or target["email"].lower() == user.email.lower():
+        target["email"] = user.email  # empty or the same letters: keep the address as it is
     pairs = [
         ("full_name", _("Full name"), user.full_name, target["full_name"]),
         ("email", _("Email"), user.email, target["email"]),
@@ -551,6 +562,7 @@ def _plan(row: ImportRow) -> None:
                     old=_display(old),
                     new=_display(new),
                     key=f"{name}:{raw[0]!r}->{raw[1]!r}",
+                    note=_("waits for the new address to confirm it") if name == "email" else "",
                 )
             )
     row.action = Action.UPDATE if row.changes else Action.UNCHANGED
@@ -566,6 +578,7 @@ class _Lookups:
     email_owners: dict[str, set[int]]  # lower-cased email -> accounts using it
     usernames: set[str]  # lower-cased usernames equal to a code of the file
     protected: set[int]  # administrators' accounts, when the uploader is not one
+    privileged: set[int]  # accounts with a role beyond learner, when the uploader is not an administrator
 
 
 def _load_lookups(rows: list[ImportRow], scope: Scope) -> _Lookups:
@@ -584,8 +597,11 @@ def _load_lookups(rows: list[ImportRow], scope: Scope) -> _Lookups:
         matching = User.objects.annotate(_key=Lower("username")).filter(_key__in=codes)
         usernames = set(matching.values_list("_key", flat=True))
     protected: set[int] = set()
+    privileged: set[int] = set()
     if not scope.everything:
-        protected = _protected_user_ids({o.user_id for found in officials.values() for o in found})
+        user_ids = {o.user_id for found in officials.values() for o in found}
+        protected = _protected_user_ids(user_ids)
+        privileged = privileged_user_ids(user_ids)
     return _Lookups(
         units=_lower_map(OrgUnit.objects.all(), "code", {r.unit_code.lower() for r in rows if r.unit_code}),
         positions=_lower_map(
@@ -595,6 +611,7 @@ def _load_lookups(rows: list[ImportRow], scope: Scope) -> _Lookups:
         email_owners=email_owners,
         usernames=usernames,
         protected=protected,
+        privileged=privileged,
     )
 
 
@@ -735,6 +752,32 @@ def _check_against_database(result: ParsedImport, *, viewer) -> None:
             email=row.email if "email" in result.columns else None,  # None = keep
         )
         _plan(row)
+        _check_login_data(row, lookups)
+
+
+def _check_login_data(row: ImportRow, lookups: _Lookups) -> None:
+    """An HR manager may not change the email or active flag of an account with a role beyond learner."""
+    if row.official is None or row.official.user_id not in lookups.privileged:
+        return
+    fields = {c.field for c in row.changes}
+    if "email" in fields:
+        row.error(
+            "protected_login_data",
+            _(
+                "This official's account has a role beyond learner (trainer, HR manager or administrator): "
+                "only an administrator may change its email."
+            ),
+            "email",
+        )
+    if "active" in fields:
+        row.error(
+            "protected_login_data",
+            _(
+                "This official's account has a role beyond learner (trainer, HR manager or administrator): "
+                "only an administrator may deactivate or reactivate it."
+            ),
+            "active",
+        )
 
 
 def _find_leavers(result: ParsedImport, *, viewer) -> list[Official]:
@@ -748,10 +791,8 @@ def _find_leavers(result: ParsedImport, *, viewer) -> list[Official]:
     viewer_id = getattr(viewer, "pk", None)
     if viewer_id is not None:
         candidates = candidates.exclude(user_id=viewer_id)
-    if not scope.everything:
-        candidates = candidates.exclude(user__is_superuser=True).exclude(
-            user__groups__name=roles.ADMINISTRATOR
-        )
+    if not scope.everything:  # only an administrator deactivates an account with a role beyond learner
+        candidates = candidates.exclude(pk__in=Official.objects.filter(privileged_q("user__")).values("pk"))
     leavers = []
     for official in candidates.select_related("user", "unit").order_by("unit__path", "employee_code"):
         if official.pk not in listed and official.employee_code.lower() not in codes:
@@ -787,7 +828,13 @@ def officials_parse(
     scope = scope_of(viewer)
     if leavers_under is not None and not scope.covers(leavers_under):
         leavers_under = None
-    result = ParsedImport(deactivate_missing=deactivate_missing, leavers_under=leavers_under, scope=scope)
+    result = ParsedImport(
+        deactivate_missing=deactivate_missing,
+        leavers_under=leavers_under,
+        scope=scope,
+        viewer=viewer,
+        filename=filename,
+    )
     try:
         _read_rows(_read_bytes(file), filename, result, max_rows=max_rows or MAX_ROWS)
     except SpreadsheetError as exc:
@@ -808,12 +855,32 @@ def officials_parse(
     return result
 
 
+def _common_unit(units: list[OrgUnit]) -> OrgUnit | None:
+    """The lowest unit above (or equal to) all of these, for the import's audit entry; None if none."""
+    paths = [u.path for u in units]
+    if not paths:
+        return None
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[:-1]
+    prefix = prefix[: len(prefix) - len(prefix) % OrgUnit.steplen]
+    return OrgUnit.objects.filter(path=prefix).first() if prefix else None
+
+
 @transaction.atomic
 def officials_import(*, parsed: ParsedImport) -> ImportResult:
-    """Write a checked file: all rows or none. New accounts get their set-your-password email after commit."""
+    """Write a checked file: all rows or none. New accounts get their set-your-password email after commit.
+
+    An existing account's new email is not written: it waits for the new address to confirm it
+    (`services.email_change_request`, through official_save). The audit trail gets an entry per official
+    changed and one for the import, under the lowest unit that holds every official it touched.
+    """
     if not parsed.ok:
         raise ImportRejected(parsed.errors)
+    by = parsed.viewer
     created: list[Official] = []
+    touched: list[OrgUnit] = []
     updated = unchanged = 0
     for row in parsed.rows:
         if row.action == Action.UNCHANGED:
@@ -829,22 +896,44 @@ def officials_import(*, parsed: ParsedImport) -> ImportResult:
             phone=target["phone"],
             is_unit_head=target["is_unit_head"],
             is_active=target["is_active"],
+            by=by,
         )
+        touched.append(target["unit"])
+        if row.official is not None:
+            touched.append(row.official.unit)
         if was_created:
             created.append(official)
         else:
             updated += 1
     for official in parsed.leavers:
-        official_deactivate(official=official)
+        official_deactivate(official=official, by=by)
+        touched.append(official.unit)
     welcome = [o.user_id for o in created if o.user.email and o.user.is_active]
     official_welcome_email_queue(user_ids=welcome)
-    return ImportResult(
+    result = ImportResult(
         created=created,
         updated=updated,
         unchanged=unchanged,
         deactivated=len(parsed.leavers),
         emails_queued=len(welcome),
+        email_changes=parsed.email_changes,
     )
+    if touched:
+        audit_record(
+            action=AuditEntry.Action.OFFICIALS_IMPORT,
+            actor=by,
+            object_repr=parsed.filename[:300],
+            unit=_common_unit(touched),
+            changes={
+                "file": parsed.filename,
+                "created": len(created),
+                "updated": updated,
+                "unchanged": unchanged,
+                "deactivated": result.deactivated,
+                "email_changes": result.email_changes,
+            },
+        )
+    return result
 
 
 # --- Template ------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -13,7 +15,11 @@ code_validator = RegexValidator(
 
 
 class User(AbstractUser):
-    """An account. Vietnamese names are kept whole ("Nguyễn Văn An"), family name first."""
+    """An account. Vietnamese names are kept whole ("Nguyễn Văn An"), family name first.
+
+    Usernames and emails are unique ignoring letter case: people sign in with "bt-004" as well as "BT-004"
+    (lms.people.backends), and an email names one account for password resets.
+    """
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
 
@@ -21,6 +27,21 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_ci",
+                violation_error_message=_(
+                    "An account with this username already exists (letter case aside)."
+                ),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message=_("Another account already uses this email address."),
+            ),
+        ]
 
     def get_full_name(self) -> str:
         return self.full_name.strip() or super().get_full_name() or self.username
@@ -134,3 +155,55 @@ class ManagedUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.unit}"
+
+
+class EmailChange(models.Model):
+    """A change of an account's email waiting for the new address to confirm it.
+
+    The account keeps its email until the link sent to the new address is used (once, before it expires);
+    the old address is told about the request. At most one change per account waits at a time: a new
+    request cancels the previous one.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_changes",
+        verbose_name=_("account"),
+    )
+    old_email = models.EmailField(_("old email"), blank=True)
+    new_email = models.EmailField(_("new email"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email change")
+        verbose_name_plural = _("email changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(confirmed_at__isnull=True, cancelled_at__isnull=True),
+                name="email_change_one_waiting",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="email_change_confirmed_or_cancelled",
+            ),
+            models.CheckConstraint(condition=~Q(new_email=""), name="email_change_has_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.old_email or '—'} → {self.new_email}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None

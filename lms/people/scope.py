@@ -45,6 +45,41 @@ def is_administrator(user) -> bool:
     return user.is_superuser or user.groups.filter(name=roles.ADMINISTRATOR).exists()
 
 
+# Roles beyond learner: the login data (email, active flag) of such an account is an administrator's
+# to change.
+PRIVILEGED_GROUPS = (roles.TRAINER, roles.HR_MANAGER, roles.ADMINISTRATOR)
+
+
+def privileged_q(prefix: str = "") -> Q:
+    """Accounts (or accounts reached through `prefix`, e.g. "user__") holding a role beyond learner."""
+    return (
+        Q(**{f"{prefix}is_superuser": True})
+        | Q(**{f"{prefix}is_staff": True})
+        | Q(**{f"{prefix}groups__name__in": PRIVILEGED_GROUPS})
+    )
+
+
+def privileged_user_ids(user_ids) -> set[int]:
+    from django.contrib.auth import get_user_model  # models of the user app load after this module
+
+    if not user_ids:
+        return set()
+    found = get_user_model().objects.filter(privileged_q(), pk__in=list(user_ids))
+    return set(found.values_list("pk", flat=True))
+
+
+def may_change_login_data(viewer, user) -> bool:
+    """May `viewer` change the email or active flag of `user`'s account?
+
+    Administrators (and the command line: viewer None) may; HR managers only for accounts that hold no
+    role beyond learner, so they can never take over a trainer's, another HR manager's or an
+    administrator's account through its email.
+    """
+    if viewer is None or is_administrator(viewer):
+        return True
+    return not privileged_user_ids([user.pk])
+
+
 def scope_for(user) -> Scope:
     """The units this person manages; cached on the user object for the request."""
     cached = getattr(user, "_smartward_scope", None)

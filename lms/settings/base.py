@@ -111,6 +111,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
+# Usernames are compared ignoring letter case at sign-in (site, Wagtail admin and Django admin alike).
+AUTHENTICATION_BACKENDS = ["lms.people.backends.CaseInsensitiveModelBackend"]
+# How long the link confirming a new email address works (seconds).
+EMAIL_CHANGE_TIMEOUT = int(os.environ.get("EMAIL_CHANGE_TIMEOUT", str(3 * 24 * 60 * 60)))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learning:my_learning"
 LOGOUT_REDIRECT_URL = "/"

@@ -34,7 +34,7 @@ def make_official(unit: OrgUnit, *, name: str | None = None, email: str | None =
         employee_code=f"CB{n:05d}",
         full_name=name or f"Trần Thị Cán Bộ {n}",
         unit=OrgUnit.objects.get(pk=unit.pk),
-        email=email or f"canbo{n}@phuong.example",
+        email=email or f"cb{n:05d}.cb@phuong.example",
     )
     return official
 

@@ -63,25 +63,59 @@ def test_logout_is_a_post(learner_client):
     assert "_auth_user_id" not in learner_client.session
 
 
-def test_profile_shows_and_saves_the_full_name(learner_client, learner):
+def test_profile_shows_the_name_read_only_with_how_to_correct_it(learner_client, learner):
+    from tests.org_builders import make_official, make_org
+
+    official = make_official(make_org().ward_a, name="Võ Thị Hồng")
+    learner_client.force_login(official.user)
+
     page = learner_client.get(reverse("people:profile")).content.decode()
-    assert learner.username in page
 
-    response = learner_client.post(
-        reverse("people:profile"), {"full_name": "Võ Thị Hồng", "email": "hong@phuong.example"}, follow=True
-    )
+    assert "Võ Thị Hồng" in page
+    assert 'name="full_name"' not in page
+    assert "cán bộ nhân sự của đơn vị" in page
 
-    learner.refresh_from_db()
-    assert learner.full_name == "Võ Thị Hồng"
-    assert "Đã lưu hồ sơ của bạn." in response.content.decode()
+
+def test_a_learner_cannot_rename_themself_so_certificates_keep_hr_s_name(client, db):
+    from tests.org_builders import make_official, make_org
+
+    official = make_official(make_org().ward_a, name="Võ Thị Hồng", email="hong@phuong.example")
+    client.force_login(official.user)
+
+    for name in ("Nguyễn Văn Chủ Tịch", ""):
+        client.post(reverse("people:profile"), {"full_name": name, "email": "hong@phuong.example"})
+
+    official.user.refresh_from_db()
+    assert official.user.full_name == "Võ Thị Hồng"
+    assert official.user.get_full_name() == "Võ Thị Hồng"
 
 
 def test_profile_rejects_a_bad_email(learner_client, learner):
-    response = learner_client.post(reverse("people:profile"), {"full_name": "A", "email": "khong-phai-email"})
+    response = learner_client.post(reverse("people:profile"), {"email": "khong-phai-email"})
 
     learner.refresh_from_db()
     assert response.status_code == 200
     assert learner.email != "khong-phai-email"
+
+
+def test_profile_refuses_an_empty_email(learner_client, learner):
+    response = learner_client.post(reverse("people:profile"), {"email": "  "})
+
+    learner.refresh_from_db()
+    assert response.status_code == 200
+    assert "Hãy nhập địa chỉ email" in response.content.decode()
+    assert learner.email == "hocvien_test@phuong.example"
+
+
+def test_two_accounts_cannot_share_an_email_in_other_letter_cases(db):
+    from django.db import IntegrityError, transaction
+
+    UserFactory(username="mot", email="chung@phuong.example")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(username="hai", email="Chung@Phuong.example")
+    UserFactory(username="ba", email="")
+    UserFactory(username="bon", email="")  # no email is not a shared email
 
 
 def test_profile_requires_login(client, db):
@@ -141,3 +175,44 @@ def test_a_deactivated_official_gets_no_reset_link(client, db, mailoutbox):
     client.post("/tai-khoan/password_reset/", {"email": "da.nghi@phuong.example"})
 
     assert mailoutbox == []
+
+
+def test_an_official_cannot_be_saved_with_an_empty_name(db):
+    from lms.people.services import PeopleError, official_save
+    from tests.org_builders import make_official, make_org
+
+    official = make_official(make_org().ward_a, name="Võ Thị Hồng")
+
+    with pytest.raises(PeopleError):
+        official_save(employee_code=official.employee_code, full_name="   ", unit=official.unit)
+
+    official.user.refresh_from_db()
+    assert official.user.full_name == "Võ Thị Hồng"
+
+
+def test_the_service_itself_refuses_an_hr_managers_change_of_a_trainers_login_data(db):
+    from django.contrib.auth.models import Group
+
+    from lms.people import roles
+    from lms.people.services import LoginDataProtected, official_deactivate, official_save
+    from tests.org_builders import make_hr, make_official, make_org
+
+    org = make_org()
+    hr = make_hr(org.ward_a)
+    trainer = make_official(org.ward_a, email="gv@phuong.example")
+    trainer.user.groups.add(Group.objects.get(name=roles.TRAINER))
+
+    with pytest.raises(LoginDataProtected):
+        official_save(
+            employee_code=trainer.employee_code,
+            full_name=trainer.user.full_name,
+            unit=trainer.unit,
+            email="hr@evil.example",
+            by=hr,
+        )
+    with pytest.raises(LoginDataProtected):
+        official_deactivate(official=trainer, by=hr)
+
+    trainer.user.refresh_from_db()
+    assert trainer.user.email == "gv@phuong.example" and trainer.user.is_active
+    assert not trainer.user.email_changes.exists()

@@ -489,3 +489,62 @@ def test_a_get_on_confirm_explains_itself(org, hr):
     response = client_for(hr).get("/admin/organisation/import/confirm/")
 
     assert response.status_code == 405
+
+
+# --- Login data of accounts with roles (issue 11) ----------------------------------------------------------
+
+
+def _trainer_official(org, code="GV001"):
+    user = UserFactory(username=f"giangvien_{code.lower()}", email=f"{code.lower()}@phuong.example")
+    user.groups.add(Group.objects.get(name=roles.TRAINER))
+    return attach_official(user, code, org.ben_thanh)
+
+
+def test_an_hr_manager_cannot_deactivate_a_trainer(org, hr):
+    trainer = _trainer_official(org)
+
+    response = client_for(hr).post(f"/admin/organisation/officials/{trainer.pk}/deactivate/")
+
+    trainer.user.refresh_from_db()
+    assert response.status_code == 403
+    assert "chỉ quản trị viên mới được thay đổi email" in response.content.decode()
+    assert trainer.user.is_active
+
+
+def test_the_takeover_through_the_import_is_refused_and_saves_nothing(org, hr):
+    trainer = _trainer_official(org)
+    client = client_for(hr)
+    data = csv_bytes(
+        [
+            row(employee_code="CB002", email="moi@phuong.example"),
+            row(employee_code="GV001", email="hr@evil.example"),
+        ]
+    )
+
+    preview = client.post(IMPORT_URL, {"file": upload(data)})
+
+    page = preview.content.decode()
+    assert preview.status_code == 200 and preview.context["token"] is None
+    assert 'data-code="protected_login_data" data-row="3"' in page
+    assert "chỉ quản trị viên mới được thay đổi email" in page
+    trainer.user.refresh_from_db()
+    assert trainer.user.email == "gv001@phuong.example"
+    assert not Official.objects.filter(employee_code="CB002").exists()
+
+
+def test_the_preview_shows_a_learners_new_email_as_waiting_for_confirmation(
+    org, hr, django_capture_on_commit_callbacks
+):
+    official = make_official("CB001", "Nguyễn Văn An", org.ben_thanh, email="an.cu@phuong.example")
+    client = client_for(hr)
+
+    preview = client.post(IMPORT_URL, {"file": upload(csv_bytes([row(email="an.moi@phuong.example")]))})
+    assert "(chờ địa chỉ mới xác nhận)" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            "/admin/organisation/import/confirm/", {"token": preview.context["token"]}, follow=True
+        )
+
+    official.user.refresh_from_db()
+    assert official.user.email == "an.cu@phuong.example"
+    assert "1 thay đổi email đang chờ địa chỉ mới xác nhận" in done.content.decode()

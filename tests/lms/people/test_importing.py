@@ -657,3 +657,164 @@ def test_everyday_words_for_leaving_and_a_phone_that_lost_its_zero_are_understoo
     assert not official.user.is_active
     assert official.phone == "0901234567"
     assert official.user.full_name == "Nguyễn Văn An"
+
+
+# --- Login data of accounts with roles, email changes, audit (issue 11) -----------------------------------
+
+
+def _with_role(username: str, role: str, code: str, unit) -> Official:
+    from django.contrib.auth.models import Group
+
+    from tests.builders import UserFactory
+
+    user = UserFactory(username=username, email=f"{username}@phuong.example")
+    user.groups.add(Group.objects.get(name=role))
+    return attach_official(user, code, unit)
+
+
+def test_an_hr_manager_cannot_change_a_trainers_email_and_nothing_in_the_file_is_saved(org):
+    hr = make_hr_manager(org.ben_thanh)
+    trainer = _with_role("giang_vien", "Trainer", "GV001", org.ben_thanh)
+
+    with translation.override("vi"):
+        parsed = parse(
+            csv_bytes(
+                [
+                    row(employee_code="CB002", email="moi@phuong.example"),
+                    row(employee_code="GV001", full_name="Giảng Viên", email="ke.gian@evil.example"),
+                ]
+            ),
+            viewer=hr,
+        )
+
+    assert error_codes(parsed) == ["protected_login_data"]
+    assert parsed.errors[0].row == 3
+    assert "chỉ quản trị viên mới được thay đổi email" in parsed.errors[0].message
+    with pytest.raises(ImportRejected):
+        officials_import(parsed=parsed)
+    trainer.user.refresh_from_db()
+    assert trainer.user.email == "giang_vien@phuong.example"
+    assert not Official.objects.filter(employee_code="CB002").exists()
+
+
+def test_an_hr_manager_cannot_change_another_hr_managers_email(org):
+    hr = make_hr_manager(org.ben_thanh)
+    other_hr = make_hr_manager(org.ben_thanh_office, username="nhansu_vanphong")
+    attach_official(other_hr, "NS002", org.ben_thanh_office)
+
+    parsed = parse(
+        csv_bytes([row(employee_code="NS002", unit_code="BT-VP", email="ke.gian@evil.example")]), viewer=hr
+    )
+
+    assert error_codes(parsed) == ["protected_login_data"]
+
+
+def test_an_hr_manager_cannot_deactivate_a_trainer_nor_list_them_as_a_leaver(org):
+    hr = make_hr_manager(org.ben_thanh)
+    _with_role("giang_vien", "Trainer", "GV001", org.ben_thanh)
+
+    deactivating = parse(
+        csv_bytes([row(employee_code="GV001", email="giang_vien@phuong.example", active="không")]), viewer=hr
+    )
+    leavers = parse(csv_bytes([row()]), viewer=hr, deactivate_missing=True)
+
+    assert error_codes(deactivating) == ["protected_login_data"]
+    assert leavers.leavers == []
+
+
+def test_an_hr_manager_may_still_move_a_trainer_to_another_unit(org):
+    hr = make_hr_manager(org.ben_thanh)
+    trainer = _with_role("giang_vien", "Trainer", "GV001", org.ben_thanh)
+
+    parsed = parse(
+        csv_bytes([row(employee_code="GV001", unit_code="BT-VP", email="GIANG_VIEN@phuong.example")]),
+        viewer=hr,
+    )
+    officials_import(parsed=parsed)
+
+    trainer.refresh_from_db()
+    assert parsed.ok and trainer.unit == org.ben_thanh_office
+    assert trainer.user.email == "giang_vien@phuong.example"
+
+
+def test_an_administrator_may_change_a_trainers_email_after_confirmation(org):
+    trainer = _with_role("giang_vien", "Trainer", "GV001", org.ben_thanh)
+
+    parsed = parse(
+        csv_bytes([row(employee_code="GV001", email="gv.moi@phuong.example")]), viewer=make_administrator()
+    )
+    officials_import(parsed=parsed)
+
+    trainer.user.refresh_from_db()
+    assert parsed.ok
+    assert trainer.user.email == "giang_vien@phuong.example"
+    assert trainer.user.email_changes.get().new_email == "gv.moi@phuong.example"
+
+
+def test_a_learners_new_email_waits_for_confirmation_and_both_addresses_hear_of_it(
+    org, django_capture_on_commit_callbacks
+):
+    hr = make_hr_manager(org.ben_thanh)
+    official = make_official("CB001", "Nguyễn Văn An", org.ben_thanh, email="an.cu@phuong.example")
+
+    with translation.override("vi"):
+        parsed = parse(csv_bytes([row(email="an.moi@phuong.example")]), viewer=hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = officials_import(parsed=parsed)
+
+    change = parsed.rows[0].changes[0]
+    assert (change.field, change.new, change.note) == (
+        "email",
+        "an.moi@phuong.example",
+        "chờ địa chỉ mới xác nhận",
+    )
+    assert result.email_changes == 1
+    official.user.refresh_from_db()
+    assert official.user.email == "an.cu@phuong.example"
+    assert sorted(m.to[0] for m in mail.outbox) == ["an.cu@phuong.example", "an.moi@phuong.example"]
+
+
+def test_an_empty_email_or_other_letter_case_keeps_the_address(org):
+    make_official("CB001", "Nguyễn Văn An", org.ben_thanh, email="an.nguyen@phuong.example")
+
+    parsed = parse(csv_bytes([row(email="", phone=""), row(employee_code="CB002", email="")]))
+    cased = parse(csv_bytes([row(email="An.Nguyen@Phuong.example", phone="")]))
+
+    assert parsed.rows[0].action == Action.UNCHANGED
+    assert cased.rows[0].action == Action.UNCHANGED
+
+
+def test_the_audit_trail_records_the_import_and_each_official_under_their_unit(org):
+    from lms.audit.models import AuditEntry
+
+    hr = make_hr_manager(org.ben_thanh)
+    make_official("CB001", "Nguyễn Văn An", org.ben_thanh)
+    make_official("CB003", "Lý Văn Cường", org.ben_thanh_office)
+    before = AuditEntry.objects.count()
+
+    parsed = parse(
+        csv_bytes(
+            [
+                row(full_name="Nguyễn Văn Ân", email="cb001@phuong.example", phone=""),
+                row(
+                    employee_code="CB002",
+                    full_name="Trần Thị Bích",
+                    email="bich@phuong.example",
+                    unit_code="BT-VP",
+                ),
+            ]
+        ),
+        viewer=hr,
+        deactivate_missing=True,
+    )
+    officials_import(parsed=parsed)
+
+    entries = list(AuditEntry.objects.order_by("pk")[before:])
+    assert [(e.action, e.unit_name, e.actor_id) for e in entries] == [
+        (AuditEntry.Action.OFFICIAL_UPDATE, "Phường Bến Thành", hr.pk),
+        (AuditEntry.Action.OFFICIAL_CREATE, "Văn phòng HĐND và UBND phường Bến Thành", hr.pk),
+        (AuditEntry.Action.OFFICIAL_DEACTIVATE, "Văn phòng HĐND và UBND phường Bến Thành", hr.pk),
+        (AuditEntry.Action.OFFICIALS_IMPORT, "Phường Bến Thành", hr.pk),
+    ]
+    assert entries[0].changes == {"full_name": ["Nguyễn Văn An", "Nguyễn Văn Ân"]}
+    assert entries[3].changes["created"] == 1 and entries[3].changes["deactivated"] == 1
