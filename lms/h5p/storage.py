@@ -78,7 +78,7 @@ def _store(*, validated: ValidatedPackage, user, activity: Activity | None, titl
     errors: list[PackageError] = []
     roots = _dependency_list(validated.h5p_json.get("preloadedDependencies")) or []
     needed = _closure(needs=[("h5p.json", roots)], package_libraries=validated.libraries, errors=errors)
-    if errors:  # a library disappeared from the store since validation
+    if errors:  # a library this package relies on lost its approval since validation
         raise PackageInvalid(errors)
 
     libraries: dict[LibKey, Library] = {}
