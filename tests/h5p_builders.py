@@ -20,7 +20,11 @@ _counter = itertools.count(1)
 
 def make_activity(title: str = "Đúng hay sai?") -> Activity:
     library, _ = Library.objects.get_or_create(
-        machine_name="H5P.TrueFalse", major_version=1, minor_version=6, defaults={"runnable": True}
+        machine_name="H5P.TrueFalse",
+        major_version=1,
+        minor_version=6,
+        content_hash="",
+        defaults={"runnable": True},
     )
     activity = Activity.objects.create(title=title)
     version = ContentVersion.objects.create(
