@@ -1,9 +1,10 @@
 """An uploaded file kept between a preview and its confirmation.
 
 Import screens show what a file would do and write nothing until the person confirms. Meanwhile the upload
-waits in the default storage under a random name; the confirmation form carries only a signed token naming
-it, bound to the person who uploaded it and valid for `max_age` seconds. `claim` lets one confirmation
-through per upload, even on a double click and across workers when the cache is shared.
+waits under a random name in the private storage (lms/storage.py: outside MEDIA_ROOT, no URL, never served
+to anyone: the files hold names, emails and phone numbers); the confirmation form carries only a signed
+token naming it, bound to the person who uploaded it and valid for `max_age` seconds. `claim` lets one
+confirmation through per upload, even on a double click and across workers when the cache is shared.
 """
 
 import re
@@ -14,8 +15,9 @@ from datetime import timedelta
 from django.core import signing
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
+
+from lms.storage import private_storage
 
 
 @dataclass(frozen=True)
@@ -40,22 +42,22 @@ class UploadStage:
         """Forget uploads nobody confirmed or cancelled. Best effort: a storage that cannot list
         (NotImplementedError) or a file another request removed meanwhile must not fail the upload."""
         try:
-            _dirs, files = default_storage.listdir(self.directory)
+            _dirs, files = private_storage().listdir(self.directory)
         except (FileNotFoundError, NotImplementedError, OSError):
             return
         cutoff = timezone.now() - timedelta(seconds=2 * self.max_age)
         for name in files:
             path_name = f"{self.directory}/{name}"
             try:
-                if default_storage.get_modified_time(path_name) < cutoff:
-                    default_storage.delete(path_name)
+                if private_storage().get_modified_time(path_name) < cutoff:
+                    private_storage().delete(path_name)
             except (FileNotFoundError, NotImplementedError, OSError):
                 continue
 
     def stage(self, request, *, data: bytes, extension: str, filename: str, extra: dict | None = None) -> str:
         """Store the upload; returns the token the confirmation form carries."""
         self.cleanup()
-        name = default_storage.save(f"{self.directory}/{uuid.uuid4().hex}{extension}", ContentFile(data))
+        name = private_storage().save(f"{self.directory}/{uuid.uuid4().hex}{extension}", ContentFile(data))
         return self.sign(request, name=name, filename=filename, extra=extra)
 
     def sign(self, request, *, name: str, filename: str, extra: dict | None = None) -> str:
@@ -73,7 +75,7 @@ class UploadStage:
         if payload.get("user") != request.user.pk or not self._name.match(name):
             return None
         try:
-            with default_storage.open(name, "rb") as handle:
+            with private_storage().open(name, "rb") as handle:
                 data = handle.read(limit + 1)
         except (FileNotFoundError, OSError):
             return None
@@ -91,4 +93,4 @@ class UploadStage:
 
     def discard(self, staged: Staged | None) -> None:
         if staged is not None:
-            default_storage.delete(staged.name)
+            private_storage().delete(staged.name)

@@ -13,6 +13,13 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Private files of a test (staged imports, H5P packages) go to its own temporary folder too."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def h5p_fixture_path() -> Path:
     """The real H5P package of shared/fixtures (TrueFalse "Is this false?"), beside the checkout.

@@ -1,13 +1,16 @@
 """Builders for H5P records: without files (for results and completion), or stored from a real package
 through the real upload code."""
 
+import io
 import itertools
 import json
 import uuid
+import zipfile
 
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lms.h5p.libraries import library_approve
 from lms.h5p.models import Activity, ContentVersion, Library
 from lms.h5p.packages import package_store, package_validate
 from tests.builders import UserFactory
@@ -17,7 +20,11 @@ _counter = itertools.count(1)
 
 def make_activity(title: str = "Đúng hay sai?") -> Activity:
     library, _ = Library.objects.get_or_create(
-        machine_name="H5P.TrueFalse", major_version=1, minor_version=6, defaults={"runnable": True}
+        machine_name="H5P.TrueFalse",
+        major_version=1,
+        minor_version=6,
+        content_hash="",
+        defaults={"runnable": True},
     )
     activity = Activity.objects.create(title=title)
     version = ContentVersion.objects.create(
@@ -79,6 +86,57 @@ def store_package(data: bytes, *, title: str = "Đúng hay sai?", user=None) -> 
         file=SimpleUploadedFile("bai-tap.h5p", data, content_type="application/zip")
     ) as validated:
         return package_store(validated=validated, user=user, title=title)
+
+
+# Appended to H5P.Question's main script: every answer reported as passed with full marks.
+DOCTORED_QUESTION_JS = b"""
+;(function () {
+  var original = H5P.Question.prototype.triggerXAPIScored;
+  H5P.Question.prototype.triggerXAPIScored = function (score, maxScore, verb) {
+    return original.call(this, maxScore, maxScore, verb);
+  };
+})();
+"""
+
+
+def replace_entries(original: bytes, replace: dict[str, bytes]) -> bytes:
+    """A copy of a package with some entries' bytes replaced (names and everything else unchanged)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(original)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = replace.get(info.filename)
+            target.writestr(info, source.read(info) if data is None else data)
+    return out.getvalue()
+
+
+def doctored_question(original: bytes, *, path: str = "H5P.Question-1.4/scripts/question.js") -> bytes:
+    """The real package whose shared library H5P.Question 1.4 reports every answer as passed."""
+    with zipfile.ZipFile(io.BytesIO(original)) as source:
+        script = source.read(path)
+    return replace_entries(original, {path: script + DOCTORED_QUESTION_JS})
+
+
+def content_only(original: bytes) -> bytes:
+    """The real package without its libraries: it relies on the platform's approved copies."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(original)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            if info.filename == "h5p.json" or info.filename.startswith("content/"):
+                target.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+def approve_all(*, user=None) -> None:
+    """An administrator approves every library stored so far (the platform's reviewed set)."""
+    user = user or UserFactory(username=f"quan_tri_{next(_counter)}", is_staff=True, is_superuser=True)
+    for library in Library.objects.filter(approved_at__isnull=True):
+        library_approve(library=library, user=user)
 
 
 def assert_player_assets_installed() -> None:

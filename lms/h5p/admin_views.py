@@ -134,6 +134,16 @@ def _handle(request, *, handler: UploadSizeLimit, activity: Activity | None):
                 else:
                     text = _("Version %(number)s of “%(title)s” was uploaded; earlier results are kept.")
                 messages.success(request, text % {"title": version.activity.title, "number": version.number})
+                pending = [str(lib) for lib in version.libraries.all() if lib.approved_at is None]
+                if pending:
+                    messages.warning(
+                        request,
+                        _(
+                            "This activity uses its own copy of %(libraries)s. Other activities will use "
+                            "these libraries only after an administrator approves them."
+                        )
+                        % {"libraries": ", ".join(pending)},
+                    )
                 return redirect(url_for("inspect", version.activity.pk))
     context = {"form": form, "activity": activity, "limits": package_limits(), "cancel_url": url_for("list")}
     if activity is not None:

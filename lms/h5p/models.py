@@ -1,9 +1,14 @@
-"""H5P activities: shared libraries, uploaded content with its versions, xAPI statements and results.
+"""H5P activities: libraries, uploaded content with its versions, xAPI statements and results.
 
-Files live in Django's storage: a library once per machine name and major.minor version under its own
-`storage_prefix` (`h5p/libraries/<Machine.Name>-<major>.<minor>/<random>/`: a folder only the upload that
-created the row ever wrote, so no other upload can overwrite or delete it), each content version under its
-own `storage_prefix`. The player still sees a library at `…/libraries/<Machine.Name>-<major>.<minor>/`.
+Files live in the private storage (lms/storage.py; never served by the web server, only by the sandboxed
+player views). A library row is one machine name, major.minor version *and content* (`content_hash`, over
+its files): a package that brings a library the store already holds byte for byte uses that row; one that
+brings different bytes for the same version gets a row of its own, used only by its own package. A new row
+serves other packages (those that rely on the store for it) only once an administrator has approved it
+(`approved_at`; at most one approved row per version). Each row's files sit under its own `storage_prefix`
+(`h5p/libraries/<Machine.Name>-<major>.<minor>/<random>/`: a folder only the upload that created the row
+ever wrote, so no other upload can overwrite or delete it); each content version under its own
+`storage_prefix`. The player still sees a library at `…/libraries/<Machine.Name>-<major>.<minor>/`.
 Scores here were computed in the learner's browser by the H5P content type, never by the server: every
 result and statement says so (`computed_in_browser`), and reports must keep that distinction.
 """
@@ -17,6 +22,17 @@ from django.utils.translation import gettext_lazy as _
 
 LIBRARIES_ROOT = "h5p/libraries"
 CONTENT_ROOT = "h5p/content"
+RANDOM_PART_LENGTH = 32  # uuid4().hex
+
+
+def content_prefix() -> str:
+    """A new, unique folder for the files of one content version."""
+    return f"{CONTENT_ROOT}/{uuid.uuid4().hex}/"
+
+
+def library_prefix(folder_name: str) -> str:
+    """A new, unique folder for the files of one library row."""
+    return f"{LIBRARIES_ROOT}/{folder_name}/{uuid.uuid4().hex}/"
 
 
 class Library(models.Model):
@@ -27,19 +43,46 @@ class Library(models.Model):
     title = models.CharField(_("title"), max_length=255, blank=True)
     runnable = models.BooleanField(_("runnable"), default=False)
     metadata = models.JSONField(_("library.json"), default=dict, blank=True)
+    # SHA-256 over the library's files (their paths and bytes, see libraries.content_hash); "" for a
+    # library stored before hashes existed until `move_private_files` computes it.
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True, default="")
     # Unique per upload, never a fixed path: two uploads of the same new library write to different
-    # folders, and the one whose row commits is the one served (see packages.package_store).
+    # folders, and the one whose row commits is the one served (see storage.package_store).
     storage_prefix = models.CharField(_("storage folder"), max_length=255, unique=True)
     created_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
 
     class Meta:
-        ordering = ["machine_name", "major_version", "minor_version"]
+        ordering = ["machine_name", "major_version", "minor_version", "-approved_at", "created_at"]
         verbose_name = _("H5P library")
         verbose_name_plural = _("H5P libraries")
+        permissions = [("approve_library", _("Can approve H5P libraries for every activity"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["machine_name", "major_version", "minor_version"], name="h5p_library_one_per_version"
-            )
+                fields=["machine_name", "major_version", "minor_version", "content_hash"],
+                name="h5p_library_one_per_content",
+            ),
+            models.UniqueConstraint(
+                fields=["machine_name", "major_version", "minor_version"],
+                condition=Q(approved_at__isnull=False),
+                name="h5p_library_one_approved_per_version",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,8 +90,12 @@ class Library(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.storage_prefix:
-            self.storage_prefix = f"{LIBRARIES_ROOT}/{self.folder_name}/{uuid.uuid4().hex}/"
+            self.storage_prefix = library_prefix(self.folder_name)
         super().save(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
 
     @property
     def folder_name(self) -> str:

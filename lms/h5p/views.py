@@ -5,13 +5,16 @@ package's JavaScript runs in an opaque origin, so it cannot read the learner's c
 lesson page, and its requests carry no session. Everything here is therefore read with the grant in the
 URL alone, never the session; results travel back to the lesson page by postMessage, and the lesson page
 sends them to the server with the learner's own session and CSRF token.
+
+These views are the only way to H5P files: they live in the private storage (lms/storage.py), which the web
+server never serves, and every file goes out with `Content-Security-Policy: sandbox` and `nosniff`, so a
+library's SVG or XML opened on its own runs no script with the site's origin.
 """
 
 import mimetypes
 import posixpath
 import re
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -19,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from .models import ContentVersion, Library, UserData
 from .player import Grant, grant_read
+from .storage import h5p_storage
 
 RESTORE_SAVE_FREQ_SECONDS = 3600
 _FOLDER = re.compile(r"^([A-Za-z0-9_.\-]{1,200})-(\d{1,5})\.(\d{1,5})$")
@@ -167,7 +171,7 @@ def _content_type(path: str) -> str:
 
 def _serve(name: str):
     try:
-        handle = default_storage.open(name, "rb")
+        handle = h5p_storage().open(name, "rb")
     except OSError as error:  # missing, a folder, unreadable: the same 404 for all
         raise Http404("No such file.") from error
     response = FileResponse(handle, content_type=_content_type(name))

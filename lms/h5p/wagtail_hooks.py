@@ -4,17 +4,18 @@ Only the title is edited as a form; packages come in through the upload pages (a
 
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, library_admin
 from .models import Activity
 from .packages import ActivityInUse, activity_delete, activity_in_use_reason
 
@@ -95,3 +96,24 @@ def delete_activities_safely(request, instances):
         _("Deleted: %(titles)s.") % {"titles": ", ".join(f"“{a.title}”" for a in activities)},
     )
     return redirect(index_url)
+
+
+@hooks.register("register_admin_urls")
+def register_library_urls():
+    return [
+        path(
+            "h5p-libraries/", include((library_admin.urlpatterns, "h5p_libraries"), namespace="h5p_libraries")
+        )
+    ]
+
+
+class LibrariesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(library_admin.VIEW) or request.user.has_perm(library_admin.APPROVE)
+
+
+@hooks.register("register_admin_menu_item")
+def register_libraries_menu_item():
+    return LibrariesMenuItem(
+        _("H5P libraries"), reverse("h5p_libraries:index"), name="h5p-libraries", icon_name="code", order=251
+    )

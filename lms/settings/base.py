@@ -146,8 +146,12 @@ if H5P_STANDALONE_DIST.is_dir():
     STATICFILES_DIRS.append(("vendor/h5p-standalone", H5P_STANDALONE_DIST))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Files that only views checking permission may serve (staged imports, H5P packages): outside MEDIA_ROOT,
+# without a URL, never served by the web server (lms/storage.py, docs/operations.md).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "lms.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -6,12 +6,12 @@ import json
 import zipfile
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from courses.models import LessonPage
 from lms.h5p.models import Activity, Library, Statement, UserData
+from lms.h5p.storage import h5p_storage
 from lms.learning.services import enrolment_create
 from tests.builders import UserFactory, make_catalogue, make_course
 from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
@@ -152,7 +152,7 @@ def fill_probe_ids(*, lesson, activity) -> None:
     """Write the ids the probe's statement needs into its stored script (they exist only after storing)."""
     library = Library.objects.get(machine_name="H5P.TrueFalse", major_version=1, minor_version=6)
     name = library.storage_prefix + MAIN_SCRIPT.split("/", 1)[1]
-    with default_storage.open(name) as handle:
+    with h5p_storage().open(name) as handle:
         code = handle.read().decode()
     for placeholder, value in (
         ("__LESSON__", lesson.pk),
@@ -160,8 +160,8 @@ def fill_probe_ids(*, lesson, activity) -> None:
         ("__VERSION__", activity.current_version_id),
     ):
         code = code.replace(placeholder, str(value))
-    default_storage.delete(name)
-    default_storage.save(name, ContentFile(code.encode()))
+    h5p_storage().delete(name)
+    h5p_storage().save(name, ContentFile(code.encode()))
 
 
 def test_a_hostile_package_cannot_reach_the_session_the_storage_or_the_lesson_page(

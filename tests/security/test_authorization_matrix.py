@@ -15,6 +15,7 @@ from django.utils import timezone
 from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
+from lms.h5p.models import Library
 from lms.learning.services import record_progress
 from lms.people.models import Official
 from tests.builders import lessons_of, make_course
@@ -28,6 +29,7 @@ HR_NAMESPACES = (
     "compliance_reports",
     "certificates_admin",
     "reminders_admin",
+    "h5p_libraries",  # administrators approve, trainers look: no HR manager reaches them
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -63,6 +65,7 @@ def world(catalogue):
         "obligation_b": Obligation.objects.get(assignment=assignment_b, user=person_b.user),
         "certificate_a": Certificate.objects.get(user=person_a.user),
         "certificate_b": Certificate.objects.get(user=person_b.user),
+        "library": Library.objects.create(machine_name="H5P.Matrix", major_version=1, minor_version=0),
     }
 
 
@@ -119,6 +122,8 @@ def b_targets(w):
         "reminders_admin:ops": reverse("reminders_admin:ops"),
         "reminders_admin:nudge": reverse("reminders_admin:nudge"),
         "reminders_admin:nudge_confirm": reverse("reminders_admin:nudge_confirm"),
+        "h5p_libraries:index": reverse("h5p_libraries:index"),
+        "h5p_libraries:approve": reverse("h5p_libraries:approve", args=[w["library"].pk]),
     }
 
 
@@ -138,6 +143,7 @@ OBJECT_VIEWS = {
     "compliance_reports:person",
     "compliance_reports:person_pdf",
     "certificates_admin:revoke",
+    "h5p_libraries:approve",
 }
 
 
@@ -236,6 +242,7 @@ def test_ward_a_hr_cannot_change_ward_b(client, world):
     assert Obligation.objects.get(pk=world["obligation_b"].pk).exempt_at is None
     assert Official.objects.get(pk=world["person_b"].pk).user.is_active
     assert Certificate.objects.get(pk=world["certificate_b"].pk).revoked_at is None
+    assert Library.objects.get(pk=world["library"].pk).approved_at is None
     world["org"].ward_b.refresh_from_db()
     assert world["org"].ward_b.depth == 2
 

@@ -67,7 +67,7 @@ def _fail_at_the_last_step(monkeypatch):
     monkeypatch.setattr(loader, "_workflow", workflow)
 
 
-def test_a_failed_load_leaves_no_h5p_files_behind(db, settings, h5p_fixture_path, media_root, monkeypatch):
+def test_a_failed_load_leaves_no_h5p_files_behind(db, settings, h5p_fixture_path, private_root, monkeypatch):
     settings.H5P_DEMO_PACKAGE = h5p_fixture_path
     _fail_at_the_last_step(monkeypatch)
 
@@ -75,14 +75,14 @@ def test_a_failed_load_leaves_no_h5p_files_behind(db, settings, h5p_fixture_path
         call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert not Activity.objects.exists() and not Library.objects.exists()
-    assert media_files(media_root) == set()
+    assert media_files(private_root) == set()
 
 
 def test_a_failed_load_keeps_the_files_of_libraries_stored_before(
-    db, settings, h5p_fixture_path, media_root, monkeypatch
+    db, settings, h5p_fixture_path, private_root, monkeypatch
 ):
     earlier = store_package(h5p_fixture_path.read_bytes(), title="Hoạt động có sẵn")
-    files_before = media_files(media_root)
+    files_before = media_files(private_root)
     settings.H5P_DEMO_PACKAGE = h5p_fixture_path
     _fail_at_the_last_step(monkeypatch)
 
@@ -90,4 +90,4 @@ def test_a_failed_load_keeps_the_files_of_libraries_stored_before(
         call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert list(Activity.objects.all()) == [earlier.activity]
-    assert media_files(media_root) == files_before
+    assert media_files(private_root) == files_before

@@ -61,7 +61,7 @@ def stored(h5p_bytes, trainer):
         return package_store(validated=validated, user=trainer, title="An toàn thông tin")
 
 
-def test_trainer_uploads_a_package(trainer_client, h5p_bytes, media_root):
+def test_trainer_uploads_a_package(trainer_client, h5p_bytes, private_root):
     response = trainer_client.post(ADD_URL, {"title": "", "file": upload(h5p_bytes, "dung-sai.h5p")})
 
     activity = Activity.objects.get()
@@ -69,7 +69,7 @@ def test_trainer_uploads_a_package(trainer_client, h5p_bytes, media_root):
     assert response["Location"] == inspect_url(activity)
     assert activity.title == "Hello World"
     assert activity.current_version.original_filename == "dung-sai.h5p"
-    assert f"{activity.current_version.storage_prefix}content/content.json" in media_files(media_root)
+    assert f"{activity.current_version.storage_prefix}content/content.json" in media_files(private_root)
 
 
 def test_the_upload_page_explains_the_limits(trainer_client):
@@ -80,7 +80,7 @@ def test_the_upload_page_explains_the_limits(trainer_client):
     assert b"2000" in response.content
 
 
-def test_a_bad_package_shows_why_and_writes_nothing(trainer_client, h5p_bytes, media_root):
+def test_a_bad_package_shows_why_and_writes_nothing(trainer_client, h5p_bytes, private_root):
     data = rebuild(h5p_bytes, add=[("content/steal.js", b"fetch('/admin/')")])
     with pytest.raises(PackageInvalid) as refused:
         package_validate(file=upload(data))
@@ -90,11 +90,11 @@ def test_a_bad_package_shows_why_and_writes_nothing(trainer_client, h5p_bytes, m
     assert response.status_code == 200
     assert escape(refused.value.errors[0].message) in response.content.decode()
     assert not Activity.objects.exists()
-    assert media_files(media_root) == set()
+    assert media_files(private_root) == set()
 
 
 def test_a_file_over_the_upload_limit_is_refused_while_streaming(
-    trainer_client, h5p_bytes, settings, media_root, monkeypatch
+    trainer_client, h5p_bytes, settings, private_root, monkeypatch
 ):
     settings.H5P_MAX_UPLOAD_BYTES = 10_000
 
@@ -112,7 +112,7 @@ def test_a_file_over_the_upload_limit_is_refused_while_streaming(
     assert errors[0].endswith(f"{filesizeformat(10_000)}.")
     assert escape(errors[0]) in response.content.decode()
     assert not Activity.objects.exists()
-    assert media_files(media_root) == set()
+    assert media_files(private_root) == set()
 
 
 def test_uploading_without_a_file_asks_for_one(trainer_client):
@@ -132,7 +132,7 @@ def test_the_upload_checks_csrf(trainer, h5p_bytes):
     assert not Activity.objects.exists()
 
 
-def test_a_learner_cannot_upload(groups, h5p_bytes, media_root):
+def test_a_learner_cannot_upload(groups, h5p_bytes, private_root):
     learner = UserFactory(username="hocvien_h5p_admin")
     learner.groups.add(groups[roles.LEARNER])
 
@@ -141,7 +141,7 @@ def test_a_learner_cannot_upload(groups, h5p_bytes, media_root):
     assert response.status_code in (302, 403)
     assert "/admin/login/" in response.get("Location", "/admin/login/")
     assert not Activity.objects.exists()
-    assert media_files(media_root) == set()
+    assert media_files(private_root) == set()
 
 
 def test_an_admin_user_without_the_add_permission_is_refused(h5p_bytes):
@@ -218,7 +218,7 @@ def _give_a_result(version):
     Result.objects.create(user=learner, activity=version.activity, version=version, statement=statement)
 
 
-def test_deleting_an_activity_with_results_is_refused(stored, media_root):
+def test_deleting_an_activity_with_results_is_refused(stored, private_root):
     activity = stored.activity
     _give_a_result(stored)
     admin = client_for(UserFactory(username="quantri_h5p", is_superuser=True))
@@ -229,7 +229,7 @@ def test_deleting_an_activity_with_results_is_refused(stored, media_root):
     assert confirm.status_code == 200 and response.status_code == 200
     assert "Không thể xóa" in response.content.decode()
     assert Activity.objects.filter(pk=activity.pk).exists()
-    assert media_files(media_root)
+    assert media_files(private_root)
 
 
 def test_bulk_deleting_an_activity_with_results_is_refused(stored):
@@ -244,7 +244,7 @@ def test_bulk_deleting_an_activity_with_results_is_refused(stored):
 
 
 def test_deleting_an_unused_activity_removes_its_content_but_not_the_shared_libraries(
-    stored, media_root, django_capture_on_commit_callbacks
+    stored, private_root, django_capture_on_commit_callbacks
 ):
     admin = client_for(UserFactory(username="quantri_h5p_xoa", is_superuser=True))
 
@@ -253,7 +253,7 @@ def test_deleting_an_unused_activity_removes_its_content_but_not_the_shared_libr
 
     assert response.status_code == 302
     assert not Activity.objects.exists()
-    files = media_files(media_root)
+    files = media_files(private_root)
     assert not any(name.startswith(stored.storage_prefix) for name in files)
     assert f"{Library.objects.get(machine_name='H5P.TrueFalse').storage_prefix}library.json" in files
     assert Library.objects.count() == 8

@@ -3,15 +3,18 @@ import json
 import re
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
 from wagtail.models import Page
 
-from lms.h5p import packages
+from lms.h5p import storage as storage_module
+from lms.h5p import validation
 from lms.h5p.models import Activity, ContentVersion, Library, Result, Statement
 from lms.h5p.packages import MESSAGES, PackageInvalid, package_store, package_validate
+from lms.h5p.storage import h5p_storage
 from tests.builders import UserFactory
+from tests.h5p_builders import approve_all
 
 from .conftest import LIBRARY_FOLDERS, media_files, rebuild, symlink_entry, upload
 
@@ -34,8 +37,8 @@ def rejected(data: bytes) -> PackageInvalid:
     return caught.value
 
 
-def library_files(media_root) -> set[str]:
-    return {name for name in media_files(media_root) if name.startswith("h5p/libraries/")}
+def library_files(private_root) -> set[str]:
+    return {name for name in media_files(private_root) if name.startswith("h5p/libraries/")}
 
 
 def library_prefix(machine_name: str) -> str:
@@ -54,18 +57,18 @@ def test_real_package_is_valid(h5p_bytes):
         assert validated.ignored == ["H5P_CONTENT_HERE.txt"]
 
 
-def test_validation_writes_nothing(h5p_bytes, media_root):
+def test_validation_writes_nothing(h5p_bytes, private_root):
     package_validate(file=upload(h5p_bytes)).close()
 
-    assert media_files(media_root) == set()
+    assert media_files(private_root) == set()
 
 
-def test_store_extracts_content_and_libraries(h5p_bytes, media_root, trainer):
+def test_store_extracts_content_and_libraries(h5p_bytes, private_root, trainer):
     version = store(h5p_bytes, user=trainer, name="dung-sai.h5p")
 
     prefix = version.storage_prefix
     assert prefix.startswith("h5p/content/") and prefix.endswith("/")
-    files = media_files(media_root)
+    files = media_files(private_root)
     assert {f"{prefix}h5p.json", f"{prefix}content/content.json"} <= files
     true_false = library_prefix("H5P.TrueFalse")
     assert re.fullmatch(r"h5p/libraries/H5P\.TrueFalse-1\.6/[0-9a-f]{32}/", true_false)
@@ -76,7 +79,7 @@ def test_store_extracts_content_and_libraries(h5p_bytes, media_root, trainer):
     assert not any(name.endswith("H5P_CONTENT_HERE.txt") for name in files)
     with zipfile.ZipFile(io.BytesIO(h5p_bytes)) as archive:
         original = archive.read("content/content.json")
-    with default_storage.open(f"{prefix}content/content.json") as stored:
+    with h5p_storage().open(f"{prefix}content/content.json") as stored:
         assert stored.read() == original
 
 
@@ -107,41 +110,51 @@ def test_title_from_the_form_wins(h5p_bytes, trainer):
     assert version.activity.title == "Đúng hay sai: an toàn thông tin"
 
 
-def test_two_uploads_share_the_libraries(h5p_bytes, media_root, trainer):
+def test_two_uploads_share_the_libraries(h5p_bytes, private_root, trainer):
     first = store(h5p_bytes, user=trainer)
-    libraries_before = library_files(media_root)
+    libraries_before = library_files(private_root)
 
     second = store(h5p_bytes, user=trainer)
 
-    assert library_files(media_root) == libraries_before  # no second copy, no renamed duplicates
+    assert library_files(private_root) == libraries_before  # no second copy, no renamed duplicates
     assert Library.objects.count() == len(LIBRARY_FOLDERS)
     assert set(second.libraries.all()) == set(first.libraries.all())
     assert second.activity != first.activity
     assert second.storage_prefix != first.storage_prefix
 
 
-def test_dependencies_already_in_the_store_are_accepted(h5p_bytes, media_root, trainer):
+def test_approved_dependencies_in_the_store_are_accepted(h5p_bytes, private_root, trainer):
     store(h5p_bytes, user=trainer)
-    libraries_before = library_files(media_root)
+    approve_all()
+    libraries_before = library_files(private_root)
     content_only = rebuild(h5p_bytes, keep=lambda name: name == "h5p.json" or name.startswith("content/"))
 
     version = store(content_only, user=trainer)
 
     assert {lib.folder_name for lib in version.libraries.all()} == set(LIBRARY_FOLDERS)
-    assert library_files(media_root) == libraries_before
+    assert library_files(private_root) == libraries_before
 
 
-def test_the_stored_library_wins_over_a_newer_patch(h5p_bytes, media_root, trainer):
-    store(h5p_bytes, user=trainer)
+def test_a_newer_patch_is_kept_apart_for_its_own_package(h5p_bytes, private_root, trainer):
+    first = store(h5p_bytes, user=trainer)
+    approve_all()
     newer = json.dumps({**_library_json(h5p_bytes, "Tether-1.0"), "patchVersion": 9}).encode()
-    store(rebuild(h5p_bytes, replace={"Tether-1.0/library.json": newer}), user=trainer)
 
-    assert Library.objects.get(machine_name="Tether").patch_version == 2
-    with default_storage.open(f"{library_prefix('Tether')}library.json") as stored:
-        assert json.load(stored)["patchVersion"] == 2
+    second = store(rebuild(h5p_bytes, replace={"Tether-1.0/library.json": newer}), user=trainer)
+
+    stored = first.libraries.get(machine_name="Tether")
+    own = second.libraries.get(machine_name="Tether")
+    assert (stored.patch_version, own.patch_version) == (2, 9)
+    assert stored.approved_at is not None and own.approved_at is None
+    with h5p_storage().open(f"{stored.storage_prefix}library.json") as handle:
+        assert json.load(handle)["patchVersion"] == 2
+    with h5p_storage().open(f"{own.storage_prefix}library.json") as handle:
+        assert json.load(handle)["patchVersion"] == 9
+    others = second.libraries.exclude(machine_name="Tether")
+    assert set(others) == set(first.libraries.exclude(machine_name="Tether"))  # byte for byte the same
 
 
-def test_new_version_keeps_the_old_version_its_files_and_results(h5p_bytes, media_root, trainer):
+def test_new_version_keeps_the_old_version_its_files_and_results(h5p_bytes, private_root, trainer):
     first = store(h5p_bytes, user=trainer)
     activity = first.activity
     learner = UserFactory(username="hocvien_h5p")
@@ -158,7 +171,7 @@ def test_new_version_keeps_the_old_version_its_files_and_results(h5p_bytes, medi
     Result.objects.create(
         user=learner, activity=activity, version=first, statement=statement, score_scaled=Decimal("1")
     )
-    first_files = {name for name in media_files(media_root) if name.startswith(first.storage_prefix)}
+    first_files = {name for name in media_files(private_root) if name.startswith(first.storage_prefix)}
 
     second = store(h5p_bytes, user=trainer, activity=activity, name="dung-sai-v2.h5p")
 
@@ -166,13 +179,13 @@ def test_new_version_keeps_the_old_version_its_files_and_results(h5p_bytes, medi
     assert second.number == 2
     assert activity.current_version == second
     assert list(activity.versions.values_list("number", flat=True)) == [2, 1]
-    assert first_files and first_files <= media_files(media_root)
+    assert first_files and first_files <= media_files(private_root)
     result = Result.objects.get()
     assert result.version == first and result.score_scaled == Decimal("1")
     assert Statement.objects.get().version == first
 
 
-def test_a_failed_store_removes_every_file_it_wrote(h5p_bytes, media_root, trainer, monkeypatch):
+def test_a_failed_store_removes_every_file_it_wrote(h5p_bytes, private_root, trainer, monkeypatch):
     def broken_full_clean(self, *args, **kwargs):
         raise RuntimeError("database went away")
 
@@ -181,14 +194,15 @@ def test_a_failed_store_removes_every_file_it_wrote(h5p_bytes, media_root, train
     with pytest.raises(RuntimeError):
         store(h5p_bytes, user=trainer)
 
-    assert media_files(media_root) == set()
+    assert media_files(private_root) == set()
+    assert list(Path(private_root).rglob("*")) == []  # no empty folders either
     assert not Activity.objects.exists()
     assert not Library.objects.exists()
 
 
 def _library_files_present(library: Library) -> bool:
     names = ["library.json"] + [entry["path"] for entry in library.metadata.get("preloadedJs", [])]
-    return all(default_storage.exists(library.storage_prefix + name) for name in names)
+    return all(h5p_storage().exists(library.storage_prefix + name) for name in names)
 
 
 class _StorageWithAnotherUpload:
@@ -210,7 +224,7 @@ class _StorageWithAnotherUpload:
 
 
 def test_a_failed_upload_never_deletes_library_files_that_a_committed_upload_uses(
-    h5p_bytes, media_root, trainer, monkeypatch
+    h5p_bytes, private_root, trainer, monkeypatch
 ):
     original_full_clean = ContentVersion.full_clean
     failures = ["the first upload fails after writing its libraries"]
@@ -222,9 +236,9 @@ def test_a_failed_upload_never_deletes_library_files_that_a_committed_upload_use
 
     monkeypatch.setattr(ContentVersion, "full_clean", full_clean)
     storage = _StorageWithAnotherUpload(
-        packages.default_storage, lambda: store(h5p_bytes, user=trainer, title="Bản tải lên thứ hai")
+        h5p_storage(), lambda: store(h5p_bytes, user=trainer, title="Bản tải lên thứ hai")
     )
-    monkeypatch.setattr(packages, "default_storage", storage)
+    monkeypatch.setattr(storage_module, "h5p_storage", lambda: storage)
 
     with pytest.raises(RuntimeError):
         store(h5p_bytes, user=trainer, title="Bản tải lên thứ nhất")
@@ -236,19 +250,19 @@ def test_a_failed_upload_never_deletes_library_files_that_a_committed_upload_use
     assert all(_library_files_present(library) for library in second.libraries.all())
     # Nothing left of the failed upload: every library file belongs to a committed row.
     prefixes = tuple(Library.objects.values_list("storage_prefix", flat=True))
-    assert all(name.startswith(prefixes) for name in library_files(media_root))
+    assert all(name.startswith(prefixes) for name in library_files(private_root))
 
 
 def test_an_upload_validated_before_another_stored_the_same_libraries_writes_none(
-    h5p_bytes, media_root, trainer
+    h5p_bytes, private_root, trainer
 ):
     with package_validate(file=upload(h5p_bytes)) as validated:
         first = store(h5p_bytes, user=trainer)  # the other writer claims every library meanwhile
-        files = library_files(media_root)
+        files = library_files(private_root)
 
         second = package_store(validated=validated, user=trainer)
 
-    assert library_files(media_root) == files
+    assert library_files(private_root) == files
     assert set(second.libraries.all()) == set(first.libraries.all())
     assert all(_library_files_present(library) for library in second.libraries.all())
 
@@ -264,7 +278,7 @@ def test_a_library_folder_is_unique_to_the_upload_that_created_it(h5p_bytes, tra
         )
 
 
-def test_skipped_entries_are_neither_checked_nor_stored(h5p_bytes, media_root, trainer):
+def test_skipped_entries_are_neither_checked_nor_stored(h5p_bytes, private_root, trainer):
     data = rebuild(
         h5p_bytes,
         add=[
@@ -276,7 +290,7 @@ def test_skipped_entries_are_neither_checked_nor_stored(h5p_bytes, media_root, t
 
     version = store(data, user=trainer)
 
-    stored = media_files(media_root)
+    stored = media_files(private_root)
     assert not any("__MACOSX" in n or ".DS_Store" in n or "_notes" in n for n in stored)
     assert version.file_count == 2
 
@@ -378,19 +392,19 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("code", list(HOSTILE))
-def test_hostile_variant_is_rejected_with_its_own_message(code, h5p_bytes, settings, media_root, trainer):
+def test_hostile_variant_is_rejected_with_its_own_message(code, h5p_bytes, settings, private_root, trainer):
     build, limits = HOSTILE[code]
     for name, value in limits.items():
         setattr(settings, name, value)
     data = build(h5p_bytes)
-    before = media_files(media_root)
+    before = media_files(private_root)
 
     error = rejected(data)
 
     assert code in error.codes
     message = next(e.message for e in error.errors if e.code == code)
     assert re.fullmatch(re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(str(MESSAGES[code]))), message, re.S)
-    assert media_files(media_root) == before == set()
+    assert media_files(private_root) == before == set()
     assert not Activity.objects.exists() and not Library.objects.exists()
 
 
@@ -427,6 +441,63 @@ def test_missing_dependency_names_who_needs_what(h5p_bytes):
     assert any("Drop 1.0" in m and "Tether 1.0" in m for m in messages)
 
 
+# --- Paths too long for the disk (issue 11, defect 8) -----------------------------------------------------
+
+
+LONG_NAME = "content/images/" + "anh-" * 64 + "a.png"  # a 261-byte name: fits in a zip, not on the disk
+
+
+def test_a_file_name_too_long_for_the_disk_is_refused_with_its_own_message(h5p_bytes, private_root):
+    error = rejected(rebuild(h5p_bytes, add=[(LONG_NAME, b"\x89PNG")]))
+
+    assert error.codes == ["path_too_long"]
+    assert error.errors[0].message == str(MESSAGES["path_too_long"]) % {
+        "name": f"{LONG_NAME[:40]}…{LONG_NAME[-30:]}",
+        "name_limit": 255,
+        "limit": 1024,
+    }
+    assert media_files(private_root) == set()
+
+
+def test_a_path_too_long_as_a_whole_is_refused(h5p_bytes):
+    deep = "content/" + "/".join(["thu-muc-" + "x" * 100] * 9) + "/a.png"  # every name fits, the path not
+
+    assert rejected(rebuild(h5p_bytes, add=[(deep, b"\x89PNG")])).codes == ["path_too_long"]
+
+
+def test_a_long_library_file_name_counts_the_library_folder(h5p_bytes):
+    name = "H5P.Question-1.4/images/" + "b" * 252 + ".svg"  # 256 bytes as a name on its own
+
+    assert "path_too_long" in rejected(rebuild(h5p_bytes, add=[(name, b"<svg/>")])).codes
+
+
+def test_the_longest_name_that_fits_is_stored(h5p_bytes, trainer):
+    name = "content/images/" + "c" * 251 + ".png"  # a 255-byte name: the limit
+
+    version = store(rebuild(h5p_bytes, add=[(name, b"\x89PNG")]), user=trainer)
+
+    assert h5p_storage().exists(f"{version.storage_prefix}{name}")
+
+
+def test_a_storage_failure_leaves_no_empty_folders(h5p_bytes, private_root, trainer, monkeypatch):
+    real_save = type(h5p_storage()).save
+    calls = []
+
+    def save(self, name, content, max_length=None):
+        calls.append(name)
+        if len(calls) == 5:
+            raise OSError(36, "File name too long")
+        return real_save(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(type(h5p_storage()), "save", save)
+
+    with pytest.raises(OSError):
+        store(h5p_bytes, user=trainer)
+
+    assert len(calls) == 5
+    assert list(Path(private_root).rglob("*")) == []
+
+
 # --- Bad input ----------------------------------------------------------------------------------------------
 
 
@@ -446,7 +517,7 @@ def test_a_huge_file_is_rejected_before_the_zip_is_opened(h5p_bytes, settings, m
     def must_not_open(*args, **kwargs):
         raise AssertionError("the zip was opened")
 
-    monkeypatch.setattr(packages.zipfile, "ZipFile", must_not_open)
+    monkeypatch.setattr(validation.zipfile, "ZipFile", must_not_open)
 
     error = rejected(h5p_bytes)
 

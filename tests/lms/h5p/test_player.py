@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +19,7 @@ from wagtail.models import Page
 from content.blocks import H5PActivityBlock
 from lms.h5p import player as h5p_player
 from lms.h5p.models import ContentVersion, Library, Result, Statement, UserData
+from lms.h5p.storage import h5p_storage
 from tests.builders import UserFactory
 from tests.h5p_builders import assert_player_assets_installed, store_package
 
@@ -208,7 +208,7 @@ def assert_file_headers(response) -> None:
 
 def test_a_library_the_version_does_not_use_is_not_served(anonymous, base):
     other = Library.objects.create(machine_name="H5P.Other", major_version=1, minor_version=0)
-    default_storage.save(other.storage_prefix + "library.json", ContentFile(b"{}"))
+    h5p_storage().save(other.storage_prefix + "library.json", ContentFile(b"{}"))
 
     assert anonymous.get(base + "/libraries/H5P.Other-1.0/library.json").status_code == 404
     assert anonymous.get(base + "/libraries/H5P.Nope-9.9/library.json").status_code == 404
@@ -220,7 +220,7 @@ def test_another_versions_library_is_not_served_through_this_grant(anonymous, ba
     other = store_package(h5p_bytes, title="Bản khác")
     extra = Library.objects.create(machine_name="H5P.Extra", major_version=1, minor_version=0)
     other.libraries.add(extra)
-    default_storage.save(extra.storage_prefix + "library.json", ContentFile(b"{}"))
+    h5p_storage().save(extra.storage_prefix + "library.json", ContentFile(b"{}"))
 
     assert anonymous.get(base + "/libraries/H5P.Extra-1.0/library.json").status_code == 404
 

@@ -6,7 +6,6 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -17,6 +16,7 @@ from lms.people import roles
 from lms.people.admin_views import STAGING
 from lms.people.models import Official, OrgUnit
 from lms.people.services import unit_create
+from lms.storage import private_storage
 from tests.builders import UserFactory
 from tests.lms.people.org_builders import (
     attach_official,
@@ -63,7 +63,7 @@ def upload(data: bytes, name: str = "can-bo.csv") -> SimpleUploadedFile:
 
 def staged_files() -> list[str]:
     try:
-        return default_storage.listdir(STAGING.directory)[1]
+        return private_storage().listdir(STAGING.directory)[1]
     except FileNotFoundError:
         return []
 

@@ -8,13 +8,13 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from lms.quiz.interchange import COLUMNS
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
+from lms.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ ESSAY = {"category": "An toàn thông tin", "kind": "essay", "question": "Trình
 
 def staged_files() -> list[str]:
     try:
-        return default_storage.listdir("quiz-interchange")[1]
+        return private_storage().listdir("quiz-interchange")[1]
     except FileNotFoundError:
         return []
 
