@@ -21,6 +21,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import DateRangeField
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -251,7 +252,7 @@ class AuditIndexView(generic.IndexView):
             unit=self._export_unit(),
             changes={"exported": _("Audit trail (CSV)"), "filters": filters or _("none")},
         )
-        headings = ([str(heading) for heading, _value in EXPORT_COLUMNS],)
+        headings = ([capfirst(str(heading)) for heading, _value in EXPORT_COLUMNS],)
         entries = ([value(entry) for _heading, value in EXPORT_COLUMNS] for entry in queryset.iterator(2000))
         response = StreamingHttpResponse(
             csv_lines(_chain(headings, entries)), content_type="text/csv; charset=utf-8"

@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from lms.audit.models import AuditEntry
 from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
@@ -28,6 +29,7 @@ HR_NAMESPACES = (
     "compliance_reports",
     "certificates_admin",
     "reminders_admin",
+    "audit_admin",
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -63,6 +65,7 @@ def world(catalogue):
         "obligation_b": Obligation.objects.get(assignment=assignment_b, user=person_b.user),
         "certificate_a": Certificate.objects.get(user=person_a.user),
         "certificate_b": Certificate.objects.get(user=person_b.user),
+        "audit_b": AuditEntry.objects.filter(unit_path=org.ward_b.path).latest("pk"),
     }
 
 
@@ -119,6 +122,9 @@ def b_targets(w):
         "reminders_admin:ops": reverse("reminders_admin:ops"),
         "reminders_admin:nudge": reverse("reminders_admin:nudge"),
         "reminders_admin:nudge_confirm": reverse("reminders_admin:nudge_confirm"),
+        "audit_admin:index": reverse("audit_admin:index"),
+        "audit_admin:index_results": reverse("audit_admin:index_results"),
+        "audit_admin:inspect": reverse("audit_admin:inspect", args=[w["audit_b"].pk]),
     }
 
 
@@ -138,6 +144,7 @@ OBJECT_VIEWS = {
     "compliance_reports:person",
     "compliance_reports:person_pdf",
     "certificates_admin:revoke",
+    "audit_admin:inspect",
 }
 
 
@@ -249,6 +256,7 @@ def test_the_hr_manager_sees_ward_a(client, world):
         reverse("compliance_reports:person", args=[world["person_a"].user_id]),
         reverse("compliance_assignments:detail", args=[world["assignment_a"].pk]),
         reverse("people_admin:officials"),
+        reverse("audit_admin:index"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
