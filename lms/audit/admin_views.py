@@ -50,6 +50,10 @@ def local_time(moment) -> str:
     return date_format(timezone.localtime(moment), "d/m/Y H:i:s")
 
 
+def actor_label(entry: AuditEntry) -> str:
+    return entry.actor_name or str(_("The system (nobody signed in)"))
+
+
 class AuditPermissionPolicy(BasePermissionPolicy):
     """Viewing for administrators and HR managers (their entries are narrowed by the selector); nothing
     else for anyone: an entry is never added, changed or deleted through the admin."""
@@ -174,7 +178,7 @@ class ChangesColumn(Column):
 
 EXPORT_COLUMNS = (
     (_("Time"), lambda e: local_time(e.at)),
-    (_("By"), lambda e: e.actor_name),
+    (_("By"), actor_label),
     (_("Action"), lambda e: e.get_action_display()),
     (_("Object"), lambda e: e.object_repr),
     (_("Unit"), lambda e: e.unit_name),
@@ -212,7 +216,7 @@ class AuditIndexView(generic.IndexView):
                 sort_key="at",
                 url_name=self.inspect_url_name,
             ),
-            Column("actor_name", label=_("By")),
+            Column("actor_name", label=_("By"), accessor=actor_label),
             Column("action", label=_("Action"), accessor="get_action_display"),
             Column("object_repr", label=_("Object")),
             Column("unit_name", label=_("Unit")),
@@ -267,9 +271,12 @@ def _chain(*iterables):
         yield from iterable
 
 
+INSPECT_FIELDS = ["at", "actor_name", "action", "object_repr", "unit_name", "changes", "ip_address"]
+
+
 class AuditInspectView(generic.InspectView):
     any_permission_required = ["view"]
-    fields = ["at", "actor_name", "action", "object_repr", "unit_name", "changes", "ip_address"]
+    fields = INSPECT_FIELDS
 
     def get_object(self, queryset=None):
         return get_object_or_404(entries_visible(self.request.user), pk=self.pk)
@@ -284,7 +291,7 @@ class AuditInspectView(generic.InspectView):
         return local_time(self.object.at)
 
     def get_actor_name_display_value(self):
-        return self.object.actor_name or _("The system (nobody signed in)")
+        return actor_label(self.object)
 
     def get_changes_display_value(self):
         return render_to_string("audit/changes.html", {"lines": display.lines(self.object.changes)})
@@ -304,6 +311,7 @@ class AuditViewSet(ModelViewSet):
     index_view_class = AuditIndexView
     inspect_view_class = AuditInspectView
     inspect_view_enabled = True
+    inspect_view_fields = INSPECT_FIELDS
     copy_view_enabled = False
     add_to_reference_index = False
     filterset_class = AuditEntryFilterSet

@@ -273,3 +273,12 @@ def test_the_menu_offers_the_trail_to_hr_managers_and_administrators_only(client
         home = client.get("/admin/")
         assert home.status_code == 200
         assert (INDEX in home.content.decode()) is offered, user
+
+
+def test_the_entry_page_shows_only_what_a_reader_needs(client, world):
+    client.force_login(world["admin"])
+
+    page = text(client.get(reverse("audit_admin:inspect", args=[world["entries"]["a"].pk])))
+
+    assert world["org"].ward_a.path not in page  # the unit's path is for the scope, not for people
+    assert "Đỗ Văn Thao Tác" in page and world["org"].ward_a.name in page
