@@ -146,3 +146,33 @@ def test_moving_a_managed_unit_row_is_recorded_with_both_units(org, acting_admin
     assert entry.changes == {
         "unit": [f"{org.ward_a.name} ({org.ward_a.code})", f"{org.ward_b.name} ({org.ward_b.code})"]
     }
+
+
+def test_a_role_given_in_the_wagtail_user_editor_names_the_administrator(client, org):
+    from django.urls import reverse
+
+    admin = make_admin_user("quantri_vai_tro")
+    person = make_official(org.ward_a).user
+    client.force_login(admin)
+    trainer, learner = Group.objects.get(name=roles.TRAINER), Group.objects.get(name=roles.LEARNER)
+
+    response = client.post(
+        reverse("wagtailusers_users:edit", args=[person.pk]),
+        {
+            "username": person.username,
+            "email": person.email,
+            "first_name": "Văn",
+            "last_name": "Nguyễn",
+            "is_active": "on",
+            "groups": [trainer.pk, learner.pk],
+            "password1": "",
+            "password2": "",
+        },
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    entry = role_entries(person).get()
+    assert entry.actor == admin
+    assert entry.ip_address == "127.0.0.1"
+    assert entry.unit_path == org.ward_a.path
+    assert entry.changes == {"roles": [["Học viên"], ["Giảng viên", "Học viên"]]}
