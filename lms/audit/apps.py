@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "lms.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the role and HR-scope receivers)

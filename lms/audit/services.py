@@ -1,6 +1,8 @@
 """Writing to the audit trail. Call inside the transaction of the action, so both land or neither does."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from lms.people.models import OrgUnit
 
@@ -39,17 +41,28 @@ def audit_record(
         actor = request_actor
     if ip_address is None:
         ip_address = request_ip
-    entry = AuditEntry(
-        action=action,
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_full_name() if actor is not None else "")[:200],
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
-        unit_path=unit.path if unit is not None else "",
-        unit_name=unit.name[:200] if unit is not None else "",
-        changes=_plain(changes or {}),
-        ip_address=ip_address,
-    )
+    # Translatable texts are kept in the platform's language, whatever the language of the screen.
+    with translation.override(settings.LANGUAGE_CODE):
+        entry = AuditEntry(
+            action=action,
+            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            actor_name=(actor.get_full_name() if actor is not None else "")[:200],
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+            object_repr=(str(object_repr) or (str(obj) if obj is not None else ""))[:300],
+            unit_path=unit.path if unit is not None else "",
+            unit_name=unit.name[:200] if unit is not None else "",
+            changes=_plain(changes or {}),
+            ip_address=ip_address,
+        )
     entry.save()
     return entry
+
+
+def person_unit(user) -> OrgUnit | None:
+    """The unit of a person's official record (for entries about them), None for an account without one.
+
+    Lets apps that must not import `people` (the quiz engine) give their entries the unit HR managers see."""
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    return OrgUnit.objects.filter(officials__user_id=user.pk).first()

@@ -7,8 +7,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record, person_unit
 from lms.http import problem
 
 from . import selectors
@@ -47,6 +50,18 @@ def download(request, code: str):
         pdf = certificate_pdf(certificate, request=request)
     except CertificateError as error:
         return problem(request, title=_("Certificate revoked"), message=error.message, status=error.status)
+    if certificate.user_id != request.user.pk:  # HR or an administrator downloads someone's certificate
+        audit_record(
+            action=AuditEntry.Action.EXPORT,
+            obj=certificate,
+            object_repr=f"{certificate.holder_name} — {certificate.course_title}",
+            unit=person_unit(certificate.user),
+            changes={
+                "exported": gettext_lazy("Certificate (PDF)"),
+                "person": certificate.holder_name,
+                "code": certificate.code,
+            },
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chung-nhan-{certificate.code}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -8,6 +8,7 @@ travel in the query string and are read again on the server for the page, its li
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record
 from lms.people.scope import scope_for, scope_roots
 
 from . import charts, exports, record, reports
@@ -303,18 +306,47 @@ def _export_filename(unit, extension: str) -> str:
     return f"bao-cao-dao-tao_{code}_{timezone.localdate().isoformat()}.{extension}"
 
 
+def _audit_export(request, *, form: ReportFilterForm, unit, filters, fmt: str) -> None:
+    """Who exported which people's training records, with the filters, in the audit trail."""
+    with translation.override(settings.LANGUAGE_CODE):  # kept in the platform's language
+        _audit_export_record(request, form=form, unit=unit, filters=filters, fmt=fmt)
+
+
+def _audit_export_record(request, *, form: ReportFilterForm, unit, filters, fmt: str) -> None:
+    choices = {key: str(label) for key, label in form.fields["course"].choices}
+    status = dict(reports.STATUS_FILTER_CHOICES).get(filters.status, filters.status)
+    given = {
+        "course": choices.get(filters.course_id) if filters.course_id else None,
+        "status": str(status) if filters.status else None,
+        "due_from": filters.due_from.strftime("%d/%m/%Y") if filters.due_from else None,
+        "due_to": filters.due_to.strftime("%d/%m/%Y") if filters.due_to else None,
+    }
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        object_repr=_("Training report of %(unit)s") % {"unit": unit.name if unit else _("all my units")},
+        unit=unit or _single_root(request),
+        changes={
+            "exported": _("Training report (people and their mandatory courses)"),
+            "format": fmt.upper(),
+            "filters": {key: value for key, value in given.items() if value} or _("none"),
+        },
+    )
+
+
 @require_GET
 def export(request, fmt: str, unit_id: int | None = None):
     """The people table of the page, with the same scope and filters, every row (not only one page)."""
     _require_reports(request)
     unit = _unit_or_404(request, unit_id)
-    filters = _form(request, unit).filters()
+    form = _form(request, unit)
+    filters = form.filters()
     headers = reports.export_headers()
     rows = reports.export_rows(viewer=request.user, unit=unit, filters=filters)
     if fmt == "csv":
+        _audit_export(request, form=form, unit=unit, filters=filters, fmt=fmt)
         return exports.csv_response(headers=headers, rows=rows, filename=_export_filename(unit, "csv"))
     try:
-        return exports.xlsx_response(
+        response = exports.xlsx_response(
             headers=headers,
             rows=rows,
             filename=_export_filename(unit, "xlsx"),
@@ -335,6 +367,8 @@ def export(request, fmt: str, unit_id: int | None = None):
         else:
             page = reverse("compliance_reports:index")
         return redirect(f"{page}?{request.GET.urlencode()}" if request.GET else page)
+    _audit_export(request, form=form, unit=unit, filters=filters, fmt=fmt)
+    return response
 
 
 def _official_or_404(request, user_id: int):
@@ -386,7 +420,19 @@ def person_pdf(request, user_id: int):
     official = _official_or_404(request, user_id)
     with translation.override("vi"):  # an official document: in Vietnamese whatever the screen language
         person_record = reports.person_record(viewer=request.user, user=official.user, official=official)
-    return _pdf_response(person_record)
+    response = _pdf_response(person_record)
+    if official.user_id != request.user.pk:
+        audit_record(
+            action=AuditEntry.Action.EXPORT,
+            obj=official,
+            object_repr=f"{official.user.get_full_name()} ({official.employee_code})",
+            unit=official.unit,
+            changes={
+                "exported": gettext_lazy("Training record (PDF)"),
+                "person": official.user.get_full_name(),
+            },
+        )
+    return response
 
 
 @login_required

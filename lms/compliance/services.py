@@ -11,6 +11,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record
 from lms.errors import UserError
 from lms.learning import structure
 from lms.learning.models import Enrolment
@@ -196,8 +198,38 @@ def assignment_create(
             else _("Nobody is reached by this assignment: the unit has no active officials yet.")
         )
     assignment.save()
-    _open_obligations(assignment=assignment, people=people, now=now)
+    reached = _open_obligations(assignment=assignment, people=people, now=now)
+    target = official.unit if user is not None else unit
+    details = {
+        "course": course.title,
+        "person" if user is not None else "unit": user.get_full_name() if user is not None else unit.name,
+        "include_subunits": assignment.include_subunits if unit is not None else None,
+        "position": position.name if position is not None else None,
+        "due_date": due_date.strftime("%d/%m/%Y") if due_date else None,
+        "due_days": due_days,
+        "validity_months": validity_months,
+        "note": note or None,
+        "people_reached": reached,
+    }
+    audit_record(
+        action=AuditEntry.Action.ASSIGNMENT_CREATE,
+        actor=by,
+        obj=assignment,
+        object_repr=_assignment_label(assignment),
+        unit=target,
+        changes={key: value for key, value in details.items() if value is not None},
+    )
     return assignment
+
+
+def _assignment_label(assignment: Assignment) -> str:
+    """The course and whom it is assigned to, as the audit trail names an assignment."""
+    target = assignment.unit.name if assignment.unit_id else assignment.user.get_full_name()
+    return f"{assignment.course.title} → {target}"
+
+
+def _obligation_label(obligation: Obligation) -> str:
+    return f"{obligation.user.get_full_name()} — {obligation.course.title}"
 
 
 @transaction.atomic
@@ -213,9 +245,18 @@ def assignment_withdraw(*, by, assignment: Assignment, now: datetime | None = No
     if assignment.withdrawn_at is not None:
         raise ComplianceError(_("This assignment has already been withdrawn."))
     Assignment.objects.filter(pk=assignment.pk).update(withdrawn_at=now, withdrawn_by=by)
-    return Obligation.objects.filter(assignment=assignment, is_current=True).update(
+    closed = Obligation.objects.filter(assignment=assignment, is_current=True).update(
         is_current=False, closed_at=now, closed_reason=Obligation.Closed.WITHDRAWN
     )
+    audit_record(
+        action=AuditEntry.Action.ASSIGNMENT_WITHDRAW,
+        actor=by,
+        obj=assignment,
+        object_repr=_assignment_label(assignment),
+        unit=unit,
+        changes={"active": [True, False], "obligations_closed": closed},
+    )
+    return closed
 
 
 def _obligation_in_scope(by, obligation_id: int) -> Obligation:
@@ -242,6 +283,14 @@ def obligation_exempt(*, by, obligation: Obligation, reason: str, now: datetime 
         raise ComplianceError(_("This person is already exempt."))
     obligation.exempt_at, obligation.exempt_reason, obligation.exempted_by = now or timezone.now(), reason, by
     obligation.save(update_fields=["exempt_at", "exempt_reason", "exempted_by"])
+    audit_record(
+        action=AuditEntry.Action.EXEMPTION_GRANT,
+        actor=by,
+        obj=obligation,
+        object_repr=_obligation_label(obligation),
+        unit=obligation.unit,
+        changes={"exempt": [False, True], "reason": reason},
+    )
     return obligation
 
 
@@ -250,8 +299,17 @@ def obligation_exemption_remove(*, by, obligation: Obligation) -> Obligation:
     obligation = _obligation_in_scope(by, obligation.pk)
     if obligation.exempt_at is None:
         raise ComplianceError(_("This person is not exempt."))
+    reason = obligation.exempt_reason
     obligation.exempt_at, obligation.exempt_reason, obligation.exempted_by = None, "", None
     obligation.save(update_fields=["exempt_at", "exempt_reason", "exempted_by"])
+    audit_record(
+        action=AuditEntry.Action.EXEMPTION_REMOVE,
+        actor=by,
+        obj=obligation,
+        object_repr=_obligation_label(obligation),
+        unit=obligation.unit,
+        changes={"exempt": [True, False], "reason": [reason, ""]},
+    )
     return obligation
 
 

@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record, person_unit
 from lms.errors import UserError
 
 from .models import Attempt, AttemptAnswer, Question, Quiz
@@ -243,6 +245,33 @@ def attempt_expire_if_due(*, attempt: Attempt, now=None) -> bool:
     return False
 
 
+def _number(value: Decimal | None) -> str | None:
+    """2.00 -> "2", 1.50 -> "1.5": as a person writes a score."""
+    return None if value is None else format(Decimal(value).normalize(), "f")
+
+
+def _audit_mark(*, attempt: Attempt, answer: AttemptAnswer, marker, was: dict) -> None:
+    """The mark in the audit trail, under the learner's unit (which the audit app finds)."""
+    learner = attempt.user
+    changes = {
+        "learner": learner.get_full_name(),
+        "quiz": attempt.quiz.title,
+        "question": str(answer.question),
+        "score": [_number(was["score"]), _number(answer.score)],
+        "percent": [_number(was["percent"]), _number(attempt.percent)],
+    }
+    if was["comment"] != answer.marker_comment:
+        changes["comment"] = [was["comment"], answer.marker_comment]
+    audit_record(
+        action=AuditEntry.Action.ANSWER_MARK,
+        actor=marker,
+        obj=answer,
+        object_repr=f"{learner.get_full_name()} — {attempt.quiz.title} #{attempt.number}",
+        unit=person_unit(learner),
+        changes=changes,
+    )
+
+
 @transaction.atomic
 def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=None) -> Attempt:
     """A trainer marks an essay (or overrides any answer): partial credit allowed, result recomputed."""
@@ -260,6 +289,7 @@ def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=
         raise AnswerRejected(_("The score must be between 0 and %(points)s.") % {"points": shown})
     if attempt.state != Attempt.State.SUBMITTED:
         raise AttemptClosed(_("Only submitted attempts can be marked."))
+    was = {"score": answer.score, "comment": answer.marker_comment, "percent": attempt.percent}
     answer.score = score
     answer.marker_comment = comment
     answer.marked_by = marker
@@ -267,6 +297,7 @@ def answer_mark(*, answer: AttemptAnswer, marker, score, comment: str = "", now=
     answer.save(update_fields=["score", "marker_comment", "marked_by", "marked_at"])
     _recompute(attempt)
     attempt.save(update_fields=["score", "max_score", "percent", "passed", "awaiting_marking"])
+    _audit_mark(attempt=attempt, answer=answer, marker=marker, was=was)
     _discard_answers_unless_exam_paper(attempt)
     attempt_finished.send(sender=Attempt, attempt=attempt)
     return attempt

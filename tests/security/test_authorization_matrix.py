@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from lms.audit.models import AuditEntry
 from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
@@ -30,6 +31,7 @@ HR_NAMESPACES = (
     "certificates_admin",
     "reminders_admin",
     "h5p_libraries",  # administrators approve, trainers look: no HR manager reaches them
+    "audit_admin",
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -66,6 +68,7 @@ def world(catalogue):
         "certificate_a": Certificate.objects.get(user=person_a.user),
         "certificate_b": Certificate.objects.get(user=person_b.user),
         "library": Library.objects.create(machine_name="H5P.Matrix", major_version=1, minor_version=0),
+        "audit_b": AuditEntry.objects.filter(unit_path=org.ward_b.path).latest("pk"),
     }
 
 
@@ -124,6 +127,9 @@ def b_targets(w):
         "reminders_admin:nudge_confirm": reverse("reminders_admin:nudge_confirm"),
         "h5p_libraries:index": reverse("h5p_libraries:index"),
         "h5p_libraries:approve": reverse("h5p_libraries:approve", args=[w["library"].pk]),
+        "audit_admin:index": reverse("audit_admin:index"),
+        "audit_admin:index_results": reverse("audit_admin:index_results"),
+        "audit_admin:inspect": reverse("audit_admin:inspect", args=[w["audit_b"].pk]),
     }
 
 
@@ -144,6 +150,7 @@ OBJECT_VIEWS = {
     "compliance_reports:person_pdf",
     "certificates_admin:revoke",
     "h5p_libraries:approve",
+    "audit_admin:inspect",
 }
 
 
@@ -256,6 +263,7 @@ def test_the_hr_manager_sees_ward_a(client, world):
         reverse("compliance_reports:person", args=[world["person_a"].user_id]),
         reverse("compliance_assignments:detail", args=[world["assignment_a"].pk]),
         reverse("people_admin:officials"),
+        reverse("audit_admin:index"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url

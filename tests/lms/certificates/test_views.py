@@ -306,3 +306,32 @@ def test_the_completion_date_is_the_date_in_ho_chi_minh_city(client, holder, fou
 
     assert "02/03/2025" in page
     assert "01/03/2025" not in page
+
+
+def test_an_hr_manager_downloading_someones_certificate_is_in_the_audit_trail(
+    client, certificate, holder, hr_a, org
+):
+    from lms.audit.models import AuditEntry
+
+    client.force_login(hr_a)
+
+    assert client.get(download_url(certificate)).status_code == 200
+
+    recorded = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert recorded.actor == hr_a
+    assert recorded.object_id == str(certificate.pk)
+    assert recorded.unit_path == org.office_a.path
+    assert recorded.changes["person"] == "Nguyễn Thị Ngọc Diễm"
+    assert recorded.changes["code"] == certificate.code
+
+
+def test_the_holder_downloading_their_own_certificate_is_not_recorded_as_an_export(
+    client, certificate, holder
+):
+    from lms.audit.models import AuditEntry
+
+    client.force_login(holder)
+
+    assert client.get(download_url(certificate)).status_code == 200
+
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
