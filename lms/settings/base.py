@@ -75,6 +75,13 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Browser-side protections, the same in every environment (production adds HTTPS: see production.py).
+# No page of the site may be framed by another site, nor by the site itself, except the H5P player
+# (lms/h5p/views.py) and Wagtail's preview and block preview, which exempt themselves with SAMEORIGIN.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"
 
