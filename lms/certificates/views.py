@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lms.http import problem
+from lms.http import private_no_store, problem
 
 from . import selectors
 from .codes import code_normalize
@@ -29,6 +29,7 @@ def my_certificates(request):
     return render(request, "certificates/my_certificates.html", {"page_obj": page})
 
 
+@private_no_store
 @login_required
 @require_GET
 def download(request, code: str):
@@ -49,7 +50,6 @@ def download(request, code: str):
         return problem(request, title=_("Certificate revoked"), message=error.message, status=error.status)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chung-nhan-{certificate.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from lms.http import private_no_store
 from lms.people.scope import scope_for, scope_roots
 
 from . import charts, exports, record, reports
@@ -303,6 +304,7 @@ def _export_filename(unit, extension: str) -> str:
     return f"bao-cao-dao-tao_{code}_{timezone.localdate().isoformat()}.{extension}"
 
 
+@private_no_store
 @require_GET
 def export(request, fmt: str, unit_id: int | None = None):
     """The people table of the page, with the same scope and filters, every row (not only one page)."""
@@ -380,6 +382,7 @@ def _pdf_response(person_record) -> HttpResponse:
     return response
 
 
+@private_no_store
 @require_GET
 def person_pdf(request, user_id: int):
     _require_reports(request)
@@ -389,6 +392,7 @@ def person_pdf(request, user_id: int):
     return _pdf_response(person_record)
 
 
+@private_no_store
 @login_required
 @require_GET
 def my_training_record(request):
