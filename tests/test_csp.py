@@ -48,7 +48,7 @@ def test_error_pages_carry_the_policy_too(client, db):
     assert policy(response)["script-src"] == ["'self'"]
 
 
-def test_the_admin_gets_what_wagtail_needs_and_may_frame_itself(client, administrator):
+def test_the_admin_gets_what_wagtail_needs_and_cannot_be_framed(client, administrator):
     client.force_login(administrator)
 
     response = client.get("/admin/")
@@ -57,7 +57,7 @@ def test_the_admin_gets_what_wagtail_needs_and_may_frame_itself(client, administ
     assert directives["script-src"] == ["'self'", "'unsafe-inline'"]
     assert directives["style-src"] == ["'self'", "'unsafe-inline'"]
     assert directives["img-src"] == ["'self'", "data:", "blob:"]
-    assert directives["frame-ancestors"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]  # the rest stays the site's
     assert directives["connect-src"] == ["'self'"]
     assert response["X-Frame-Options"] == "DENY"
@@ -85,9 +85,11 @@ def test_the_wagtail_preview_renders_and_may_be_framed_by_the_admin(client, cour
     assert response.status_code == 200
     assert "XEM-TRUOC" in response.content.decode()
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    # The previewed page went through the middleware as the lesson's own URL; the admin's policy is the one
-    # sent, so the editor's preview panel may show it.
-    assert policy(response)["frame-ancestors"] == ["'self'"]
+    # The previewed page went through the middleware as the lesson's own URL; the policy sent is the one of
+    # the preview's admin URL, with the framing its SAMEORIGIN allows, so the editor's preview panel shows it.
+    directives = policy(response)
+    assert directives["frame-ancestors"] == ["'self'"]
+    assert directives["script-src"] == ["'self'", "'unsafe-inline'"]
 
 
 # --- Templates ------------------------------------------------------------------------------------------

@@ -107,15 +107,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Wagtail's admin (and the HR pages inside it) needs more than the learner pages: Wagtail 8 still writes
-# inline <script> for inline panels and date pickers and inline styles in many templates, shows uploads as
-# blob:/data: images, and frames its own preview. These directives replace the site's under these prefixes.
+# inline <script> for inline panels and date pickers and inline styles in many templates, and shows uploads
+# as blob:/data: images. These directives replace the site's under these prefixes. (Views that may be framed
+# by the site, such as Wagtail's preview, get frame-ancestors 'self' from their X-Frame-Options: SAMEORIGIN.)
 CONTENT_SECURITY_POLICY_ADMIN = {
     "URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:"],
-        "frame-ancestors": [SELF],
     },
 }
 
