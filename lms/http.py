@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -30,5 +31,18 @@ def post_required(view):
             response["Allow"] = "POST"
             return response
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def private_no_store(view):
+    """For a view whose response holds one person's data (a PDF, an export): `Cache-Control: private,
+    no-store`, so that neither a shared cache nor the browser keeps a copy (office PCs are shared)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     return wrapper

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import openpyxl
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -147,13 +148,27 @@ def csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
     # "Unicode text": the header's own separators tell which.
     delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    first_line_of_record = 1
     try:
-        yield from enumerate(reader, start=1)  # a quoted cell may span lines: count records, not lines
+        # A quoted cell may span lines: number the records, and remember the line each one starts on.
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+            first_line_of_record = reader.line_num + 1
     except csv.Error as exc:
-        raise SpreadsheetError(
-            _("The CSV file is malformed near line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from None
+        raise SpreadsheetError(_csv_error_message(exc, line=first_line_of_record)) from None
+
+
+def _csv_error_message(error: csv.Error, *, line: int) -> str:
+    """The csv module's errors are English sentences; say what they mean instead."""
+    if "field larger than field limit" in str(error):
+        return _(
+            "From line %(line)d on, one cell is longer than %(limit)s characters. This usually comes from a "
+            'quotation mark (") that opens a cell and is never closed: check the quotation marks from that '
+            "line on, or save the file again as CSV (UTF-8) or as .xlsx."
+        ) % {"line": line, "limit": number_format(csv.field_size_limit(), force_grouping=True)}
+    return _("The CSV file is malformed from line %(line)d on. Save it again as CSV (UTF-8) or as .xlsx.") % {
+        "line": line
+    }
 
 
 def xlsx_rows(

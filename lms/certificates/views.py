@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record, person_unit
-from lms.http import problem
+from lms.http import private_no_store, problem
 
 from . import selectors
 from .codes import code_normalize
@@ -32,6 +32,7 @@ def my_certificates(request):
     return render(request, "certificates/my_certificates.html", {"page_obj": page})
 
 
+@private_no_store
 @login_required
 @require_GET
 def download(request, code: str):
@@ -64,7 +65,6 @@ def download(request, code: str):
         )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chung-nhan-{certificate.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
+from lms.http import private_no_store
 from lms.people.scope import scope_for, scope_roots
 
 from . import charts, exports, record, reports
@@ -333,6 +334,7 @@ def _audit_export_record(request, *, form: ReportFilterForm, unit, filters, fmt:
     )
 
 
+@private_no_store
 @require_GET
 def export(request, fmt: str, unit_id: int | None = None):
     """The people table of the page, with the same scope and filters, every row (not only one page)."""
@@ -414,6 +416,7 @@ def _pdf_response(person_record) -> HttpResponse:
     return response
 
 
+@private_no_store
 @require_GET
 def person_pdf(request, user_id: int):
     _require_reports(request)
@@ -435,6 +438,7 @@ def person_pdf(request, user_id: int):
     return response
 
 
+@private_no_store
 @login_required
 @require_GET
 def my_training_record(request):

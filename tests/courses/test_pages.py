@@ -60,7 +60,7 @@ def test_course_page_shows_each_lesson_status_and_progress(learner_client, learn
     html = learner_client.get(course.url).content.decode()
 
     assert html.count("is-done") == 1
-    assert 'aria-valuenow="25"' in html
+    assert '<progress class="progress" max="100" value="25"' in html
     assert "Tiếp tục từ chỗ đã dừng" in html
 
 

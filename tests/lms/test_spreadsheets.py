@@ -1,10 +1,12 @@
 """Shared spreadsheet helpers: safe cells for exports, reading CSV in the encodings Vietnamese offices use."""
 
 import codecs
+import csv
 
 import pytest
+from django.utils import translation
 
-from lms.spreadsheets import SpreadsheetError, cell_text, csv_lines, decode_csv_bytes, safe_cell
+from lms.spreadsheets import SpreadsheetError, cell_text, csv_lines, csv_rows, decode_csv_bytes, safe_cell
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+84901234567", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
@@ -46,3 +48,17 @@ def test_cp1258_combining_tone_marks_are_composed():
 def test_binary_data_is_not_taken_for_text(data):
     with pytest.raises(SpreadsheetError):
         decode_csv_bytes(data)
+
+
+def test_a_cell_beyond_the_csv_field_limit_is_explained_in_vietnamese():
+    # Row 3 opens a quotation mark and never closes it: the rest of the file becomes one huge cell.
+    data = ('Mã,Họ tên\nA1,Lê Văn Tám\nA2,"Trần Thị Bé\n' + "x" * (csv.field_size_limit() + 1)).encode()
+
+    with translation.override("vi"), pytest.raises(SpreadsheetError) as caught:
+        list(csv_rows(data))
+
+    assert caught.value.messages == [
+        'Từ dòng 3 trở đi, có một ô dài hơn 131.072 ký tự. Lỗi này thường do một dấu ngoặc kép (") mở đầu '
+        "một ô mà không được đóng lại: hãy kiểm tra các dấu ngoặc kép từ dòng đó trở đi, hoặc lưu lại tệp "
+        "dưới dạng CSV (UTF-8) hoặc .xlsx."
+    ]
