@@ -7,13 +7,14 @@ from django.utils.http import content_disposition_header
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
-from lms.http import post_required
+from lms.http import post_required, private_no_store
 from lms.people.models import Official
 
 from .export import personal_files
 from .zipstream import zip_stream
 
 
+@private_no_store
 @login_required
 @post_required
 def download(request):
@@ -31,5 +32,4 @@ def download(request):
         zip_stream(personal_files(user, request=request)), content_type="application/zip"
     )
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
     return response

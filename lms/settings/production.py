@@ -47,5 +47,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"),
+        # A Redis that stops answering must slow a page (or the health check) by seconds, not hang it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
