@@ -50,6 +50,9 @@ def test_load_demo_puts_the_real_h5p_package_in_an_optional_lesson(db, settings,
     assert [r.object_id for r in lesson.completion_requirements()] == [activity.pk]
     assert activity.current_version.h5p_json["mainLibrary"] == "H5P.TrueFalse"
     assert lesson.get_next_sibling().slug.startswith("kiem-tra")  # the module still ends with its quiz
+    # The demo's libraries are approved by its administrator: none waits in the admin.
+    assert Library.objects.filter(approved_at__isnull=True).count() == 0
+    assert {lib.approved_by.username for lib in activity.current_version.libraries.all()} == {"quantri"}
 
 
 def test_load_demo_without_the_h5p_package_leaves_the_lesson_out(db, settings, tmp_path):
