@@ -311,6 +311,16 @@ class EmailChangeError(PeopleError):
     """An email change the rules refuse: taken address, expired, used or foreign link."""
 
 
+class EmailChangeNeedsOwner(EmailChangeError):
+    """A change someone else asked for, of an account with a password: only its owner, signed in, confirms.
+
+    Otherwise whoever controls the new address could take the account: an HR manager typing their own
+    address into an import, then confirming it and resetting the password.
+    """
+
+    status = 403
+
+
 def _email_taken(email: str, *, user) -> bool:
     return User.objects.exclude(pk=user.pk).filter(email__iexact=email.strip()).exists()
 
@@ -375,7 +385,8 @@ def email_change_check(*, token: str, viewer, lock: bool = False) -> EmailChange
     """The waiting change a confirmation link names, if `viewer` may confirm it now; else EmailChangeError.
 
     The link is signed, expires after EMAIL_CHANGE_TIMEOUT seconds and works once. It may be opened signed
-    out or signed in as the account concerned, never signed in as someone else.
+    out or signed in as the account concerned, never signed in as someone else; a change that someone else
+    (HR) asked for, of an account that has a password, needs its owner signed in (EmailChangeNeedsOwner).
     """
     invalid = EmailChangeError(
         _(
@@ -406,6 +417,15 @@ def email_change_check(*, token: str, viewer, lock: bool = False) -> EmailChange
         )
     if change.confirmed_at is not None:
         raise EmailChangeError(_("This link has already been used: the email was changed then."), status=410)
+    owner_signed_in = viewer is not None and viewer.is_authenticated and viewer.pk == change.user_id
+    asked_by_other = change.requested_by_id is not None and change.requested_by_id != change.user_id
+    if asked_by_other and not owner_signed_in and change.user.has_usable_password():
+        raise EmailChangeNeedsOwner(
+            _(
+                "Your unit's HR asked for this change of your email. To confirm it, sign in with your own "
+                "account first; the link then works."
+            )
+        )
     if change.cancelled_at is not None:
         raise EmailChangeError(
             _("This change was replaced by a newer request or cancelled. Use the link of the latest email."),

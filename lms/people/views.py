@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,7 @@ from lms.http import problem
 from .forms import ProfileForm
 from .models import Official
 from .services import (
+    EmailChangeNeedsOwner,
     PeopleError,
     email_change_check,
     email_change_confirm,
@@ -60,6 +62,11 @@ def email_confirm(request, token: str):
             change = email_change_confirm(token=token, viewer=request.user)
             return render(request, "people/email_change_done.html", {"change": change})
         change = email_change_check(token=token, viewer=request.user)
+    except EmailChangeNeedsOwner as exc:
+        if not request.user.is_authenticated:
+            messages.info(request, exc.message)
+            return redirect_to_login(request.get_full_path())
+        return problem(request, message=exc.message, status=exc.status, title=title)
     except PeopleError as exc:
         return problem(request, message=exc.message, status=exc.status, title=title)
     return render(request, "people/email_change_confirm.html", {"change": change})

@@ -221,3 +221,38 @@ def test_an_account_without_a_password_gets_the_set_password_email_once_confirme
 
     assert [m.to for m in mail.outbox] == [["moi.co@phuong.example"]]
     assert "/tai-khoan/reset/" in mail.outbox[0].body
+
+
+def test_a_change_hr_asked_for_needs_the_owner_signed_in(person, client, django_capture_on_commit_callbacks):
+    """Whoever controls the new address must not get the account: HR typing their own address and
+    confirming it signed out (or as themself) changes nothing; the owner, signed in, confirms it."""
+    hr = UserFactory(username="NS-EMAIL")
+    with django_capture_on_commit_callbacks(execute=True):
+        email_change_request(user=person, new_email="hr.tu.dat@phuong.example", requested_by=hr)
+    link = link_in(next(m for m in mail.outbox if m.to == ["hr.tu.dat@phuong.example"]))
+
+    signed_out = client.post(link)
+    as_hr = client_for(hr).post(link)
+    person.refresh_from_db()
+    assert signed_out.status_code == 302 and signed_out["Location"].startswith("/tai-khoan/login/")
+    assert as_hr.status_code == 403
+    assert person.email == "thu.cu@phuong.example"
+
+    done = client_for(person).post(link)
+    person.refresh_from_db()
+    assert done.status_code == 200 and person.email == "hr.tu.dat@phuong.example"
+
+
+def test_a_change_hr_asked_for_an_account_without_a_password_is_confirmed_by_the_address(
+    person, client, django_capture_on_commit_callbacks
+):
+    """A new official who never chose a password has nothing to sign in with: the new address confirms."""
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
+    with django_capture_on_commit_callbacks(execute=True):
+        email_change_request(user=person, new_email="thu.moi@phuong.example", requested_by=UserFactory())
+    link = link_in(next(m for m in mail.outbox if m.to == ["thu.moi@phuong.example"]))
+
+    client.post(link)
+    person.refresh_from_db()
+    assert person.email == "thu.moi@phuong.example"
