@@ -28,6 +28,7 @@ HR_NAMESPACES = (
     "compliance_reports",
     "certificates_admin",
     "reminders_admin",
+    "lockouts_admin",
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -119,6 +120,9 @@ def b_targets(w):
         "reminders_admin:ops": reverse("reminders_admin:ops"),
         "reminders_admin:nudge": reverse("reminders_admin:nudge"),
         "reminders_admin:nudge_confirm": reverse("reminders_admin:nudge_confirm"),
+        # Administrators only: HR managers are sent back to the admin's home.
+        "lockouts_admin:index": reverse("lockouts_admin:index"),
+        "lockouts_admin:unlock": reverse("lockouts_admin:unlock") + "?kind=address&value=127.0.0.1",
     }
 
 
