@@ -10,21 +10,38 @@ contradict the box they ticked.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 LAST_ACTIVITY_KEY = "lms_last_activity"
-# The stored time is refreshed at most this often, so that not every request writes the session.
-REFRESH_SECONDS = 60
+
+
+def _refresh_seconds(timeout: int) -> int:
+    """The stored time is refreshed at most this often (5 minutes for a 60-minute timeout), so that not
+    every request writes the session; a session may therefore end up to that much before the timeout."""
+    return max(1, min(300, timeout // 12))
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+@receiver(user_logged_in)
+def start_idle_clock(sender, request, user, **kwargs):
+    """Every login (site, Wagtail admin, Django admin, the test client's) starts the idle clock."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_ACTIVITY_KEY] = _now()
 
 
 def remember_login(request, *, remember: bool) -> None:
     """After a successful login: a long session when the person asked for it, else one that ends with the
     browser."""
     request.session.set_expiry(settings.SESSION_COOKIE_AGE if remember else 0)
-    request.session[LAST_ACTIVITY_KEY] = int(timezone.now().timestamp())
 
 
 def _login_url(path: str) -> str:
@@ -51,7 +68,7 @@ class IdleTimeoutMiddleware:
             and user.is_authenticated
             and request.session.get_expire_at_browser_close()
         ):
-            now = int(timezone.now().timestamp())
+            now = _now()
             last = request.session.get(LAST_ACTIVITY_KEY)
             if isinstance(last, int) and now - last > timeout:
                 logout(request)
@@ -64,6 +81,6 @@ class IdleTimeoutMiddleware:
                     % {"minutes": timeout // 60},
                 )
                 return redirect_to_login(request.get_full_path(), _login_url(request.path))
-            if not isinstance(last, int) or now - last >= REFRESH_SECONDS:
+            if not isinstance(last, int) or now - last >= _refresh_seconds(timeout):
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
