@@ -1,27 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.people.forms import LoginForm, PasswordResetForm
+from lms.people import login_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/login/", login_views.LoginView.as_view(), name="login"),
+    path("tai-khoan/password_reset/", login_views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "tai-khoan/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-        name="login",
-    ),
-    path(
-        "tai-khoan/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
+        "tai-khoan/reset/<uidb64>/<token>/",
+        login_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("ho-so/", include("lms.people.urls")),

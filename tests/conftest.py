@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from tests.builders import UserFactory, make_catalogue, make_course
 
@@ -18,6 +19,14 @@ def private_root(settings, tmp_path):
     """Private files of a test (staged imports, H5P packages) go to its own temporary folder too."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Counters kept in the cache (password-reset limits) start from zero in every test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

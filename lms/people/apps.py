@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     name = "lms.people"
     label = "people"
     verbose_name = _("People and roles")
+
+    def ready(self):
+        from . import sessions  # noqa: F401 — connects the login receiver that starts the idle clock

@@ -27,6 +27,15 @@ class ProfileForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
+    remember = forms.BooleanField(
+        label=_("Remember me on this computer"),
+        required=False,
+        help_text=_(
+            "Leave this unticked on a shared computer: you will be logged out when the browser is closed "
+            "or after a while without activity."
+        ),
+    )
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(

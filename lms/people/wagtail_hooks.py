@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from . import admin_views
+from . import admin_views, lockout_admin
+from .scope import is_administrator
 
 
 @hooks.register("register_admin_urls")
@@ -13,6 +14,29 @@ def register_organisation_urls():
     return [
         path("organisation/", include((admin_views.urlpatterns, "people_admin"), namespace="people_admin"))
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls():
+    return [
+        path("lockouts/", include((lockout_admin.urlpatterns, "lockouts_admin"), namespace="lockouts_admin"))
+    ]
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_administrator(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockouts_menu_item():
+    return AdministratorMenuItem(
+        _("Login lockouts"),
+        reverse("lockouts_admin:index"),
+        name="login-lockouts",
+        icon_name="lock",
+        order=900,
+    )
 
 
 class ManagerMenuItem(MenuItem):

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secrets and URLs come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +78,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Browser-side protections, the same in every environment (production adds HTTPS: see production.py).
@@ -156,12 +161,46 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
 # Usernames are compared ignoring letter case at sign-in (site, Wagtail admin and Django admin alike).
-AUTHENTICATION_BACKENDS = ["lms.people.backends.CaseInsensitiveModelBackend"]
 # How long the link confirming a new email address works (seconds).
 EMAIL_CHANGE_TIMEOUT = int(os.environ.get("EMAIL_CHANGE_TIMEOUT", str(3 * 24 * 60 * 60)))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learning:my_learning"
 LOGOUT_REDIRECT_URL = "/"
+
+# Login protection (django-axes, see docs/operations.md "Login protection"). Axes comes first and refuses a
+# locked-out login before any backend checks the password.
+# Axes first (it refuses a locked login before any password is checked), then usernames compared
+# ignoring letter case ("bt-004" is BT-004: phone keyboards type lower case).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lms.people.backends.CaseInsensitiveModelBackend",
+]
+# LOGIN_FAILURE_LIMIT failed logins lock the account, and separately the address they came from, for
+# LOGIN_LOCKOUT_MINUTES after the last failure (0: until an administrator unlocks it).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+_lockout_minutes = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "lms.people.lockouts.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "lms.audit.context.client_ip"
+AXES_LOCKOUT_CALLABLE = "lms.people.lockouts.lockout_response"
+# A success does not wipe the failures: otherwise logging in to one's own account from an address would
+# reset the count of the guesses made from it at another account.
+AXES_RESET_ON_SUCCESS = False
+# Locks are lifted in the Wagtail admin (Settings → Login lockouts), which writes the audit trail; the
+# Django admin's raw tables and the per-login access log are not used.
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+# Password-reset requests per hour, counted in the cache, per email address and per client address.
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "10"))
+
+# Sessions: by default a session ends when the browser closes (shared office PCs); "remember me" at login
+# keeps it SESSION_REMEMBER_DAYS. A session that is not remembered ends after SESSION_IDLE_MINUTES without
+# a request (0: no idle limit).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_REMEMBER_DAYS", "14")) * 24 * 60 * 60
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -237,6 +276,9 @@ HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "2"))
 WAGTAIL_SITE_NAME = "SmartWard Learn"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
+# One password-reset door for everyone, the site's (/tai-khoan/password_reset/): it is rate-limited and
+# completing it lifts the account's login lockout. The admin login links to it from the lockout page.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "ods", "odp"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

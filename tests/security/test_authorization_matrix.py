@@ -32,6 +32,7 @@ HR_NAMESPACES = (
     "reminders_admin",
     "h5p_libraries",  # administrators approve, trainers look: no HR manager reaches them
     "audit_admin",
+    "lockouts_admin",
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -130,6 +131,9 @@ def b_targets(w):
         "audit_admin:index": reverse("audit_admin:index"),
         "audit_admin:index_results": reverse("audit_admin:index_results"),
         "audit_admin:inspect": reverse("audit_admin:inspect", args=[w["audit_b"].pk]),
+        # Administrators only: HR managers are sent back to the admin's home.
+        "lockouts_admin:index": reverse("lockouts_admin:index"),
+        "lockouts_admin:unlock": reverse("lockouts_admin:unlock") + "?kind=address&value=127.0.0.1",
     }
 
 
