@@ -23,6 +23,7 @@ from wagtail.admin.auth import user_passes_test
 from lms.http import post_required, problem
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 from lms.staging import UploadStage
+from lms.validation import IdModelChoiceField, parse_id
 
 from . import roles
 from .importing import (
@@ -87,7 +88,7 @@ def _official_in_scope(request, pk: int) -> Official:
 # --- Forms -------------------------------------------------------------------------------------------------
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdModelChoiceField):
     """Units in tree order, indented by depth."""
 
     def __init__(self, queryset, **kwargs):
@@ -105,7 +106,7 @@ def _unit_field(queryset, **kwargs) -> UnitChoiceField:
 
 
 class UnitAddForm(forms.Form):
-    parent = forms.ModelChoiceField(OrgUnit.objects.none(), required=False)
+    parent = IdModelChoiceField(OrgUnit.objects.none(), required=False)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     code = forms.CharField(
         label=gettext_lazy("Code"),
@@ -127,7 +128,7 @@ class UnitAddForm(forms.Form):
 
 
 class UnitMoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(OrgUnit.objects.none())
+    new_parent = IdModelChoiceField(OrgUnit.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +148,7 @@ class PositionForm(forms.Form):
 
 class OfficialFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Name, code or email"), required=False, max_length=100)
-    unit = forms.ModelChoiceField(OrgUnit.objects.none(), required=False)
+    unit = IdModelChoiceField(OrgUnit.objects.none(), required=False)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
@@ -176,7 +177,7 @@ class ImportOptionsForm(forms.Form):
             "Their accounts can no longer sign in; their records stay. The preview lists them first."
         ),
     )
-    leavers_under = forms.ModelChoiceField(OrgUnit.objects.none(), required=False)
+    leavers_under = IdModelChoiceField(OrgUnit.objects.none(), required=False)
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,9 +225,9 @@ def units(request):
 @administrator_required
 def unit_add(request):
     initial = {}
-    parent_id = request.GET.get("parent", "")
-    if parent_id.isdigit():
-        initial["parent"] = OrgUnit.objects.filter(pk=int(parent_id)).first()
+    parent_id = parse_id(request.GET.get("parent", ""))
+    if parent_id is not None:
+        initial["parent"] = OrgUnit.objects.filter(pk=parent_id).first()
     form = UnitAddForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -556,11 +557,11 @@ def import_template(request, fmt: str):
 urlpatterns = [
     path("", units, name="units"),
     path("units/add/", unit_add, name="unit_add"),
-    path("units/<int:pk>/move/", unit_move_view, name="unit_move"),
+    path("units/<id:pk>/move/", unit_move_view, name="unit_move"),
     path("positions/", positions, name="positions"),
     path("officials/", officials, name="officials"),
-    path("officials/<int:pk>/deactivate/", official_deactivate_view, name="official_deactivate"),
-    path("officials/<int:pk>/welcome/", official_welcome, name="official_welcome"),
+    path("officials/<id:pk>/deactivate/", official_deactivate_view, name="official_deactivate"),
+    path("officials/<id:pk>/welcome/", official_welcome, name="official_welcome"),
     path("import/", import_upload, name="import"),
     path("import/preview/", import_preview, name="import_preview"),
     path("import/confirm/", import_confirm, name="import_confirm"),

@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "lms.people"
     label = "people"
     verbose_name = _("People and roles")
+
+    def ready(self):
+        from lms.validation import register_converters
+
+        register_converters()  # `<id:…>` in every URL configuration, read after the apps are ready
