@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -380,9 +380,11 @@ def official_welcome(request, pk: int):
             request, _("The set-your-password email is on its way to %(email)s.") % {"email": user.email}
         )
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path on this site only: `redirect` would take any other word for the name of a view (a 500).
+    on_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    if not back.startswith("/") or not on_site:
         back = reverse("people_admin:officials")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # --- Import ------------------------------------------------------------------------------------------------

@@ -267,3 +267,31 @@ def test_an_assignment_due_after_2100_is_a_form_error(client, world):
 
     assert response.status_code == 200
     assert response.context["form"].errors["due_date"] == ["Nhập một ngày từ 01/01/2000 đến 31/12/2100."]
+
+
+# Found by the fuzz test ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "back", ["0", "officials", "people_admin:units", "https://evil.example/", "//evil.example/"]
+)
+def test_sending_the_welcome_email_with_a_bad_return_address_goes_back_to_the_officials(client, world, back):
+    client.force_login(world["admin"])
+
+    response = client.post(
+        reverse("people_admin:official_welcome", args=[world["person"].pk]), {"next": back}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people_admin:officials")
+
+
+def test_sending_the_welcome_email_returns_to_a_page_of_the_site(client, world):
+    client.force_login(world["admin"])
+    back = reverse("people_admin:officials") + "?q=Nguy%E1%BB%85n"
+
+    url = reverse("people_admin:official_welcome", args=[world["person"].pk])
+
+    response = client.post(url, {"next": back})
+
+    assert response["Location"] == back
