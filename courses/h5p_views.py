@@ -17,6 +17,7 @@ from lms.h5p.models import ContentVersion
 from lms.h5p.xapi import MAX_STATEMENT_BYTES, StatementInvalid, statement_check
 from lms.learning import services as learning_services
 from lms.learning.models import LessonCompletion, LessonRequirement
+from lms.validation import parse_id
 
 from .models import LessonPage
 
@@ -66,9 +67,10 @@ def _storable(text: str) -> bool:
 
 def _whole_number(data: dict, name: str) -> int:
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+    number = parse_id(value) if isinstance(value, int) else None  # a JSON number, not a string of digits
+    if number is None:
         raise Refused(_("The request does not say which lesson and activity it is for."), 400)
-    return value
+    return number
 
 
 def _placement(request, data: dict):

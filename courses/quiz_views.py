@@ -1,6 +1,7 @@
 """Taking a quiz inside a lesson. Access goes through the lesson: published, and the person enrolled.
 Scores come from lms.quiz.services only; these views never see a correct answer before review allows."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -13,6 +14,7 @@ from lms.learning import services as learning_services
 from lms.quiz import selectors as quiz_selectors
 from lms.quiz import services as quiz_services
 from lms.quiz.models import Attempt, Question, Quiz
+from lms.validation import IdField
 
 from .models import LessonPage
 
@@ -100,11 +102,23 @@ def _response_from_post(request, question: Question):
     return request.POST.get("text", "")
 
 
+class AnswerForm(forms.Form):
+    """What the answer form (and quiz.js) posts besides the response itself: which question, and where to go
+    next. The response fields depend on the question's kind (`_response_from_post`)."""
+
+    question = IdField()
+    go = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    number = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
 @login_required
 @post_required
 def attempt_answer(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
-    question = Question.objects.filter(pk=request.POST.get("question") or 0).first()
+    form = AnswerForm(request.POST)
+    form.is_valid()  # a damaged `go` or `number` only loses the page to go to; a bad question is refused
+    question_id = form.cleaned_data.get("question")
+    question = Question.objects.filter(pk=question_id).first() if question_id else None
     if question is None:
         return _fail(request, message=_("This question is not part of your attempt."), status=400)
     try:
@@ -130,11 +144,11 @@ def attempt_answer(request, attempt_id: int):
     if feedback is not None:
         request.session[f"quiz-feedback-{attempt.pk}"] = {"question": question.pk, **feedback}
     target = reverse("lesson_quiz:take", kwargs={"attempt_id": attempt.pk})
-    go = request.POST.get("go")
-    if go and go.isdigit():
+    go, number = form.cleaned_data.get("go"), form.cleaned_data.get("number")
+    if go is not None:
         target += f"?cau={go}"
-    elif feedback is not None:
-        target += f"?cau={request.POST.get('number', '')}"
+    elif feedback is not None and number is not None:
+        target += f"?cau={number}"
     return redirect(target)
 
 

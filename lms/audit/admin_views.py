@@ -330,5 +330,5 @@ class AuditViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
+            path("<id:pk>/", self.inspect_view, name="inspect"),
         ]

@@ -117,5 +117,5 @@ def revoke(request, certificate_id: int):
 
 urlpatterns = [
     path("", index, name="index"),
-    path("<int:certificate_id>/revoke/", revoke, name="revoke"),
+    path("<id:certificate_id>/revoke/", revoke, name="revoke"),
 ]

@@ -9,8 +9,8 @@ app_name = "compliance_assignments"
 urlpatterns = [
     path("", admin_views.index, name="index"),
     path("giao-moi/", admin_views.create, name="create"),
-    path("<int:pk>/", admin_views.detail, name="detail"),
-    path("<int:pk>/thu-hoi/", admin_views.withdraw, name="withdraw"),
-    path("nghia-vu/<int:obligation_id>/mien/", admin_views.exempt, name="exempt"),
-    path("nghia-vu/<int:obligation_id>/bo-mien/", admin_views.exemption_remove, name="exemption_remove"),
+    path("<id:pk>/", admin_views.detail, name="detail"),
+    path("<id:pk>/thu-hoi/", admin_views.withdraw, name="withdraw"),
+    path("nghia-vu/<id:obligation_id>/mien/", admin_views.exempt, name="exempt"),
+    path("nghia-vu/<id:obligation_id>/bo-mien/", admin_views.exemption_remove, name="exemption_remove"),
 ]

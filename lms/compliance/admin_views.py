@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.people.scope import scope_for
+from lms.validation import parse_id
 
 from . import assignment_selectors as queries
 from . import services
@@ -136,7 +137,7 @@ def create(request):
     refusal)."""
     _require_manager(request)
     if request.method == "GET":
-        initial = {key: request.GET[key] for key in ("course", "unit") if request.GET.get(key, "").isdigit()}
+        initial = {key: parse_id(request.GET.get(key, "")) for key in ("course", "unit")}
         return _form_page(request, AssignmentForm(viewer=request.user, initial=initial))
     form = AssignmentForm(request.POST, viewer=request.user)
     if not form.is_valid() or "edit" in request.POST:

@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from lms.learning import structure
 from lms.people.models import Official, OrgUnit, Position
+from lms.validation import DateField, IdModelChoiceField
 
 from . import assignment_selectors
 from .models import Assignment
@@ -15,7 +16,7 @@ from .services import MAX_DUE_DAYS, MAX_VALIDITY_MONTHS
 from .status import Status
 
 
-class UnitTreeField(forms.ModelChoiceField):
+class UnitTreeField(IdModelChoiceField):
     """A unit chosen from the viewer's tree. Any active unit is looked up, so that a unit outside the
     scope reaches the view's scope check (403) instead of passing for a typing mistake."""
 
@@ -28,10 +29,10 @@ class UnitTreeField(forms.ModelChoiceField):
 
 
 class AssignmentFilterForm(forms.Form):
-    course = forms.ModelChoiceField(
+    course = IdModelChoiceField(
         queryset=None, required=False, label=_("Course"), empty_label=_("All courses")
     )
-    unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Unit"), empty_label=_("All units"))
+    unit = IdModelChoiceField(queryset=None, required=False, label=_("Unit"), empty_label=_("All units"))
     state = forms.ChoiceField(
         required=False,
         label=_("Show"),
@@ -52,7 +53,7 @@ class AssignmentFilterForm(forms.Form):
 class AssignmentForm(forms.Form):
     TARGET_UNIT, TARGET_PERSON = "unit", "person"
 
-    course = forms.ModelChoiceField(
+    course = IdModelChoiceField(
         queryset=None,
         label=_("Course"),
         empty_label=_("Choose a published course"),
@@ -64,14 +65,14 @@ class AssignmentForm(forms.Form):
         initial=TARGET_UNIT,
         widget=forms.RadioSelect,
     )
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False)  # see __init__
+    unit = IdModelChoiceField(queryset=OrgUnit.objects.none(), required=False)  # see __init__
     include_subunits = forms.BooleanField(
         required=False,
         initial=True,
         label=_("Include its subunits"),
         help_text=_("Offices and other units below it, and people who join them later."),
     )
-    position = forms.ModelChoiceField(
+    position = IdModelChoiceField(
         queryset=Position.objects.all(),
         required=False,
         label=_("Only this position"),
@@ -83,7 +84,7 @@ class AssignmentForm(forms.Form):
         label=_("Person"),
         help_text=_("Employee code, or part of the name, of an official in your units."),
     )
-    person = forms.ModelChoiceField(
+    person = IdModelChoiceField(
         queryset=Official.objects.filter(user__is_active=True).select_related("user", "unit"),
         required=False,
         widget=forms.HiddenInput,
@@ -94,12 +95,7 @@ class AssignmentForm(forms.Form):
         initial=Assignment.DueKind.FIXED,
         widget=forms.RadioSelect,
     )
-    due_date = forms.DateField(
-        required=False,
-        label=_("Due on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    due_date = DateField(required=False, label=_("Due on"))
     due_days = forms.IntegerField(
         required=False,
         min_value=1,

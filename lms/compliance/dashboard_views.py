@@ -25,14 +25,16 @@ from django.views.decorators.http import require_GET
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
-from lms.http import private_no_store
+from lms.http import private_no_store, problem
 from lms.people.scope import scope_for, scope_roots
+from lms.validation import DateField, IdChoiceField
 
 from . import charts, exports, record, reports
 from .reports import ReportFilters
 from .status import LATE, Status
 
 FILTER_PARAMETERS = ("course", "status", "due_from", "due_to", "year")
+EXPORT_FILTERS = ("course", "status", "due_from", "due_to")  # what an export is filtered by
 HOURS_YEARS = 10  # the year filter offers the current year and the nine before it
 COLUMN_WIDTHS = (28, 14, 12, 28, 22, 36, 16, 12, 12, 28, 14)
 STATUS_CLASSES = {
@@ -43,27 +45,14 @@ STATUS_CLASSES = {
     Status.EXPIRED: "sw-status--late",
     Status.EXEMPT: "sw-status--exempt",
 }
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class ReportFilterForm(forms.Form):
-    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None)
-    course = forms.TypedChoiceField(
-        label=gettext_lazy("Course"), required=False, coerce=int, empty_value=None
-    )
+    unit = IdChoiceField(label=gettext_lazy("Unit"))
+    course = IdChoiceField(label=gettext_lazy("Course"))
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    due_from = forms.DateField(
-        label=gettext_lazy("Due from"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    due_to = forms.DateField(
-        label=gettext_lazy("Due to"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    due_from = DateField(label=gettext_lazy("Due from"), required=False)
+    due_to = DateField(label=gettext_lazy("Due to"), required=False)
 
     year = forms.TypedChoiceField(
         label=gettext_lazy("Training hours in"), required=False, coerce=int, empty_value=None
@@ -341,6 +330,15 @@ def export(request, fmt: str, unit_id: int | None = None):
     _require_reports(request)
     unit = _unit_or_404(request, unit_id)
     form = _form(request, unit)
+    refused = [str(error) for name in EXPORT_FILTERS for error in form.errors.get(name, [])]
+    if refused:  # an export holds exactly what was asked for, or nothing: never a silently wider file
+        return problem(
+            request,
+            title=_("This export cannot be made"),
+            message=" ".join(refused),
+            status=400,
+            back_url=_with_query(unit_url(unit), _filter_query(request)),
+        )
     filters = form.filters()
     headers = reports.export_headers()
     rows = reports.export_rows(viewer=request.user, unit=unit, filters=filters)
@@ -450,13 +448,13 @@ def my_training_record(request):
 
 urlpatterns = [
     path("", dashboard, name="index"),
-    path("don-vi/<int:unit_id>/", dashboard, name="unit"),
+    path("don-vi/<id:unit_id>/", dashboard, name="unit"),
     path("qua-han/", overdue, name="overdue_all"),
-    path("don-vi/<int:unit_id>/qua-han/", overdue, name="overdue"),
+    path("don-vi/<id:unit_id>/qua-han/", overdue, name="overdue"),
     path("xuat.csv", export, {"fmt": "csv"}, name="export_csv_all"),
     path("xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx_all"),
-    path("don-vi/<int:unit_id>/xuat.csv", export, {"fmt": "csv"}, name="export_csv"),
-    path("don-vi/<int:unit_id>/xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx"),
-    path("nguoi/<int:user_id>/", person, name="person"),
-    path("nguoi/<int:user_id>/ho-so.pdf", person_pdf, name="person_pdf"),
+    path("don-vi/<id:unit_id>/xuat.csv", export, {"fmt": "csv"}, name="export_csv"),
+    path("don-vi/<id:unit_id>/xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("nguoi/<id:user_id>/", person, name="person"),
+    path("nguoi/<id:user_id>/ho-so.pdf", person_pdf, name="person_pdf"),
 ]

@@ -81,5 +81,5 @@ def approve(request, library_id: int):
 
 urlpatterns = [
     path("", index, name="index"),
-    path("<int:library_id>/approve/", approve, name="approve"),
+    path("<id:library_id>/approve/", approve, name="approve"),
 ]

@@ -60,7 +60,7 @@ class ActivityViewSet(SnippetViewSet):
         return [
             *patterns,
             path("add/", admin_views.activity_upload, name="add"),
-            path("new-version/<int:pk>/", admin_views.activity_new_version, name="new_version"),
+            path("new-version/<id:pk>/", admin_views.activity_new_version, name="new_version"),
         ]
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from wagtail.admin.auth import user_passes_test
 from lms.http import post_required, problem
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 from lms.staging import UploadStage
+from lms.validation import IdModelChoiceField, parse_id
 
 from . import roles
 from .importing import (
@@ -85,7 +86,7 @@ def _official_in_scope(request, pk: int) -> Official:
 # --- Forms -------------------------------------------------------------------------------------------------
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdModelChoiceField):
     """Units in tree order, indented by depth."""
 
     def __init__(self, queryset, **kwargs):
@@ -103,7 +104,7 @@ def _unit_field(queryset, **kwargs) -> UnitChoiceField:
 
 
 class UnitAddForm(forms.Form):
-    parent = forms.ModelChoiceField(OrgUnit.objects.none(), required=False)
+    parent = IdModelChoiceField(OrgUnit.objects.none(), required=False)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     code = forms.CharField(
         label=gettext_lazy("Code"),
@@ -125,7 +126,7 @@ class UnitAddForm(forms.Form):
 
 
 class UnitMoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(OrgUnit.objects.none())
+    new_parent = IdModelChoiceField(OrgUnit.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +146,7 @@ class PositionForm(forms.Form):
 
 class OfficialFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Name, code or email"), required=False, max_length=100)
-    unit = forms.ModelChoiceField(OrgUnit.objects.none(), required=False)
+    unit = IdModelChoiceField(OrgUnit.objects.none(), required=False)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
@@ -174,7 +175,7 @@ class ImportOptionsForm(forms.Form):
             "Their accounts can no longer sign in; their records stay. The preview lists them first."
         ),
     )
-    leavers_under = forms.ModelChoiceField(OrgUnit.objects.none(), required=False)
+    leavers_under = IdModelChoiceField(OrgUnit.objects.none(), required=False)
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,9 +223,9 @@ def units(request):
 @administrator_required
 def unit_add(request):
     initial = {}
-    parent_id = request.GET.get("parent", "")
-    if parent_id.isdigit():
-        initial["parent"] = OrgUnit.objects.filter(pk=int(parent_id)).first()
+    parent_id = parse_id(request.GET.get("parent", ""))
+    if parent_id is not None:
+        initial["parent"] = OrgUnit.objects.filter(pk=parent_id).first()
     form = UnitAddForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -380,9 +381,11 @@ def official_welcome(request, pk: int):
             request, _("The set-your-password email is on its way to %(email)s.") % {"email": user.email}
         )
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path on this site only: `redirect` would take any other word for the name of a view (a 500).
+    on_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    if not back.startswith("/") or not on_site:
         back = reverse("people_admin:officials")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # --- Import ------------------------------------------------------------------------------------------------
@@ -559,11 +562,11 @@ def import_template(request, fmt: str):
 urlpatterns = [
     path("", units, name="units"),
     path("units/add/", unit_add, name="unit_add"),
-    path("units/<int:pk>/move/", unit_move_view, name="unit_move"),
+    path("units/<id:pk>/move/", unit_move_view, name="unit_move"),
     path("positions/", positions, name="positions"),
     path("officials/", officials, name="officials"),
-    path("officials/<int:pk>/deactivate/", official_deactivate_view, name="official_deactivate"),
-    path("officials/<int:pk>/welcome/", official_welcome, name="official_welcome"),
+    path("officials/<id:pk>/deactivate/", official_deactivate_view, name="official_deactivate"),
+    path("officials/<id:pk>/welcome/", official_welcome, name="official_welcome"),
     path("import/", import_upload, name="import"),
     path("import/preview/", import_preview, name="import_preview"),
     path("import/confirm/", import_confirm, name="import_confirm"),

@@ -23,6 +23,7 @@ from wagtail.admin.auth import any_permission_required, permission_required
 
 from lms.http import post_required
 from lms.staging import UploadStage
+from lms.validation import IdModelChoiceField
 
 from .interchange import (
     MAX_FILE_BYTES,
@@ -86,7 +87,7 @@ class SpreadsheetUploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = IdModelChoiceField(
         Category.objects.all(),
         required=False,
         label=gettext_lazy("Category"),
@@ -109,7 +110,7 @@ class H5PImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
-    category = forms.ModelChoiceField(
+    category = IdModelChoiceField(
         Category.objects.all(),
         required=False,
         label=gettext_lazy("Into the category"),
@@ -138,7 +139,7 @@ class H5PImportForm(forms.Form):
 
 
 class H5PExportForm(forms.Form):
-    quiz = forms.ModelChoiceField(
+    quiz = IdModelChoiceField(
         Quiz.objects.all(), label=gettext_lazy("Quiz"), empty_label=gettext_lazy("— choose a quiz —")
     )
 
@@ -392,5 +393,5 @@ urlpatterns = [
     path("h5p/import/", h5p_import, name="h5p_import"),
     path("h5p/import/confirm/", h5p_import_confirm, name="h5p_import_confirm"),
     path("h5p/export/", h5p_export, name="h5p_export"),
-    path("h5p/export/<int:quiz_id>/content.json", h5p_export_download, name="h5p_export_download"),
+    path("h5p/export/<id:quiz_id>/content.json", h5p_export_download, name="h5p_export_download"),
 ]

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lms.validation import IdModelChoiceField
+
 from . import selectors, services
 from .models import Attempt, Quiz
 
@@ -35,7 +37,7 @@ def _points(value) -> str:
 
 
 class QueueFilterForm(forms.Form):
-    quiz = forms.ModelChoiceField(
+    quiz = IdModelChoiceField(
         queryset=Quiz.objects.order_by("title"),
         required=False,
         label=gettext_lazy("Quiz"),
@@ -210,5 +212,5 @@ def mark(request, attempt_id: int):
 
 urlpatterns = [
     path("", queue, name="index"),
-    path("<int:attempt_id>/", mark, name="mark"),
+    path("<id:attempt_id>/", mark, name="mark"),
 ]

@@ -8,7 +8,7 @@ The URLs are registered through `register_admin_urls` (wagtail_hooks.py), so Wag
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -25,9 +25,10 @@ from lms.compliance.models import Obligation
 from lms.learning import structure
 from lms.people.models import OrgUnit
 from lms.people.scope import is_administrator, scope_for, units_visible
+from lms.validation import IdListField
 
 from . import planning, selectors, services, tasks
-from .forms import TEMPLATE_VARIABLES, IdListField, NudgeFilterForm, NudgeForm, ReminderFilterForm
+from .forms import TEMPLATE_VARIABLES, NudgeFilterForm, NudgeForm, ReminderFilterForm
 from .messages import render
 from .models import EmailTemplate, Kind, Reminder
 
@@ -84,7 +85,7 @@ def retry(request):
         ids = field.clean(
             request.POST.getlist("ids") if request.method == "POST" else request.GET.getlist("ids")
         )
-    except Exception:  # noqa: BLE001 — a damaged selection is the same as none
+    except ValidationError:  # a damaged selection is the same as none
         ids = []
     failed = list(
         Reminder.objects.filter(pk__in=ids, state=Reminder.State.FAILED)

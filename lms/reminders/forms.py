@@ -3,6 +3,8 @@ from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from lms.validation import IdChoiceField, IdListField
+
 from . import selectors
 from .models import Kind, Reminder
 
@@ -101,8 +103,8 @@ class ReminderFilterForm(forms.Form):
 
 
 class NudgeFilterForm(forms.Form):
-    course = forms.TypedChoiceField(required=False, label=_("Course"), coerce=int, empty_value=None)
-    unit = forms.TypedChoiceField(required=False, label=_("Unit"), coerce=int, empty_value=None)
+    course = IdChoiceField(label=_("Course"))
+    unit = IdChoiceField(label=_("Unit"))
     status = forms.ChoiceField(
         required=False,
         label=_("Show"),
@@ -113,26 +115,6 @@ class NudgeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["course"].choices = [("", _("All courses")), *[(c.pk, c.title) for c in courses]]
         self.fields["unit"].choices = [("", _("All units")), *[(u.pk, u.name) for u in units]]
-
-
-class IdListField(forms.Field):
-    """A list of positive ids from checkboxes or hidden inputs with the same name."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("The selection is not valid. Reload the page and try again.")}
-
-    def to_python(self, value):
-        if not value:
-            return []
-        if not isinstance(value, list | tuple):
-            value = [value]
-        try:
-            ids = [int(item) for item in value]
-        except (TypeError, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if any(pk <= 0 for pk in ids) or len(ids) > 1000:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return list(dict.fromkeys(ids))
 
 
 class NudgeForm(forms.Form):
