@@ -295,3 +295,13 @@ def test_sending_the_welcome_email_returns_to_a_page_of_the_site(client, world):
     response = client.post(url, {"next": back})
 
     assert response["Location"] == back
+
+
+@pytest.mark.parametrize("parent", ["²", "١٢", HUGE, "abc"])
+def test_adding_a_unit_with_a_bad_parent_in_the_address_shows_the_empty_form(client, world, parent):
+    client.force_login(world["admin"])
+
+    response = client.get(reverse("people_admin:unit_add"), {"parent": parent})
+
+    assert response.status_code == 200
+    assert response.context["form"]["parent"].value() is None
