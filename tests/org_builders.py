@@ -75,3 +75,14 @@ def make_admin_user(username: str = "quantri"):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
     return user
+
+
+def make_staff_admin(username: str = "quantri"):
+    """An administrator who may also open the Django admin (staff), with the role groups in place."""
+    from lms.people.services import roles_sync
+
+    roles_sync()
+    user = make_admin_user(username=username)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user

@@ -6,20 +6,10 @@ from django.test import Client
 from django.urls import reverse
 
 from lms.audit.models import AuditEntry
-from lms.people.services import roles_sync
 from tests.builders import UserFactory
-from tests.org_builders import make_admin_user, make_hr, make_official, make_org
+from tests.org_builders import make_hr, make_official, make_org, make_staff_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def administrator(username: str = "quantri"):
-    """An administrator who may also open the Django admin (staff)."""
-    roles_sync()
-    user = make_admin_user(username=username)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 PASSWORD = "MatKhau@123"
@@ -37,7 +27,7 @@ def unlock_url(kind, value):
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(administrator())
+    client.force_login(make_staff_admin())
     return client
 
 

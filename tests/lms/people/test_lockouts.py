@@ -8,20 +8,10 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from lms.audit.models import AuditEntry
-from lms.people.services import roles_sync
 from tests.builders import UserFactory
-from tests.org_builders import make_admin_user
+from tests.org_builders import make_staff_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def administrator(username: str = "quantri"):
-    """An administrator who may also open the Django admin (staff)."""
-    roles_sync()
-    user = make_admin_user(username=username)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 PASSWORD = "MatKhau@123"
@@ -51,7 +41,7 @@ def limit(settings):
 @pytest.mark.parametrize("page", sorted(LOGIN_PAGES))
 def test_the_fifth_wrong_password_locks_the_login_page_with_a_vietnamese_page(client, limit, page):
     url, extra = LOGIN_PAGES[page]
-    admin = administrator(username="quantri_khoa")
+    admin = make_staff_admin(username="quantri_khoa")
 
     before = fail(client, url, "quantri_khoa", times=limit - 1, extra=extra)
     assert before.status_code == 200

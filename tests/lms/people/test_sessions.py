@@ -7,20 +7,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.people.services import roles_sync
 from tests.builders import UserFactory
-from tests.org_builders import make_admin_user
+from tests.org_builders import make_staff_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def administrator(username: str = "quantri"):
-    """An administrator who may also open the Django admin (staff)."""
-    roles_sync()
-    user = make_admin_user(username=username)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 PASSWORD = "MatKhau@123"
@@ -65,7 +55,7 @@ def test_with_remember_me_the_session_lasts_the_long_age(client):
     ("remember", "max_age"), [({}, ""), ({"remember": "on"}, settings.SESSION_COOKIE_AGE)]
 )
 def test_the_wagtail_admin_login_remembers_the_same_way(client, remember, max_age):
-    admin = administrator(username="quantri_nho")
+    admin = make_staff_admin(username="quantri_nho")
 
     response = client.post("/admin/login/", {"username": admin.username, "password": PASSWORD, **remember})
 
@@ -74,7 +64,7 @@ def test_the_wagtail_admin_login_remembers_the_same_way(client, remember, max_ag
 
 
 def test_the_django_admin_login_ends_with_the_browser(client):
-    admin = administrator(username="quantri_dj")
+    admin = make_staff_admin(username="quantri_dj")
 
     response = client.post(
         "/django-admin/login/", {"username": admin.username, "password": PASSWORD, "next": "/django-admin/"}
@@ -138,7 +128,7 @@ def test_a_remembered_session_has_no_idle_timeout(client, clock):
 
 
 def test_an_idle_admin_session_goes_back_to_the_admin_login(client, clock):
-    admin = administrator(username="quantri_roi")
+    admin = make_staff_admin(username="quantri_roi")
     client.post("/admin/login/", {"username": admin.username, "password": PASSWORD})
     assert client.get("/admin/").status_code == 200
 
