@@ -550,11 +550,6 @@ def completions(*, user) -> tuple[list[CompletedCourse], list[CompletedCourse]]:
     return counted, revoked
 
 
-def completed_courses(*, user) -> list[CompletedCourse]:
-    """The completions that count (certificates not revoked), latest first, with the hours each credited."""
-    return completions(user=user)[0]
-
-
 def own_obligations(*, user, now: datetime | None = None) -> list[ObligationView]:
     """The person's own current obligations with status and reason, whatever units the person manages: an HR
     manager's own record must not depend on their scope (their own unit may lie outside it)."""
