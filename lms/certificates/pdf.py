@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .dates import date_vn
+from lms.dates import date_vn
+
 from .models import Certificate
 from .services import CertificateRevoked
 

@@ -10,12 +10,12 @@ from operator import or_
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from lms.dates import local_date, site_zone, year_bounds
 from lms.people.models import OrgUnit
 from lms.people.scope import scope_for
 from lms.text import fold
 
 from .codes import code_normalize
-from .dates import local_date, site_zone, year_bounds
 from .models import Certificate
 
 ZERO = Decimal("0.0")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
+from lms.dates import date_vn, local
 from lms.errors import UserError
 from lms.learning import structure
 from lms.learning.models import Enrolment
@@ -17,7 +18,6 @@ from lms.people.scope import can_see_user, scope_for
 from lms.text import fold
 
 from .codes import code_generate
-from .dates import date_vn
 from .models import Certificate
 from .signals import certificate_revoked
 
@@ -164,7 +164,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
             "reason": reason,
             "holder": locked.holder_name,
             "course": locked.course_title,
-            "completed_at": timezone.localtime(locked.completed_at).isoformat(),
+            "completed_at": local(locked.completed_at).isoformat(),
             "enrolment_restarted": enrolment is not None,
         },
     )

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record, person_unit
+from lms.dates import date_vn
 from lms.http import private_no_store, problem
 
 from . import selectors
 from .codes import code_normalize
-from .dates import date_vn
 from .pdf import certificate_pdf
 from .services import CertificateError
 

@@ -2,10 +2,10 @@
 reached) are the service's, which the views call and whose errors they show on these forms."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from lms import dates
 from lms.learning import structure
 from lms.people.models import Official, OrgUnit, Position
 from lms.validation import DateField, IdModelChoiceField
@@ -145,10 +145,10 @@ class AssignmentForm(forms.Form):
             due_date = data.get("due_date")
             if due_date is None and "due_date" not in self.errors:
                 self.add_error("due_date", _("Enter the date by which the course must be completed."))
-            elif due_date is not None and due_date < timezone.localdate():
+            elif due_date is not None and due_date < dates.today():
                 self.add_error(
                     "due_date",
-                    _("The due date %(date)s has already passed.") % {"date": due_date.strftime("%d/%m/%Y")},
+                    _("The due date %(date)s has already passed.") % {"date": dates.date_vn(due_date)},
                 )
         elif data.get("due_kind") == Assignment.DueKind.RELATIVE:
             data["due_date"] = None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from lms import dates
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
 from lms.http import private_no_store, problem
@@ -170,8 +171,8 @@ def _table_rows(page) -> list[dict]:
                 "name": reports.display_name(row),
                 "status_label": Status(status).label if status else "",
                 "status_class": STATUS_CLASSES.get(status, ""),
-                "due_day": reports.local_day(row["due_at"]),
-                "completed_day": reports.local_day(row["completed_at"]),
+                "due_day": dates.local_date(row["due_at"]),
+                "completed_day": dates.local_date(row["completed_at"]),
             }
         )
     return rows
@@ -293,7 +294,7 @@ def overdue(request, unit_id: int | None = None):
 
 def _export_filename(unit, extension: str) -> str:
     code = slugify(unit.code) if unit else "tat-ca"
-    return f"bao-cao-dao-tao_{code}_{timezone.localdate().isoformat()}.{extension}"
+    return f"bao-cao-dao-tao_{code}_{dates.today().isoformat()}.{extension}"
 
 
 def _audit_export(request, *, form: ReportFilterForm, unit, filters, fmt: str) -> None:
@@ -308,8 +309,8 @@ def _audit_export_record(request, *, form: ReportFilterForm, unit, filters, fmt:
     given = {
         "course": choices.get(filters.course_id) if filters.course_id else None,
         "status": str(status) if filters.status else None,
-        "due_from": filters.due_from.strftime("%d/%m/%Y") if filters.due_from else None,
-        "due_to": filters.due_to.strftime("%d/%m/%Y") if filters.due_to else None,
+        "due_from": dates.date_vn(filters.due_from) or None,
+        "due_to": dates.date_vn(filters.due_to) or None,
     }
     audit_record(
         action=AuditEntry.Action.EXPORT,
@@ -408,7 +409,7 @@ def _pdf_response(person_record) -> HttpResponse:
     who = (
         person_record.official.employee_code if person_record.official else person_record.user.get_username()
     )
-    filename = f"ho-so-dao-tao_{slugify(who) or 'can-bo'}_{timezone.localdate().isoformat()}.pdf"
+    filename = f"ho-so-dao-tao_{slugify(who) or 'can-bo'}_{dates.today().isoformat()}.pdf"
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

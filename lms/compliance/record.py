@@ -3,9 +3,11 @@ status, and the courses they completed, from their certificates, with the hours 
 Vietnamese: it is an official paper."""
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
-from .reports import PersonRecord, local_day
+from lms.dates import local_date, today
+
+from .reports import PersonRecord
 
 
 def training_record_html(person_record: PersonRecord) -> str:
@@ -17,16 +19,16 @@ def training_record_html(person_record: PersonRecord) -> str:
                 "obligations": [
                     {
                         "view": view,
-                        "due_day": local_day(view.obligation.due_at),
-                        "completed_day": local_day(view.obligation.completed_at),
+                        "due_day": local_date(view.obligation.due_at),
+                        "completed_day": local_date(view.obligation.completed_at),
                     }
                     for view in person_record.obligations
                 ],
                 "completed": [
-                    {"course": course, "completed_day": local_day(course.completed_at)}
+                    {"course": course, "completed_day": local_date(course.completed_at)}
                     for course in person_record.completed
                 ],
-                "generated_on": local_day(timezone.now()),
+                "generated_on": today(),
             },
         )
 

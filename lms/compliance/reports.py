@@ -10,15 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from lms import dates
 from lms.certificates.selectors import certificates_for_user, hours_per_year, training_hours_by_unit
 from lms.learning import structure
 from lms.people.models import Official, OrgUnit
@@ -45,11 +44,6 @@ LATE_FILTER = "late"
 STATUS_FILTER_CHOICES = [(LATE_FILTER, _("Overdue or expired")), *Status.choices]
 
 
-def report_zone() -> ZoneInfo:
-    """Reports count days and months in the platform's time zone (Asia/Ho_Chi_Minh), whoever looks."""
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 @dataclass(frozen=True)
 class ReportFilters:
     """What HR narrowed the report to. The unit is not here: it is the page (drill-down)."""
@@ -61,11 +55,8 @@ class ReportFilters:
 
     def due_bounds(self) -> tuple[datetime | None, datetime | None]:
         """The period as moments: the first to the last instant of the chosen days, in Ho Chi Minh City."""
-        zone = report_zone()
-        start = (
-            timezone.make_aware(datetime.combine(self.due_from, time.min), zone) if self.due_from else None
-        )
-        end = timezone.make_aware(datetime.combine(self.due_to, time.max), zone) if self.due_to else None
+        start = dates.at(self.due_from) if self.due_from else None
+        end = dates.at(self.due_to, time.max) if self.due_to else None
         return start, end
 
     @property
@@ -74,11 +65,6 @@ class ReportFilters:
 
 
 NO_FILTERS = ReportFilters()
-
-
-def local_day(moment: datetime | None) -> date | None:
-    """The calendar day of a moment in Ho Chi Minh City: the page and the exports show the same dates."""
-    return timezone.localtime(moment, report_zone()).date() if moment is not None else None
 
 
 def status_filter_q(status: str, now: datetime) -> Q:
@@ -211,14 +197,13 @@ def completion_over_time(
     that still count today are counted and the last point equals the headline figure.
     """
     now = now or timezone.now()
-    zone = report_zone()
     filters = replace(filters, status=None)
     if figures is None:
         figures, _children = dashboard_summary(viewer=viewer, unit=unit, filters=filters, now=now)
-    today = timezone.localtime(now, zone).date()
+    today = dates.today(now)
     index = today.year * 12 + today.month - 1
     firsts = [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 2)]
-    bounds = [datetime(first.year, first.month, 1, tzinfo=zone) for first in firsts]
+    bounds = [dates.at(first) for first in firsts]
     # completed_at is never null in these rows: counting it (not the key) keeps an index-only plan possible.
     counts = (
         _obligations(viewer=viewer, unit=unit, filters=filters, now=now)
@@ -251,7 +236,7 @@ NO_HOURS = Decimal(0)
 
 def current_year(now: datetime | None = None) -> int:
     """This year in Ho Chi Minh City: the training hours' default year."""
-    return timezone.localtime(now or timezone.now(), report_zone()).year
+    return dates.today(now).year
 
 
 @dataclass(frozen=True)
@@ -491,8 +476,8 @@ def export_rows(
                 position or "",
                 course,
                 labels.get(status, status),
-                local_day(due),
-                local_day(done),
+                dates.local_date(due),
+                dates.local_date(done),
                 email or "",
                 phone or "",
             )
@@ -563,11 +548,6 @@ def completions(*, user) -> tuple[list[CompletedCourse], list[CompletedCourse]]:
         )
         (revoked if revoked_at is not None else counted).append(completion)
     return counted, revoked
-
-
-def completed_courses(*, user) -> list[CompletedCourse]:
-    """The completions that count (certificates not revoked), latest first, with the hours each credited."""
-    return completions(user=user)[0]
 
 
 def own_obligations(*, user, now: datetime | None = None) -> list[ObligationView]:

@@ -7,6 +7,7 @@ from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lms import dates
 from lms.learning.selectors import enrolments_with_progress
 from lms.people.models import OrgUnit
 from lms.people.scope import scope_for
@@ -27,7 +28,7 @@ def obligations_visible(viewer) -> QuerySet[Obligation]:
 
 
 def _day(moment: datetime | None) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else ""
+    return formats.date_format(dates.local(moment), "SHORT_DATE_FORMAT") if moment else ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def explain(obligation: Obligation, *, status: Status, now: datetime, done: int,
         parts.append(_("recertification, cycle %(cycle)s") % {"cycle": obligation.cycle})
     elif (
         assignment.due_date is not None
-        and timezone.localdate(obligation.opened_at) > assignment.due_date
+        and dates.local_date(obligation.opened_at) > assignment.due_date
         and obligation.opened_at > assignment.created_at
     ):
         parts.append(
@@ -95,7 +96,7 @@ def explain(obligation: Obligation, *, status: Status, now: datetime, done: int,
             )
         parts.append(_("due %(date)s") % {"date": _day(obligation.due_at)})
         if status in (Status.OVERDUE, Status.EXPIRED):
-            late = (timezone.localdate(now) - timezone.localdate(obligation.due_at)).days
+            late = (dates.today(now) - dates.local_date(obligation.due_at)).days
             parts.append(_("%(days)s days late") % {"days": late})
         parts.append(_("%(done)s of %(total)s lessons done") % {"done": done, "total": total})
     return "; ".join(parts) + "."

@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms import dates
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
 from lms.errors import UserError
@@ -39,7 +40,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 def end_of_day(day: date) -> datetime:
     """The last moment of a calendar day in the platform's time zone (Asia/Ho_Chi_Minh)."""
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)), timezone.get_default_timezone())
+    return dates.at(day, time(23, 59, 59))
 
 
 def due_for(assignment: Assignment, opened_at: datetime) -> datetime:
@@ -48,7 +49,7 @@ def due_for(assignment: Assignment, opened_at: datetime) -> datetime:
     A fixed date applies to everyone; a person who joins after it gets the late-joiner allowance
     (settings.COMPLIANCE_LATE_JOINER_DAYS) from the day they joined.
     """
-    local_day = timezone.localdate(opened_at)
+    local_day = dates.local_date(opened_at)
     if assignment.due_kind == Assignment.DueKind.RELATIVE:
         return end_of_day(local_day + timedelta(days=assignment.due_days))
     if local_day > assignment.due_date:
@@ -166,9 +167,9 @@ def assignment_create(
         raise ComplianceError(_("This unit is not one of the units you manage."), status=403)
     if (due_date is None) == (due_days is None):
         raise ComplianceError(_("Give either a due date or a number of days to complete the course."))
-    if due_date is not None and due_date < timezone.localdate(now):
+    if due_date is not None and due_date < dates.today(now):
         raise ComplianceError(
-            _("The due date %(date)s has already passed.") % {"date": due_date.strftime("%d/%m/%Y")}
+            _("The due date %(date)s has already passed.") % {"date": dates.date_vn(due_date)}
         )
     if due_days is not None and not 1 <= due_days <= MAX_DUE_DAYS:
         raise ComplianceError(_("The number of days must be between 1 and %(max)s.") % {"max": MAX_DUE_DAYS})
@@ -205,7 +206,7 @@ def assignment_create(
         "person" if user is not None else "unit": user.get_full_name() if user is not None else unit.name,
         "include_subunits": assignment.include_subunits if unit is not None else None,
         "position": position.name if position is not None else None,
-        "due_date": due_date.strftime("%d/%m/%Y") if due_date else None,
+        "due_date": dates.date_vn(due_date) or None,
         "due_days": due_days,
         "validity_months": validity_months,
         "note": note or None,

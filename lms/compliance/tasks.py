@@ -6,6 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from lms import dates
+
 from . import services
 
 RENEWAL_BATCH = 1000
@@ -23,7 +25,7 @@ def parse_moment(now) -> datetime | None:
         if day is None:
             raise ValueError(f"Not a date and time: {now!r}")
         moment = datetime.combine(day, time.min)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return dates.aware(moment)
 
 
 def renewals_open_all(*, now: datetime | None = None) -> int:

@@ -9,6 +9,7 @@ from lms.http import post_required, problem
 from lms.quiz import selectors as quiz_selectors
 
 from . import selectors, services, structure
+from .links import my_learning_links
 from .models import LessonCompletion
 
 
@@ -79,5 +80,6 @@ def my_learning(request):
             "completed_page": completed_page,
             "category_progress": quiz_selectors.category_progress(user=request.user),
             "attempts": quiz_selectors.attempt_history(user=request.user),
+            "links": my_learning_links(),
         },
     )

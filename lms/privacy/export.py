@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
+from lms import dates
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import certificate_pdf
 from lms.compliance import record, reports
@@ -49,7 +50,7 @@ Thời gian theo chuẩn ISO 8601, múi giờ Asia/Ho_Chi_Minh.
 
 
 def _time(moment):
-    return timezone.localtime(moment).isoformat() if moment else None
+    return dates.local(moment).isoformat() if moment else None
 
 
 def _json(value) -> bytes:

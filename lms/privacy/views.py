@@ -2,9 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from lms import dates
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
 from lms.http import post_required, private_no_store
@@ -27,7 +27,7 @@ def download(request):
         object_repr=user.get_full_name(),
         unit=official.unit if official is not None else None,
     )
-    filename = f"du-lieu-cua-toi_{user.get_username()}_{timezone.localdate().isoformat()}.zip"
+    filename = f"du-lieu-cua-toi_{user.get_username()}_{dates.today().isoformat()}.zip"
     response = StreamingHttpResponse(
         zip_stream(personal_files(user, request=request)), content_type="application/zip"
     )

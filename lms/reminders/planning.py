@@ -10,20 +10,17 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from lms import dates
+
 from .models import Kind
 
 COMPLETION_NOTICE_DAYS = 7  # a completion confirmation is not sent later than this
 NOTICE_DAYS = 14  # nor the notice of a new assignment
 
 
-def _local(moment: datetime) -> datetime:
-    """The moment in the platform's time zone (Asia/Ho_Chi_Minh), whatever zone a request activated."""
-    return moment.astimezone(timezone.get_default_timezone())
-
-
 def quiet_until(now: datetime) -> datetime | None:
     """The end of the quiet hours if `now` falls inside them (21:00–07:00 in Asia/Ho_Chi_Minh), else None."""
-    local = _local(now)
+    local = dates.local(now)
     start, end = settings.REMINDER_QUIET_START_HOUR, settings.REMINDER_QUIET_END_HOUR
     if end <= local.hour < start:
         return None
@@ -53,8 +50,8 @@ def due_reminders(obligation, now: datetime) -> list[tuple[str, int]]:
     due = []
     if now - obligation.opened_at <= timedelta(days=NOTICE_DAYS):
         due.append((Kind.EXPIRING if obligation.cycle > 1 else Kind.ASSIGNED, 0))
-    today, due_day = _local(now).date(), _local(obligation.due_at).date()
-    opened_day = _local(obligation.opened_at).date()
+    today, due_day = dates.local(now).date(), dates.local(obligation.due_at).date()
+    opened_day = dates.local(obligation.opened_at).date()
     if now <= obligation.due_at:
         days_left = (due_day - today).days
         if days_left == 0:
@@ -76,7 +73,7 @@ def due_reminders(obligation, now: datetime) -> list[tuple[str, int]]:
 
 
 def digest_period(now: datetime) -> str:
-    year, week, _weekday = _local(now).isocalendar()
+    year, week, _weekday = dates.local(now).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -84,4 +81,4 @@ def is_digest_day(now: datetime) -> bool:
     """Whether this week's digests are due: from the digest weekday to the end of the (ISO) week, so a sweep
     that did not run on the digest day catches the digests up once on a later day of the same week (the
     unique key (recipient, kind, period) keeps them to one a week)."""
-    return _local(now).weekday() >= settings.REMINDER_DIGEST_WEEKDAY
+    return dates.local(now).weekday() >= settings.REMINDER_DIGEST_WEEKDAY

@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -150,6 +151,15 @@ def test_late_joiner_gets_the_unit_assignment_with_allowance(org, hr, course, se
     assert timezone.localdate(due_for(assignment, moment)) == timezone.localdate(moment) + timedelta(
         days=settings.COMPLIANCE_LATE_JOINER_DAYS
     )
+
+
+def test_the_due_day_counts_from_the_day_in_ho_chi_minh_city_whatever_zone_is_active():
+    # 00:30 on 2 March in Ho Chi Minh City, still 1 March in UTC (an HR manager's chosen admin time zone).
+    opened_at = datetime(2025, 3, 1, 17, 30, tzinfo=UTC)
+    assignment = Assignment(due_kind=Assignment.DueKind.RELATIVE, due_days=10)
+    with timezone.override("UTC"):
+        due = due_for(assignment, opened_at)
+    assert due == datetime(2025, 3, 12, 23, 59, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def test_moving_out_closes_and_deactivation_closes(org, hr, course):
