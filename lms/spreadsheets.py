@@ -2,8 +2,12 @@
 
 Reading checks what a file really is before trusting it: size, the zip signature of a workbook, the size of
 the workbook once unpacked, and a text encoding for CSV (UTF-8 with or without BOM, UTF-16, or Vietnamese
-Windows cp1258), always NFC-normalised. Writing goes through `safe_cell`, so a cell a spreadsheet program
-would run as a formula reaches it as plain text (CSV/formula injection).
+Windows cp1258), always NFC-normalised. `read_sheet` is the one reader of the imports (officials, questions):
+it finds the header row, matches its cells to the import's columns by name (`SheetLayout`: keys, template
+headers and other spellings, compared without case or diacritics, in any order, other columns ignored),
+enforces the required columns and a row limit, and reports every problem of the file as a `RowError` with a
+code and a translated message. Writing goes through `safe_cell`, so a cell a spreadsheet program would run as
+a formula reaches it as plain text (CSV/formula injection).
 """
 
 import codecs
@@ -13,13 +17,18 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
+from typing import BinaryIO
 
 import openpyxl
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from lms.text import fold
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_SIGNATURE = b"PK\x03\x04"
@@ -79,9 +88,17 @@ def unsafe_cell(value: str) -> str:
 
 
 def cell_text(value) -> str:
-    """A cell as stripped, NFC-normalised text ("" for an empty cell; 12.0 reads as "12")."""
+    """A cell as stripped, NFC-normalised text ("" for an empty cell; 12.0 reads as "12").
+
+    A workbook read with its formulas (data_only=False) gives array and data-table formulas as objects:
+    they read as formula text too, so a check for formulas sees them.
+    """
     if value is None:
         return ""
+    if isinstance(value, ArrayFormula):
+        value = value.text or "="
+    elif isinstance(value, DataTableFormula):
+        value = "="
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -243,17 +260,189 @@ def spreadsheet_rows(
     raise SpreadsheetError(_("Upload a spreadsheet: a .csv or .xlsx file."))
 
 
+# --- Reading an import: named columns ----------------------------------------------------------------
+
+MAX_IGNORED_HEADER_CHARS = 100  # an ignored header cell, as the preview lists it
+
+
+def header_key(value) -> str:
+    """A header cell as it is compared: no case, diacritics or stars; "_" and "-" count as spaces."""
+    return fold(cell_text(value).replace("*", "").replace("_", " ").replace("-", " "))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an import reads: its key, the header the template writes, and other names people use."""
+
+    key: str
+    header: str = ""  # the template's header, named in messages; the key when empty
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.header or self.key
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """The columns of an import, in the template's order, and how its messages name the rows."""
+
+    columns: tuple[Column, ...]
+    no_rows: str  # the file has a header but no data row: "The file has no officials."
+    too_many_rows: str  # with %(max)d: "The file has more than %(max)d officials. Split it …"
+    read_formulas: bool = False  # a workbook formula reads as its text ("=SUM(A1)"), not its value
+
+    @cached_property
+    def _by_spelling(self) -> dict[str, Column]:
+        found: dict[str, Column] = {}
+        for column in self.columns:
+            for spelling in (column.key, column.title, *column.aliases):
+                found[header_key(spelling)] = column
+        return found
+
+    def column_for(self, header_cell) -> Column | None:
+        return self._by_spelling.get(header_key(header_cell))
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A data row: its number in the spreadsheet and the cells of the columns the file has."""
+
+    number: int
+    cells: dict[str, str]  # column key -> text (see cell_text)
+    values: dict[str, object]  # column key -> the value as read (a number stays a number)
+
+
+@dataclass
+class Sheet:
+    """What `read_sheet` found. With any error there are no rows: the file cannot be used as it is."""
+
+    rows: list[SheetRow] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # the keys the header holds, in the layout's order
+    ignored_columns: list[str] = field(default_factory=list)  # header cells that are not ours: a typo?
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ParsedSheet:
+    """What an import made of a sheet: its checked rows (each with `.errors`) and every error of the file."""
+
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # file-level ones (row None) stop the reading
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def file_errors(self) -> list[RowError]:
+        return [e for e in self.errors if e.row is None]
+
+    @property
+    def invalid_rows(self) -> list:
+        return [r for r in self.rows if r.errors]
+
+
+def upload_bytes(file: BinaryIO | bytes, *, max_bytes: int) -> bytes:
+    """An upload's bytes, read from its start: at most max_bytes + 1, enough to tell that it is too large."""
+    if isinstance(file, bytes | bytearray):
+        return bytes(file[: max_bytes + 1])
+    if hasattr(file, "seek"):
+        file.seek(0)
+    return file.read(max_bytes + 1)
+
+
+def read_sheet(
+    file: BinaryIO | bytes, *, filename: str, layout: SheetLayout, max_bytes: int, max_rows: int
+) -> Sheet:
+    """The data rows of an uploaded .csv or .xlsx, their cells named by the layout's columns.
+
+    The first non-empty row is the header; its cells are matched by name (see `header_key`), so the columns
+    may come in any order, and cells that name no column are ignored and listed. Blank rows are skipped. Never
+    raises for a bad file: the problem is in `errors` (row None, or the header's row), with a code —
+    `empty`, `bad_file`, `missing_columns`, `duplicate_column`, `too_many_rows` — and a translated message.
+    """
+    sheet = Sheet()
+    data = upload_bytes(file, max_bytes=max_bytes)
+    if not data:
+        sheet.errors.append(RowError(None, "empty", _("The file is empty.")))
+        return sheet
+    try:
+        _read_rows(sheet, data, filename, layout, max_bytes=max_bytes, max_rows=max_rows)
+    except SpreadsheetError as exc:
+        sheet.columns = []
+        sheet.errors = [RowError(None, "bad_file", message) for message in exc.messages]
+    if sheet.errors:
+        sheet.rows = []
+    return sheet
+
+
+def _read_rows(sheet: Sheet, data: bytes, filename: str, layout: SheetLayout, *, max_bytes, max_rows) -> None:
+    rows = spreadsheet_rows(data, filename, max_bytes=max_bytes, data_only=not layout.read_formulas)
+    header: dict[int, str] | None = None
+    for number, values in rows:
+        if header is None:
+            if any(cell_text(v) for v in values):
+                header = _read_header(sheet, layout, number, values)
+                if header is None:
+                    return
+            continue
+        present = {key: values[i] if i < len(values) else None for i, key in header.items()}
+        cells = {key: cell_text(value) for key, value in present.items()}
+        if not any(cells.values()):
+            continue
+        if len(sheet.rows) >= max_rows:
+            sheet.errors.append(RowError(None, "too_many_rows", layout.too_many_rows % {"max": max_rows}))
+            return
+        sheet.rows.append(SheetRow(number=number, cells=cells, values=present))
+    if not sheet.rows:
+        sheet.errors.append(RowError(None, "empty", str(layout.no_rows)))
+
+
+def _read_header(sheet: Sheet, layout: SheetLayout, number: int, values: list) -> dict[int, str] | None:
+    """Column index -> key of the header row; None (and an error) if a column is twice or one is missing."""
+    header: dict[int, str] = {}
+    for index, value in enumerate(values):
+        column = layout.column_for(value)
+        if column is None:
+            if text := cell_text(value):
+                sheet.ignored_columns.append(text[:MAX_IGNORED_HEADER_CHARS])
+            continue
+        if column.key in header.values():
+            message = _("The column “%(name)s” appears twice.") % {"name": column.title}
+            sheet.errors.append(RowError(number, "duplicate_column", message))
+            return None
+        header[index] = column.key
+    missing = [c.title for c in layout.columns if c.required and c.key not in header.values()]
+    if missing:
+        message = _("The header row lacks the columns: %(columns)s. Download the template to see them.") % {
+            "columns": ", ".join(missing)
+        }
+        sheet.errors.append(RowError(number, "missing_columns", message))
+        return None
+    sheet.columns = [c.key for c in layout.columns if c.key in header.values()]
+    return header
+
+
 # --- Writing -------------------------------------------------------------------------------------------
 
 
-class _Echo:
+class Echo:
+    """A file-like object whose write returns what it is given: csv.writer then formats one row at a time."""
+
     def write(self, value: str) -> str:
         return value
 
 
 def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
     """CSV text for a StreamingHttpResponse: a UTF-8 BOM first (so Excel reads Vietnamese), safe cells."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff"
     for row in rows:
         yield writer.writerow(["" if v is None else safe_cell(str(v)) for v in row])

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.http import FileResponse, StreamingHttpResponse
 
-from lms.spreadsheets import XLSX_CONTENT_TYPE, safe_cell
+from lms.spreadsheets import XLSX_CONTENT_TYPE, Echo, safe_cell
 
 CSV_BATCH = 500  # rows joined into one chunk of the streamed body
 XLSX_BATCH = 1000  # rows joined into one write to the zip
@@ -35,13 +35,6 @@ class ExportTooLarge(Exception):
     """More rows than a spreadsheet program opens: the person should filter, or take the CSV."""
 
 
-class _Echo:
-    """A file-like object whose write returns what it is given: csv.writer then formats one row at a time."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_text(value) -> str:
     if value is None:
         return ""
@@ -51,7 +44,7 @@ def csv_text(value) -> str:
 
 
 def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([csv_text(h) for h in headers])
     batch: list[str] = []
     for row in rows:

@@ -433,6 +433,12 @@ def _preview(request, *, parsed: ParsedImport, filename: str, token: str | None,
             "errors": parsed.errors,
             "invalid_row_count": len(parsed.invalid_rows),
             "actions": Action,
+            "confirm_disabled": not parsed.has_writes,
+            "urls": {
+                "confirm": reverse("people_admin:import_confirm"),
+                "cancel": reverse("people_admin:import_cancel"),
+                "upload": reverse("people_admin:import"),
+            },
         },
     )
 

@@ -1,7 +1,7 @@
 """Wagtail admin pages for moving questions in and out of the bank: spreadsheets and H5P content.json.
 
 Views stay thin: they check permissions, keep the uploaded file between preview and confirmation, and
-call the services in interchange.py. The upload waits in the default storage under a random name; the
+call the services of the interchange package. The upload waits in the default storage under a random name; the
 confirmation form carries only a signed token naming it, bound to the person and valid for an hour
 (lms/staging.py).
 """
@@ -22,6 +22,7 @@ from wagtail.admin import messages
 from wagtail.admin.auth import any_permission_required, permission_required
 
 from lms.http import post_required
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 from lms.staging import UploadStage
 from lms.validation import IdModelChoiceField
 
@@ -49,7 +50,6 @@ from .models import Category, Question, Quiz
 
 ADD = "quiz.add_question"
 VIEW = "quiz.view_question"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 200
 STAGING = UploadStage(
     directory="quiz-interchange",
@@ -184,7 +184,6 @@ def import_upload(request):
 
 
 def _import_preview(request, *, parsed, filename: str, token: str | None):
-    invalid_rows = sum(1 for row in parsed.rows if row.errors)
     return render(
         request,
         "quiz/admin/interchange/import_preview.html",
@@ -196,9 +195,14 @@ def _import_preview(request, *, parsed, filename: str, token: str | None):
             "hidden_rows": max(0, len(parsed.rows) - PREVIEW_ROWS),
             "preview_limit": PREVIEW_ROWS,
             "row_count": len(parsed.rows),
-            "invalid_row_count": invalid_rows,
+            "invalid_row_count": len(parsed.invalid_rows),
             "error_count": len(parsed.errors),
             "errors": parsed.errors,
+            "urls": {
+                "confirm": reverse("quiz_interchange:import_confirm"),
+                "cancel": reverse("quiz_interchange:import_cancel"),
+                "upload": reverse("quiz_interchange:import"),
+            },
         },
     )
 
@@ -263,7 +267,7 @@ def template_download(request, fmt: str):
     if fmt == "csv":
         response = StreamingHttpResponse(questions_template_csv(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        response = HttpResponse(questions_template_xlsx(), content_type=XLSX_TYPE)
+        response = HttpResponse(questions_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
     else:
         raise Http404
     return _attachment(response, f"mau-nhap-cau-hoi.{fmt}")
@@ -283,7 +287,9 @@ def export(request):
                 questions_export_csv(questions=questions), content_type="text/csv; charset=utf-8"
             )
         else:
-            response = HttpResponse(questions_export_xlsx(questions=questions), content_type=XLSX_TYPE)
+            response = HttpResponse(
+                questions_export_xlsx(questions=questions), content_type=XLSX_CONTENT_TYPE
+            )
         return _attachment(response, f"ngan-hang-cau-hoi-{stamp}.{form.cleaned_data['format']}")
     return render(
         request,

@@ -18,8 +18,10 @@ from lms.people.importing import (
     COLUMNS,
     Action,
     ImportRejected,
+    applying,
     officials_import,
     officials_parse,
+    reading,
 )
 from lms.people.models import Official
 from tests.lms.people.org_builders import (
@@ -104,6 +106,34 @@ def test_an_xlsx_workbook_is_read_like_a_csv(org):
     assert official.is_unit_head is True
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_header_in_another_order_with_extra_columns_imports_the_same(org, fmt):
+    people = [row(), row(employee_code="CB002", full_name="Trần Thị Bích", email="b@phuong.example")]
+    people = [{**values, "stt": str(n), "note": "đã kiểm tra"} for n, values in enumerate(people, start=1)]
+    columns = ("stt", *reversed(COLUMNS), "note")
+    header = ["STT", *(importing.HEADERS_VI[c] for c in reversed(COLUMNS)), "Ghi chú"]
+    if fmt == "csv":
+        data = csv_bytes(people, columns=columns, header=header)
+    else:
+        data = xlsx_bytes([[values[c] for c in columns] for values in people], header=header)
+
+    parsed = parse(data, f"can-bo.{fmt}")
+    as_template = parse(csv_bytes(people))
+
+    assert parsed.ok, parsed.errors
+    assert parsed.ignored_columns == ["STT", "Ghi chú"]
+    assert [(r.number, r.cells, r.action) for r in parsed.rows] == [
+        (r.number, r.cells, r.action) for r in as_template.rows
+    ]
+    officials_import(parsed=parsed)
+    officials = Official.objects.select_related("user", "unit").order_by("employee_code")
+    assert [(o.employee_code, o.user.full_name, o.user.email, o.unit, o.phone) for o in officials] == [
+        ("CB001", "Nguyễn Văn An", "an.nguyen@phuong.example", org.ben_thanh, "0901234567"),
+        ("CB002", "Trần Thị Bích", "b@phuong.example", org.ben_thanh, "0901234567"),
+    ]
+    assert officials_parse(file=csv_bytes(people), filename="can-bo.csv").counts[Action.UNCHANGED] == 2
+
+
 def test_a_cp1258_csv_gives_composed_vietnamese_names(org):
     name = "Nguyễn Thị Hồng Nhung"
     header = ",".join(importing.HEADERS_VI[c] for c in COLUMNS)
@@ -174,7 +204,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused(org):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(org, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 100)
 
     parsed = parse(csv_bytes([row()] * 5))
 
@@ -212,7 +242,7 @@ def test_unknown_columns_are_listed_and_ignored(org):
 
 
 def test_too_many_rows_are_refused(org, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
 
     parsed = parse(csv_bytes([row(employee_code=f"CB{i}", email=f"cb{i}@phuong.example") for i in range(3)]))
 
@@ -348,7 +378,7 @@ def test_a_failure_while_writing_leaves_nothing_half_written(org, monkeypatch):
         )
     )
     calls = []
-    real_save = importing.official_save
+    real_save = applying.official_save
 
     def failing_save(**kwargs):
         calls.append(kwargs["employee_code"])
@@ -356,7 +386,7 @@ def test_a_failure_while_writing_leaves_nothing_half_written(org, monkeypatch):
             raise RuntimeError("disk full")
         return real_save(**kwargs)
 
-    monkeypatch.setattr(importing, "official_save", failing_save)
+    monkeypatch.setattr(applying, "official_save", failing_save)
 
     with pytest.raises(RuntimeError):
         officials_import(parsed=parsed)

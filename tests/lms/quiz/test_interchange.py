@@ -18,6 +18,7 @@ from lms.quiz.interchange import (
     ImportRejected,
     h5p_content_import,
     h5p_content_load,
+    h5p_question_set,
     questions_export_csv,
     questions_export_xlsx,
     questions_import,
@@ -25,9 +26,11 @@ from lms.quiz.interchange import (
     questions_template_csv,
     questions_template_xlsx,
     quiz_to_h5p_question_set,
+    sheet_import,
     split_answers,
 )
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion, SubCategory
+from lms.spreadsheets import safe_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +299,23 @@ def test_columns_may_come_in_any_order_and_optional_ones_may_be_missing():
     assert parsed.rows[0].category == "Pháp luật"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_header_in_another_order_with_extra_columns_imports_the_same(fmt):
+    order = list(reversed(range(len(COLUMNS))))
+    header = ["STT", *(COLUMNS[i] for i in order), "Ghi chú"]
+    rows = [[str(n), *(r[i] for i in order), "xem lại"] for n, r in enumerate(EVERY_KIND, start=1)]
+    data = csv_bytes(rows, header=header) if fmt == "csv" else xlsx_bytes(rows, header=header)
+
+    parsed = questions_parse(file=data, filename=f"cau-hoi.{fmt}")
+    reordered = [snapshot(q) for q in questions_import(parsed=parsed)]
+    as_template = questions_import(parsed=questions_parse(file=csv_bytes(EVERY_KIND), filename="a.csv"))
+
+    assert parsed.errors == []
+    assert parsed.ignored_columns == ["STT", "Ghi chú"]
+    assert [r.row for r in parsed.rows] == [2, 3, 4, 5, 6]
+    assert reordered == [snapshot(q) for q in as_template]
+
+
 def test_a_header_without_the_required_columns_is_refused():
     data = csv_bytes([["x", "y"]], header=["category", "cau hoi"])
 
@@ -389,7 +409,7 @@ def test_an_xlsx_saved_as_csv_is_rejected_with_a_clear_code():
 
 
 def test_a_file_over_the_size_cap_is_rejected(monkeypatch):
-    monkeypatch.setattr(interchange, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(sheet_import, "MAX_FILE_BYTES", 100)
     data = csv_bytes([row(kind="essay", question="x" * 200)])
 
     parsed = questions_parse(file=data, filename="a.csv")
@@ -399,7 +419,7 @@ def test_a_file_over_the_size_cap_is_rejected(monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_file_over_the_row_cap_is_rejected(monkeypatch, fmt):
-    monkeypatch.setattr(interchange, "MAX_ROWS", 3)
+    monkeypatch.setattr(sheet_import, "MAX_ROWS", 3)
     data, name = as_file([row(kind="essay", question=f"Câu {i}") for i in range(4)], fmt)
 
     parsed = questions_parse(file=data, filename=name)
@@ -498,9 +518,9 @@ def test_xlsx_export_neutralises_formula_injection(bank):
 
 
 def test_a_formula_cell_in_a_question_is_neutralised_even_without_export():
-    assert interchange.neutralise_formula("@SUM(A1)") == "'@SUM(A1)"
-    assert interchange.neutralise_formula("\tx") == "'\tx"
-    assert interchange.neutralise_formula("Bình thường") == "Bình thường"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("\tx") == "'\tx"
+    assert safe_cell("Bình thường") == "Bình thường"
 
 
 def test_answers_cells_escape_pipes_stars_and_backslashes():
@@ -720,7 +740,8 @@ def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
         Question.objects.create(kind="essay", text="half-written", category=items[0][1])
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(interchange, "_questions_create", failing)
+    monkeypatch.setattr(h5p_question_set, "questions_create", failing)
+    monkeypatch.setattr(sheet_import, "questions_create", failing)
 
     with pytest.raises(RuntimeError):
         h5p_content_import(content={"questions": [GOOD_MC, GOOD_MC]}, category="Mới")
