@@ -186,8 +186,12 @@ def build(people: int) -> None:
                 "due_at",
                 "exempt_reason",
                 "closed_reason",
+                "reopen_count",
             ],  # fmt: skip
-            ((assignment.pk, uid, course.pk, unit_of[uid], 1, True, opened, due_at, "", "") for uid in ids),
+            (
+                (assignment.pk, uid, course.pk, unit_of[uid], 1, True, opened, due_at, "", "", 0)
+                for uid in ids
+            ),
         )
     cursor = connection.cursor()
     cursor.execute("VACUUM ANALYZE people_user, people_official, compliance_obligation")

@@ -27,7 +27,7 @@ from lms.people.models import OrgUnit
 from lms.people.scope import is_administrator, scope_for, units_visible
 from lms.validation import IdListField
 
-from . import planning, selectors, services, tasks
+from . import delivery, planning, scheduling, selectors, services, tasks
 from .forms import TEMPLATE_VARIABLES, NudgeFilterForm, NudgeForm, ReminderFilterForm
 from .messages import render
 from .models import EmailTemplate, Kind, Reminder
@@ -97,9 +97,9 @@ def retry(request):
         return redirect(reverse("reminders_admin:index") + "?state=failed")
     if request.method == "POST":
         failed_ids = [r.pk for r in failed]
-        count = services.retry_failed(reminder_ids=failed_ids, by=request.user)
+        count = delivery.retry_failed(reminder_ids=failed_ids, by=request.user)
         now = timezone.now()
-        ready = services.claim_ready(now=now, filters=Q(pk__in=failed_ids))
+        ready = scheduling.claim_ready(now=now, filters=Q(pk__in=failed_ids))
         _queue(ready)
         messages.success(
             request,
@@ -253,7 +253,7 @@ def nudge(request):
     _require_nudger(request)
     now = timezone.now()
     form, filters = _nudge_filters(request)
-    day = services.nudge_day(now)
+    day = scheduling.nudge_day(now)
     rows = selectors.nudge_candidates(request.user, now=now, day=day, **filters)
     paginator = Paginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
@@ -273,7 +273,7 @@ def nudge(request):
 
 @require_POST
 def nudge_confirm(request):
-    """First POST: show who will be reminded. POST with `confirm`: send (services.nudge)."""
+    """First POST: show who will be reminded. POST with `confirm`: send (scheduling.nudge)."""
     _require_nudger(request)
     form = NudgeForm(request.POST)
     if not form.is_valid():
@@ -286,7 +286,7 @@ def nudge_confirm(request):
     now = timezone.now()
     if request.POST.get("confirm") == "1":
         try:
-            sent, refused = services.nudge(by=request.user, obligation_ids=ids, message=message, now=now)
+            sent, refused = scheduling.nudge(by=request.user, obligation_ids=ids, message=message, now=now)
         except services.ReminderError as error:
             raise PermissionDenied(error.message) from error
         _queue(sent)
@@ -310,7 +310,7 @@ def nudge_confirm(request):
             )
         return redirect("reminders_admin:nudge")
     rows = list(
-        selectors.nudge_candidates(request.user, now=now, day=services.nudge_day(now)).filter(pk__in=ids)
+        selectors.nudge_candidates(request.user, now=now, day=scheduling.nudge_day(now)).filter(pk__in=ids)
     )
     return TemplateResponse(
         request,

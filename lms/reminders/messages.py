@@ -190,7 +190,7 @@ class Composer:
         return self._course_urls[course.pk]
 
     def message(self, reminder: Reminder, *, rows: list | None = None, template: EmailTemplate | None = None):
-        """The message of a reminder. `rows` are the lines of a digest (see services.digest_rows);
+        """The message of a reminder. `rows` are the lines of a digest (see delivery.digest_rows);
         `template` replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit)."""
         now = self.now
         with translation.override(settings.LANGUAGE_CODE):

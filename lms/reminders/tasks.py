@@ -5,7 +5,7 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import planning, services
+from . import delivery, planning, scheduling
 from .models import SweepRun
 
 
@@ -17,7 +17,7 @@ def _moment(now: str | None) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-SEND_BATCH = 100  # reminders per send task: one SMTP connection and one read of courses and templates
+SEND_BATCH = 100  # reminders per send task: one email connection and one read of courses and templates
 
 
 def _send_all(ids, now: str | None = None) -> None:
@@ -34,12 +34,12 @@ def sweep(now: str | None = None) -> int:
     every pending reminder whose time has come (deferred by quiet hours, or whose task was lost)."""
     moment = _moment(now)
     run = SweepRun.objects.create(started_at=moment)
-    assignment_ids = services.assignments_to_sweep()
+    assignment_ids = scheduling.assignments_to_sweep()
     for assignment_id in assignment_ids:
         plan_assignment.delay(assignment_id, moment.isoformat())
     if planning.is_digest_day(moment):
         plan_digests.delay(moment.isoformat())
-    ready = services.claim_ready(now=moment)
+    ready = scheduling.claim_ready(now=moment)
     _send_all(ready, now)
     SweepRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), assignments=len(assignment_ids), queued=len(ready)
@@ -51,7 +51,7 @@ def sweep(now: str | None = None) -> int:
 def plan_assignment(assignment_id: int, now: str | None = None) -> int:
     """Plan one assignment's reminders; each planned batch is queued for sending at once, so sending starts
     while a large assignment is still being planned."""
-    ids = services.plan_assignment(
+    ids = scheduling.plan_assignment(
         assignment_id=assignment_id, now=_moment(now), on_ready=lambda ready: _send_all(ready, now)
     )
     return len(ids)
@@ -59,7 +59,7 @@ def plan_assignment(assignment_id: int, now: str | None = None) -> int:
 
 @shared_task(name="reminders.plan_digests", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def plan_digests(now: str | None = None) -> int:
-    ids = services.plan_digests(now=_moment(now))
+    ids = scheduling.plan_digests(now=_moment(now))
     _send_all(ids, now)
     return len(ids)
 
@@ -73,7 +73,7 @@ def plan_digests(now: str | None = None) -> int:
     max_retries=None,  # the reminder row counts attempts and gives up (REMINDER_MAX_ATTEMPTS)
 )
 def send_reminder(self, reminder_id: int, now: str | None = None) -> str:
-    outcome = services.deliver(reminder_id=reminder_id, now=_moment(now) if now else None)
+    outcome = delivery.deliver(reminder_id=reminder_id, now=_moment(now) if now else None)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
@@ -83,9 +83,9 @@ def send_reminder(self, reminder_id: int, now: str | None = None) -> str:
     bind=True, name="reminders.send_many", ignore_result=True, acks_late=True, reject_on_worker_lost=True
 )
 def send_reminders(self, reminder_ids: list[int], now: str | None = None) -> int:
-    """Send a batch of reminders over one SMTP connection (each still locked, sent and marked on its own).
+    """Send a batch of reminders over one email connection (each still locked, sent and marked on its own).
     A reminder that meets a transient SMTP error is retried on its own, with backoff."""
-    outcomes = services.deliver_many(reminder_ids=reminder_ids, now=_moment(now) if now else None)
+    outcomes = delivery.deliver_many(reminder_ids=reminder_ids, now=_moment(now) if now else None)
     for reminder_id, outcome in outcomes.items():
         if outcome.retry_in is not None:
             send_reminder.apply_async((reminder_id, now), countdown=outcome.retry_in)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
-from lms.reminders import services
+from lms.reminders import scheduling
 from lms.reminders.models import Reminder
 from tests.org_builders import make_hr, make_official, make_org
 
@@ -61,11 +61,11 @@ def sweep_plan(now: datetime) -> list[int]:
     from lms.reminders import planning
 
     ids: list[int] = []
-    for assignment_id in services.assignments_to_sweep():
-        ids += services.plan_assignment(assignment_id=assignment_id, now=now)
+    for assignment_id in scheduling.assignments_to_sweep():
+        ids += scheduling.plan_assignment(assignment_id=assignment_id, now=now)
     if planning.is_digest_day(now):
-        ids += services.plan_digests(now=now)
-    ids += services.claim_ready(now=now)
+        ids += scheduling.plan_digests(now=now)
+    ids += scheduling.claim_ready(now=now)
     return ids
 
 
