@@ -1,6 +1,8 @@
 """Taking a quiz inside a lesson. Access goes through the lesson: published, and the person enrolled.
 Scores come from lms.quiz.services only; these views never see a correct answer before review allows."""
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,9 +26,27 @@ def _wants_json(request) -> bool:
 
 
 def _fail(request, *, message, status, back_url=None):
+    """A refusal: quiz.js gets `{"ok": false, "message": …}` and shows the message (it does not retry a 4xx);
+    a plain form post gets the problem page."""
     if _wants_json(request):
-        return JsonResponse({"ok": False, "error": str(message)}, status=status)
+        return JsonResponse({"ok": False, "message": str(message)}, status=status)
     return problem(request, message=message, status=status, back_url=back_url)
+
+
+def _login_required(view):
+    """`login_required`, except that quiz.js, which saves answers in the background, is told in words that the
+    person is signed out (403, as Django REST framework answers a session that is gone) instead of being
+    redirected to the login page, which it could not show."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if _wants_json(request) and not request.user.is_authenticated:
+            message = _("You are signed out, so this answer was not saved. Sign in again to continue.")
+            return _fail(request, message=message, status=403)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _own_attempt(request, attempt_id: int) -> Attempt:
@@ -111,7 +131,7 @@ class AnswerForm(forms.Form):
     number = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 
-@login_required
+@_login_required
 @post_required
 def attempt_answer(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
@@ -128,8 +148,12 @@ def attempt_answer(request, attempt_id: int):
     except quiz_services.AttemptClosed as error:
         attempt.refresh_from_db()
         if not attempt.is_in_progress:
+            # The result page says why (time up, or submitted elsewhere); quiz.js reloads to get there.
+            messages.warning(request, error.message)
             if _wants_json(request):
-                return JsonResponse({"ok": False, "error": str(error.message), "submitted": True}, status=409)
+                return JsonResponse(
+                    {"ok": False, "message": str(error.message), "submitted": True}, status=409
+                )
             return redirect("lesson_quiz:result", attempt_id=attempt.pk)
         return _fail(request, message=error.message, status=error.status)
     except quiz_services.QuizError as error:

@@ -7,6 +7,16 @@ from django.core.cache import cache
 from tests.builders import UserFactory, make_catalogue, make_course
 
 
+def pytest_collection_modifyitems(items):
+    """scripts/test runs the suite in two processes (pytest-xdist, `--dist loadgroup`). The tests that start
+    processes of their own and need the machine's cores — real Celery workers (marker `worker`, the SIGKILL
+    test among them) and the browser tests (Chromium and a live server) — are one xdist group: they run one
+    after the other in one process, beside the rest."""
+    for item in items:
+        if item.get_closest_marker("worker") or item.nodeid.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.xdist_group("one-at-a-time"))
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""

@@ -10,6 +10,9 @@ from lms.quiz.models import Attempt, AttemptAnswer
 from tests.builders import UserFactory, lessons_of, make_course
 from tests.quiz_builders import correct_response, make_question, make_quiz, quiz_block
 
+CLOSED = "Lần làm bài này đã được nộp; không thể thay đổi câu trả lời nữa."
+SIGNED_OUT = "Bạn đã đăng xuất nên câu trả lời này chưa được lưu. Hãy đăng nhập lại để tiếp tục."
+
 
 @pytest.fixture
 def quiz_lesson(catalogue):
@@ -195,7 +198,7 @@ def test_tampered_choice_ids_get_a_clear_400_and_nothing_is_saved(learner_client
     )
 
     assert response.status_code == 400
-    assert json.loads(response.content)["error"] == "Lựa chọn này không thuộc câu hỏi."
+    assert json.loads(response.content)["message"] == "Lựa chọn này không thuộc câu hỏi."
     assert not AttemptAnswer.objects.exists()
 
 
@@ -213,6 +216,67 @@ def test_answering_after_submission_goes_to_the_result(learner_client, learner, 
     )
 
     assert response.status_code == 409
+    assert not AttemptAnswer.objects.exists()
+
+
+def test_answering_after_submission_says_why_in_the_json_and_on_the_result_page(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
+
+    response = learner_client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": correct_response(questions[0])},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    # quiz.js reloads the quiz page, which leads to the result.
+    shown = learner_client.get(reverse("lesson_quiz:take", args=[attempt.pk]), follow=True)
+
+    assert json.loads(response.content) == {"ok": False, "message": CLOSED, "submitted": True}
+    assert shown.request["PATH_INFO"] == reverse("lesson_quiz:result", args=[attempt.pk])
+    assert CLOSED in shown.content.decode()
+
+
+def test_a_signed_out_learner_saving_in_the_background_gets_a_403_with_the_reason(
+    client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    client.force_login(learner)
+    start(client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    client.logout()
+
+    response = client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": correct_response(questions[0])},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+
+    assert response.status_code == 403
+    assert json.loads(response.content) == {"ok": False, "message": SIGNED_OUT}
+    assert not AttemptAnswer.objects.exists()
+
+
+def test_a_signed_out_learner_posting_the_form_is_sent_to_the_login_page(client, learner, quiz_lesson):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    client.force_login(learner)
+    start(client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    client.logout()
+
+    response = client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[0].pk, "choice": correct_response(questions[0])},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
     assert not AttemptAnswer.objects.exists()
 
 

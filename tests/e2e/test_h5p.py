@@ -73,8 +73,11 @@ def test_learner_answers_the_real_true_false_activity_and_the_lesson_completes(
     )
     assert len(queued) >= 2 and not Statement.objects.exists()
 
-    # Back online, the lesson page (not the sandbox) sends them with the ids they were given.
-    page.context.set_offline(False)
+    # Back online, the lesson page (not the sandbox) sends them with the ids they were given. The resume
+    # state could not be sent offline either: its first save is awaited here (it follows within 2 s).
+    state_url = reverse("lesson_h5p:state")
+    with page.expect_response(lambda r: r.url.endswith(state_url) and r.status == 200, timeout=20_000):
+        page.context.set_offline(False)
     expect(page.get_by_text(COMPLETED_TEXT)).to_be_visible(timeout=20_000)
     screenshot("h5p-02-completed")
     assert {str(i) for i in Statement.objects.values_list("statement_id", flat=True)} >= set(queued)
@@ -88,10 +91,7 @@ def test_learner_answers_the_real_true_false_activity_and_the_lesson_completes(
     expect(page.get_by_text("Chúc mừng! Bạn đã hoàn thành khóa học.")).to_be_visible()
 
     # The answer is kept as resume state and given back to the player on the next visit.
-    for _ in range(50):
-        if UserData.objects.filter(activity_id=body["activity"], data_type="state").exists():
-            break
-        page.wait_for_timeout(200)
+    assert UserData.objects.filter(activity_id=body["activity"], data_type="state").exists()
     assert json.loads(UserData.objects.get().data) == {"answer": False}
     page.reload()
     player = page.frame_locator("iframe.h5p-player")
@@ -131,6 +131,12 @@ PROBE = """
   });
 })();
 """
+
+
+FORGED_MESSAGE = """() => new Promise((delivered) => {
+  window.addEventListener("message", (event) => { if (event.source === window) delivered(); });
+  window.postMessage({ type: "smartward-h5p", kind: "xapi", statement: { verb: { id: "x" } } }, "*");
+})"""
 
 
 def probe_package(source: bytes, *, xapi_url: str) -> bytes:
@@ -196,11 +202,10 @@ def test_a_hostile_package_cannot_reach_the_session_the_storage_or_the_lesson_pa
     expect(player.get_by_text("Is this false?")).to_be_visible()
     page.wait_for_function("window.__probes.length > 0")
     report = page.evaluate("window.__probes[0]")
-    # A message that looks right but does not come from the activity's frame is ignored.
-    page.evaluate(
-        "window.postMessage({type: 'smartward-h5p', kind: 'xapi', statement: {verb: {id: 'x'}}}, '*')"
-    )
-    page.wait_for_timeout(500)
+    # A message that looks right but does not come from the activity's frame is ignored. The lesson page's
+    # listener was added first, so it has handled the message (and would have started sending the statement)
+    # by the time the listener added here sees it.
+    page.evaluate(FORGED_MESSAGE)
 
     assert report.get("cookieError") == "SecurityError" or "sessionid" not in (report.get("cookie") or "")
     assert report["siteMarker"] != "secret"  # the player's storage lives in memory, apart from the site's

@@ -77,7 +77,7 @@ def test_a_bad_question_id_is_a_400_with_a_vietnamese_message(client, world, que
     assert page.status_code == 400
     assert QUESTION_REFUSED in page.content.decode()
     assert fetched.status_code == 400
-    assert json.loads(fetched.content) == {"ok": False, "error": QUESTION_REFUSED}
+    assert json.loads(fetched.content) == {"ok": False, "message": QUESTION_REFUSED}
     assert not AttemptAnswer.objects.exists()
 
 

@@ -19,12 +19,13 @@ URL = "/health/"
 
 @pytest.fixture(autouse=True)
 def real_cache(settings):
-    """Where REDIS_URL is set (the PostgreSQL runs in CI), the cache is a real Redis, as in production."""
+    """Where REDIS_URL is set (the PostgreSQL runs in CI), the cache is a real Redis, as in production: the
+    Redis database of this test process (lms/settings/test.py)."""
     if os.environ.get("REDIS_URL"):
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": os.environ["REDIS_URL"],
+                "LOCATION": settings.REDIS_URL,
             }
         }
 

@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def requirements() -> str:
     """The broker URL, or skip (fail when the run must have workers) with the reason."""
+    from django.conf import settings
+
     database = os.environ.get("DATABASE_URL", "")
-    broker = os.environ.get("REDIS_URL", "")
+    broker = settings.REDIS_URL  # REDIS_URL, with this test process's database number (lms/settings/test.py)
     postgres = database.startswith(("postgres://", "postgresql://", "pgsql://"))
     missing = []
     if not postgres:
