@@ -604,7 +604,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
                 counts["current"] += current
                 yield (
                     a.pk, user_id, course_ids[a.course], unit, cycle, current, opened, due, started,
-                    completed, valid, exempt_at, reason, by, None, "",
+                    completed, valid, exempt_at, reason, by, None, "", 0,
                 )  # fmt: skip
 
     obligation_columns = [
@@ -624,6 +624,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
         "exempted_by_id",
         "closed_at",
         "closed_reason",
+        "reopen_count",  # NOT NULL since certificate revocation reopens obligations; COPY sets no default
     ]
     _copy(cursor, "compliance_obligation", obligation_columns, obligation_rows())
     log(f"  obligations: {time.perf_counter() - start:.1f} s")
