@@ -44,6 +44,11 @@ def complete(user, course):
         record_progress(user=user, lesson=lesson, source="manual")
 
 
+def current(user, assignment):
+    """The current cycle of an assignment for a person."""
+    return Obligation.objects.get(user=user, assignment=assignment, is_current=True)
+
+
 def build_city(catalogue, *, admin_username: str = "quantri_baocao") -> City:
     org = make_org()
     admin = make_admin_user(admin_username)

@@ -14,22 +14,12 @@ from lms.compliance.services import assignment_create
 from lms.learning.models import Enrolment
 from lms.people.services import official_deactivate
 from tests.builders import UserFactory, make_course
-from tests.org_builders import make_admin_user, make_hr, make_official, make_org
+from tests.org_builders import make_admin_user, make_hr, make_official
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/admin/dao-tao-bat-buoc/"
 CREATE = BASE + "giao-moi/"
-
-
-@pytest.fixture
-def org():
-    return make_org()
-
-
-@pytest.fixture
-def hr(org):
-    return make_hr(org.ward_a)
 
 
 def in_english(client):

@@ -17,19 +17,9 @@ from lms.compliance.services import (
     obligation_exemption_remove,
 )
 from tests.builders import make_course
-from tests.org_builders import make_hr, make_official, make_org
+from tests.org_builders import make_official
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return make_org()
-
-
-@pytest.fixture
-def hr(org):
-    return make_hr(org.ward_a)
 
 
 @pytest.fixture

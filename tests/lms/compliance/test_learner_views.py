@@ -12,21 +12,11 @@ from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create, obligation_exempt
 from lms.learning.services import record_progress
 from tests.builders import lessons_of, make_course
-from tests.org_builders import make_hr, make_official, make_org
+from tests.org_builders import make_official
 
 pytestmark = pytest.mark.django_db
 
 URL = "/bat-buoc/"
-
-
-@pytest.fixture
-def org():
-    return make_org()
-
-
-@pytest.fixture
-def hr(org):
-    return make_hr(org.ward_a)
 
 
 @pytest.fixture

@@ -12,31 +12,13 @@ from lms.compliance.selectors import person_obligations
 from lms.compliance.services import assignment_create, official_sync, renewals_open
 from lms.compliance.status import Status, status_of
 from lms.learning.models import Enrolment
-from lms.learning.services import enrolment_touch, record_progress
+from lms.learning.services import enrolment_touch
 from lms.people.services import official_save
 from tests.builders import lessons_of
-from tests.org_builders import make_hr, make_official, make_org
+from tests.lms.compliance.report_data import complete, current
+from tests.org_builders import make_official
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return make_org()
-
-
-@pytest.fixture
-def hr(org):
-    return make_hr(org.ward_a)
-
-
-def complete(user, course):
-    for lesson in lessons_of(course):
-        record_progress(user=user, lesson=lesson, source="manual")
-
-
-def current(user, assignment):
-    return Obligation.objects.get(user=user, assignment=assignment, is_current=True)
 
 
 def revoke(user, course, *, by, reason="Gian lận khi làm bài."):

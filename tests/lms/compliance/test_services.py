@@ -20,28 +20,10 @@ from lms.learning.models import Enrolment
 from lms.learning.services import enrolment_touch, record_progress
 from lms.people.services import official_deactivate, official_save
 from tests.builders import lessons_of
-from tests.org_builders import make_admin_user, make_hr, make_official, make_org
+from tests.lms.compliance.report_data import complete, current
+from tests.org_builders import make_admin_user, make_hr, make_official
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return make_org()
-
-
-@pytest.fixture
-def hr(org):
-    return make_hr(org.ward_a)
-
-
-def complete(user, course):
-    for lesson in lessons_of(course):
-        record_progress(user=user, lesson=lesson, source="manual")
-
-
-def current(user, assignment):
-    return Obligation.objects.get(user=user, assignment=assignment, is_current=True)
 
 
 def in_days(n):
