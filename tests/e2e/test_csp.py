@@ -135,7 +135,10 @@ def test_learner_pages_quiz_h5p_and_hr_dashboard_raise_no_csp_violation(
     assert page.evaluate("window.__cspViolations")[0]["directive"] == "script-src-elem"
 
 
-def test_wagtail_preview_shows_the_lesson_in_the_editor(live_server, transactional_db, page):
+def test_wagtail_preview_shows_the_lesson_in_the_editor(live_server, transactional_db, page, settings):
+    # No auto-refresh: the panel would keep posting the form every 500 ms, and a request still being
+    # served when the test ends holds SQLite's lock while the database is flushed (a flaky teardown).
+    settings.WAGTAIL_AUTO_UPDATE_PREVIEW_INTERVAL = 0
     editor = UserFactory(username="quantri_xem_truoc", is_superuser=True, is_staff=True)
     lesson = lessons_of(make_course(make_catalogue(), modules=1, lessons_per_module=1))[0]
     messages = watch(page)
