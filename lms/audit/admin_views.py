@@ -33,6 +33,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.people import roles
+from lms.people.permissions import allows
 from lms.people.scope import scope_for, scope_roots, units_visible
 from lms.spreadsheets import csv_lines
 
@@ -44,6 +45,9 @@ from .services import audit_record
 User = get_user_model()
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+
+
+VIEW_AUDIT = "audit.view_auditentry"  # HR managers see their units' entries (selectors)
 
 
 def local_time(moment) -> str:
@@ -59,7 +63,7 @@ class AuditPermissionPolicy(BasePermissionPolicy):
     else for anyone: an entry is never added, changed or deleted through the admin."""
 
     def user_has_permission(self, user, action):
-        return action == "view" and scope_for(user).manages_units
+        return action == "view" and allows(user, VIEW_AUDIT)
 
     def users_with_any_permission(self, actions):
         if "view" not in actions:

@@ -7,7 +7,6 @@ inside `certificates_visible`: a certificate outside the person's units answers 
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,16 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lms.people.scope import scope_for
+from lms.people.permissions import require
 
 from . import selectors, services
 
 PER_PAGE = 25
-
-
-def _check_scope(request) -> None:
-    if not scope_for(request.user).manages_units:
-        raise PermissionDenied
 
 
 class FilterForm(forms.Form):
@@ -58,7 +52,7 @@ class RevokeForm(forms.Form):
 
 @require_GET
 def index(request):
-    _check_scope(request)
+    require(request.user, "certificates.view_certificate")
     form = FilterForm(request.GET)
     form.is_valid()
     query = (form.cleaned_data.get("q") or "").strip()
@@ -86,7 +80,7 @@ def index(request):
 
 @require_http_methods(["GET", "POST"])
 def revoke(request, certificate_id: int):
-    _check_scope(request)
+    require(request.user, "certificates.revoke_certificate")
     certificate = get_object_or_404(
         selectors.certificates_visible(request.user).select_related("user__official__unit", "revoked_by"),
         pk=certificate_id,

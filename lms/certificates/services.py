@@ -14,7 +14,8 @@ from lms.learning import structure
 from lms.learning.models import Enrolment
 from lms.learning.services import enrolment_restart
 from lms.people.models import Official
-from lms.people.scope import can_see_user, scope_for
+from lms.people.permissions import allows
+from lms.people.scope import can_see_user
 from lms.text import fold
 
 from .codes import code_generate
@@ -120,7 +121,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     `certificate_revoked` is sent so that the mandatory training it completed reopens
     (`compliance.receivers`). The audit trail records the revocation with the holder's unit.
     """
-    if not scope_for(by).manages_units:
+    if not allows(by, "certificates.revoke_certificate"):
         raise RevokeNotAllowed(_("Only HR managers and administrators can revoke certificates."))
     if not can_see_user(by, certificate.user_id):
         raise CertificateNotFound(

@@ -3,9 +3,8 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from lms.people.scope import scope_for
+from lms.people.permissions import PermissionMenuItem
 
 from . import admin_views
 
@@ -20,16 +19,12 @@ def register_certificate_urls():
     ]
 
 
-class CertificatesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return scope_for(request.user).manages_units
-
-
 @hooks.register("register_admin_menu_item")
 def register_certificates_menu_item():
-    return CertificatesMenuItem(
+    return PermissionMenuItem(
         _("Certificates"),
         reverse("certificates_admin:index"),
+        permission="certificates.view_certificate",
         name="certificates",
         icon_name="doc-full",
         order=280,

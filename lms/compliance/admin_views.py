@@ -8,7 +8,6 @@ form with its status, and nothing is written.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lms.people.permissions import require
 from lms.people.scope import scope_for
 from lms.validation import parse_id
 
@@ -34,10 +34,7 @@ SAMPLE_SIZE = 10
 
 
 def _require_manager(request):
-    scope = scope_for(request.user)
-    if not scope.manages_units:
-        raise PermissionDenied
-    return scope
+    return require(request.user, "compliance.manage_assignments")
 
 
 def _assignment_or_404(request, pk: int, *, managed: bool = False):

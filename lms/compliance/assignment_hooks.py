@@ -5,9 +5,8 @@ Kept apart from wagtail_hooks.py (the HR dashboard and reports) and imported fro
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from lms.people.scope import scope_for
+from lms.people.permissions import PermissionMenuItem
 
 from . import admin_urls
 
@@ -17,16 +16,12 @@ def register_assignment_urls():
     return [path("dao-tao-bat-buoc/", include((admin_urls.urlpatterns, admin_urls.app_name)))]
 
 
-class MandatoryTrainingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return scope_for(request.user).manages_units
-
-
 @hooks.register("register_admin_menu_item")
 def register_assignment_menu_item():
-    return MandatoryTrainingMenuItem(
+    return PermissionMenuItem(
         _("Mandatory training"),
         reverse("compliance_assignments:index"),
+        permission="compliance.manage_assignments",
         name="mandatory-training",
         icon_name="clipboard-list",
         order=280,

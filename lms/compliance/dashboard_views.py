@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +26,8 @@ from lms import dates
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
 from lms.http import private_no_store, problem
-from lms.people.scope import scope_for, scope_roots
+from lms.people.permissions import require
+from lms.people.scope import scope_roots
 from lms.validation import DateField, IdChoiceField
 
 from . import charts, exports, record, reports
@@ -103,8 +103,7 @@ class ReportFilterForm(forms.Form):
 
 
 def _require_reports(request) -> None:
-    if not scope_for(request.user).manages_units:
-        raise PermissionDenied
+    require(request.user, "compliance.view_reports")
 
 
 def _unit_or_404(request, unit_id: int | None):

@@ -74,6 +74,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
+        permissions = [("manage_assignments", _("Can manage mandatory training"))]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(unit__isnull=False) & Q(user__isnull=True))
@@ -162,6 +163,7 @@ class Obligation(models.Model):
     class Meta:
         verbose_name = _("obligation")
         verbose_name_plural = _("obligations")
+        permissions = [("view_reports", _("Can view training reports"))]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "user", "cycle"], name="obligation_once_per_cycle"),
             models.UniqueConstraint(

@@ -19,6 +19,7 @@ from lms.learning import structure
 from lms.learning.models import Enrolment
 from lms.learning.services import enrolment_restart, enrolments_ensure
 from lms.people.models import Official, OrgUnit, Position
+from lms.people.permissions import allows
 from lms.people.scope import scope_for
 
 from .models import Assignment, Obligation
@@ -125,7 +126,7 @@ def _open_obligations(*, assignment: Assignment, people: Iterable[tuple[int, int
 
 
 def _require_manager(by) -> None:
-    if not scope_for(by).manages_units:
+    if not allows(by, "compliance.manage_assignments"):
         raise ComplianceError(_("Only HR managers can manage mandatory training."), status=403)
 
 

@@ -4,9 +4,8 @@ who manage units."""
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from lms.people.scope import scope_for
+from lms.people.permissions import PermissionMenuItem
 
 from . import dashboard_views
 
@@ -21,16 +20,12 @@ def register_report_urls():
     ]
 
 
-class TrainingReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return scope_for(request.user).manages_units
-
-
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return TrainingReportsMenuItem(
+    return PermissionMenuItem(
         _("Training reports"),
         reverse("compliance_reports:index"),
+        permission="compliance.view_reports",
         name="training-reports",
         icon_name="table",
         order=290,

@@ -18,14 +18,12 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
-from wagtail.admin.auth import user_passes_test
 
 from lms.http import post_required, problem
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 from lms.staging import UploadStage
 from lms.validation import IdModelChoiceField, parse_id
 
-from . import roles
 from .importing import (
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -39,6 +37,7 @@ from .importing import (
     template_guide,
 )
 from .models import Official, OrgUnit, Position
+from .permissions import CHANGE_UNITS, IMPORT_OFFICIALS, MANAGE_ORGANISATION, permission_required
 from .scope import is_administrator, may_change_login_data, scope_for
 from .selectors import officials_list, unit_tree
 from .services import (
@@ -59,15 +58,9 @@ STAGING = UploadStage(
 )
 
 
-def can_manage_people(user) -> bool:
-    """HR managers and administrators: the people who open the organisation pages."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return is_administrator(user) or user.groups.filter(name=roles.HR_MANAGER).exists()
-
-
-manager_required = user_passes_test(can_manage_people)
-administrator_required = user_passes_test(is_administrator)
+manager_required = permission_required(MANAGE_ORGANISATION)
+administrator_required = permission_required(CHANGE_UNITS, units=False)
+import_required = permission_required(IMPORT_OFFICIALS)
 
 
 def _is_protected(viewer, official: Official) -> bool:
@@ -443,7 +436,7 @@ def _preview(request, *, parsed: ParsedImport, filename: str, token: str | None,
     )
 
 
-@manager_required
+@import_required
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
@@ -471,7 +464,7 @@ def import_upload(request):
     )
 
 
-@manager_required
+@import_required
 @post_required
 def import_preview(request):
     """The same upload checked again with other leaver options."""
@@ -491,7 +484,7 @@ def import_preview(request):
     return _preview(request, parsed=parsed, filename=staged.filename, token=token)
 
 
-@manager_required
+@import_required
 @post_required
 def import_confirm(request):
     staged = STAGING.unstage(request, request.POST.get("token", ""), limit=MAX_FILE_BYTES)
@@ -543,7 +536,7 @@ def import_confirm(request):
     return redirect("people_admin:officials")
 
 
-@manager_required
+@import_required
 @post_required
 def import_cancel(request):
     STAGING.discard(STAGING.unstage(request, request.POST.get("token", ""), limit=0))
@@ -551,7 +544,7 @@ def import_cancel(request):
     return redirect("people_admin:import")
 
 
-@manager_required
+@import_required
 def import_template(request, fmt: str):
     if fmt == "csv":
         response = StreamingHttpResponse(

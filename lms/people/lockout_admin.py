@@ -19,7 +19,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .lockouts import ACCOUNT, ADDRESS, cool_off_minutes, lockout_clear, lockout_find, lockouts_active
-from .scope import is_administrator
+from .permissions import allows
 
 INDEX_URL = reverse_lazy("lockouts_admin:index")
 
@@ -28,7 +28,7 @@ class AdministratorRequiredMixin(UserPassesTestMixin):
     """Administrators only; another signed-in person is sent to the admin's home with Wagtail's refusal."""
 
     def test_func(self):
-        return is_administrator(self.request.user)
+        return allows(self.request.user, "axes.view_accessattempt", units=False)
 
     def handle_no_permission(self):
         if not self.request.user.is_authenticated:

@@ -78,6 +78,7 @@ class OrgUnit(MP_Node):
     class Meta:
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
+        permissions = [("manage_organisation", _("Can manage units, positions and officials"))]
 
     def __str__(self) -> str:
         return self.name
@@ -129,6 +130,7 @@ class Official(models.Model):
     class Meta:
         verbose_name = _("official")
         verbose_name_plural = _("officials")
+        permissions = [("import_officials", _("Can import officials"))]
         indexes = [models.Index(fields=["unit", "position"])]
 
     def __str__(self) -> str:

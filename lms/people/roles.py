@@ -32,9 +32,19 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "h5p.change_activity",
         "h5p.view_activity",
         "h5p.view_library",
+        "reminders.nudge_people",  # the people of the courses they train (reminders.selectors)
     ],
     HR_MANAGER: [
         "wagtailadmin.access_admin",
+        # What HR may do; on which units is `scope.scope_for`'s answer (lms/people/permissions.py).
+        "people.manage_organisation",
+        "people.import_officials",
+        "compliance.manage_assignments",
+        "compliance.view_reports",
+        "certificates.view_certificate",
+        "certificates.revoke_certificate",
+        "reminders.nudge_people",
+        "audit.view_auditentry",
     ],
     ADMINISTRATOR: ["*"],
 }

@@ -3,10 +3,10 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from . import admin_views, lockout_admin
-from .scope import is_administrator
+from .permissions import IMPORT_OFFICIALS, MANAGE_ORGANISATION, PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -23,51 +23,53 @@ def register_lockout_urls():
     ]
 
 
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_administrator(request.user)
-
-
 @hooks.register("register_settings_menu_item")
 def register_lockouts_menu_item():
-    return AdministratorMenuItem(
+    return PermissionMenuItem(
         _("Login lockouts"),
         reverse("lockouts_admin:index"),
+        permission="axes.view_accessattempt",
+        units=False,
         name="login-lockouts",
         icon_name="lock",
         order=900,
     )
 
 
-class ManagerMenuItem(MenuItem):
-    """Shown to HR managers and administrators."""
-
-    def is_shown(self, request):
-        return admin_views.can_manage_people(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_organisation_menu():
     items = [
-        ManagerMenuItem(
-            _("Units"), reverse("people_admin:units"), name="org-units", icon_name="site", order=10
+        PermissionMenuItem(
+            _("Units"),
+            reverse("people_admin:units"),
+            permission=MANAGE_ORGANISATION,
+            name="org-units",
+            icon_name="site",
+            order=10,
         ),
-        ManagerMenuItem(
+        PermissionMenuItem(
             _("Officials"),
             reverse("people_admin:officials"),
+            permission=MANAGE_ORGANISATION,
             name="org-officials",
             icon_name="user",
             order=20,
         ),
-        ManagerMenuItem(
+        PermissionMenuItem(
             _("Import officials"),
             reverse("people_admin:import"),
+            permission=IMPORT_OFFICIALS,
             name="org-import",
             icon_name="upload",
             order=30,
         ),
-        ManagerMenuItem(
-            _("Positions"), reverse("people_admin:positions"), name="org-positions", icon_name="tag", order=40
+        PermissionMenuItem(
+            _("Positions"),
+            reverse("people_admin:positions"),
+            permission=MANAGE_ORGANISATION,
+            name="org-positions",
+            icon_name="tag",
+            order=40,
         ),
     ]
     return SubmenuMenuItem(

@@ -24,20 +24,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lms.compliance.models import Obligation
 from lms.learning import structure
 from lms.people.models import OrgUnit
-from lms.people.scope import is_administrator, scope_for, units_visible
+from lms.people.permissions import require
+from lms.people.scope import scope_for, units_visible
 from lms.validation import IdListField
 
 from . import delivery, planning, scheduling, selectors, services, tasks
 from .forms import TEMPLATE_VARIABLES, NudgeFilterForm, NudgeForm, ReminderFilterForm
 from .messages import render
 from .models import EmailTemplate, Kind, Reminder
+from .selectors import OPERATE
 
 PER_PAGE = 50
 
 
 def _require_admin(request) -> None:
-    if not is_administrator(request.user):
-        raise PermissionDenied
+    require(request.user, OPERATE, units=False)
 
 
 def _require_nudger(request) -> None:

@@ -81,6 +81,10 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        permissions = [
+            ("nudge_people", _("Can remind people by hand")),
+            ("operate_reminders", _("Can operate reminder delivery")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["obligation", "kind", "cycle", "offset"],

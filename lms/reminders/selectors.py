@@ -10,11 +10,16 @@ from django.utils import timezone
 from lms.compliance.models import Obligation
 from lms.compliance.selectors import obligations_visible
 from lms.learning import structure
+from lms.people.permissions import allows
 from lms.people.scope import scope_for
 
 from .models import OPTIONAL_KINDS, Kind, Notification, Preference, Reminder, SweepRun
 
 # The notification centre ------------------------------------------------------------------------------
+
+
+NUDGE = "reminders.nudge_people"
+OPERATE = "reminders.operate_reminders"  # the reminder list, operations and templates
 
 
 def notifications_for(user) -> QuerySet[Notification]:
@@ -53,8 +58,9 @@ def trained_courses(user):
 
 
 def can_nudge(user) -> bool:
-    """HR managers (and administrators) and the trainers of a course may remind people by hand."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """HR managers (and administrators) and the trainers of a course may remind people by hand: the
+    permission, and units in scope or a course they train."""
+    if not allows(user, NUDGE, units=False):
         return False
     return scope_for(user).manages_units or structure.course_model().objects.filter(trainer=user).exists()
 

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from lms.people.scope import is_administrator
+from lms.people.permissions import PermissionMenuItem
 
 from . import admin_views, selectors
 from .forms import TEMPLATE_VARIABLES, EmailTemplateForm
@@ -61,11 +61,6 @@ class EmailTemplateViewSet(SnippetViewSet):
 register_snippet(EmailTemplateViewSet)
 
 
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_administrator(request.user)
-
-
 class NudgeMenuItem(MenuItem):
     def is_shown(self, request):
         return selectors.can_nudge(request.user)
@@ -74,19 +69,29 @@ class NudgeMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_reminders_menu():
     items = [
-        AdministratorMenuItem(
+        PermissionMenuItem(
             _("Reminders"),
             reverse("reminders_admin:index"),
+            permission=selectors.OPERATE,
+            units=False,
             name="reminders-list",
             icon_name="mail",
             order=10,
         ),
-        AdministratorMenuItem(
-            _("Operations"), reverse("reminders_admin:ops"), name="reminders-ops", icon_name="time", order=20
+        PermissionMenuItem(
+            _("Operations"),
+            reverse("reminders_admin:ops"),
+            permission=selectors.OPERATE,
+            units=False,
+            name="reminders-ops",
+            icon_name="time",
+            order=20,
         ),
-        AdministratorMenuItem(
+        PermissionMenuItem(
             _("Email templates"),
             reverse("reminders_admin:templates"),
+            permission=selectors.OPERATE,
+            units=False,
             name="reminders-templates",
             icon_name="doc-full",
             order=30,
