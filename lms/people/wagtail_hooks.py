@@ -1,19 +1,18 @@
-"""The organisation in the Wagtail admin: units, positions, officials and their import (admin_views.py)."""
+"""The organisation in the Wagtail admin: units and positions (organisation_views.py), officials
+(official_views.py) and their import (import_views.py), mounted from admin_urls.py."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from . import admin_views, lockout_admin
+from . import admin_urls, lockout_admin
 from .permissions import IMPORT_OFFICIALS, MANAGE_ORGANISATION, PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")
 def register_organisation_urls():
-    return [
-        path("organisation/", include((admin_views.urlpatterns, "people_admin"), namespace="people_admin"))
-    ]
+    return [path("organisation/", include(admin_urls, namespace="people_admin"))]
 
 
 @hooks.register("register_admin_urls")

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.people import roles
-from lms.people.admin_views import STAGING
+from lms.people.import_views import STAGING
 from lms.people.models import Official, OrgUnit
 from lms.people.services import unit_create
 from lms.storage import private_storage
