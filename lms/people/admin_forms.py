@@ -1,35 +1,38 @@
 """Forms of the organisation's admin pages: units, positions and the officials import.
 
-The officials list filters with a WagtailFilterSet (official_views.py), not with a form here.
+The officials list filters with a WagtailFilterSet (official_views.py); its unit filter shows units the
+way these forms do (`UnitChoiceField`).
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Min
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.validation import IdModelChoiceField
 
 from .importing import MAX_FILE_BYTES
-from .models import OrgUnit
+from .models import OrgUnit, Position
 from .scope import units_visible
+
+CODE_HELP = gettext_lazy("Letters without diacritics, digits, dots, dashes or underscores; unique.")
 
 
 class UnitChoiceField(IdModelChoiceField):
-    """Units in tree order, indented by depth."""
+    """Units in tree order, indented by depth below the shallowest unit offered."""
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset.order_by("path"), **kwargs)
-        self.base_depth = 1
+
+    @cached_property
+    def base_depth(self) -> int:
+        return self.queryset.aggregate(depth=Min("depth"))["depth"] or 1
 
     def label_from_instance(self, unit):
         return f"{'— ' * max(0, unit.depth - self.base_depth)}{unit.name} ({unit.code})"
-
-
-def unit_field(queryset, **kwargs) -> UnitChoiceField:
-    field = UnitChoiceField(queryset, **kwargs)
-    field.base_depth = min((d for d in queryset.values_list("depth", flat=True)), default=1)
-    return field
 
 
 class UnitAddForm(forms.Form):
@@ -38,7 +41,7 @@ class UnitAddForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=50,
-        help_text=gettext_lazy("Letters without diacritics, digits, dots, dashes or underscores; unique."),
+        help_text=CODE_HELP,
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), choices=OrgUnit.Kind.choices, initial=OrgUnit.Kind.WARD
@@ -46,7 +49,7 @@ class UnitAddForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"] = unit_field(
+        self.fields["parent"] = UnitChoiceField(
             OrgUnit.objects.all(),
             required=False,
             label=gettext_lazy("Inside the unit"),
@@ -59,41 +62,19 @@ class UnitMoveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"] = unit_field(
+        self.fields["new_parent"] = UnitChoiceField(
             OrgUnit.objects.all(), label=gettext_lazy("New parent unit"), empty_label=None
         )
 
 
-class PositionForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=50,
-        help_text=gettext_lazy("Letters without diacritics, digits, dots, dashes or underscores; unique."),
-    )
+class PositionForm(WagtailAdminModelForm):
+    """Adding a position (organisation_views.PositionViewSet); saved by `services.position_create`."""
 
-
-class OfficialFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Name, code or email"), required=False, max_length=100)
-    unit = IdModelChoiceField(OrgUnit.objects.none(), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("active", gettext_lazy("Active")),
-            ("inactive", gettext_lazy("Deactivated")),
-            ("all", gettext_lazy("All")),
-        ],
-    )
-
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"] = unit_field(
-            units_visible(viewer),
-            required=False,
-            label=gettext_lazy("Unit (and the units below it)"),
-            empty_label=gettext_lazy("All my units"),
-        )
+    class Meta:
+        model = Position
+        fields = ["name", "code"]
+        labels = {"name": gettext_lazy("Name"), "code": gettext_lazy("Code")}
+        help_texts = {"code": CODE_HELP}
 
 
 class ImportOptionsForm(forms.Form):
@@ -108,7 +89,7 @@ class ImportOptionsForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leavers_under"] = unit_field(
+        self.fields["leavers_under"] = UnitChoiceField(
             units_visible(viewer),
             required=False,
             label=gettext_lazy("Look for leavers only in"),

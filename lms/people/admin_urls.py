@@ -1,4 +1,8 @@
-"""The organisation's admin URLs, all in the `people_admin` namespace (wagtail_hooks.py mounts them)."""
+"""The organisation's admin URLs, all in the `people_admin` namespace (wagtail_hooks.py mounts them).
+
+The officials and positions lists are Wagtail viewsets; their URLs are mounted here, under the names the
+pages always had, rather than in namespaces of their own.
+"""
 
 from django.urls import path
 
@@ -10,8 +14,8 @@ urlpatterns = [
     path("", organisation_views.units, name="units"),
     path("units/add/", organisation_views.unit_add, name="unit_add"),
     path("units/<id:pk>/move/", organisation_views.unit_move_view, name="unit_move"),
-    path("positions/", organisation_views.positions, name="positions"),
-    path("officials/", official_views.officials, name="officials"),
+    *organisation_views.PositionViewSet().get_urlpatterns(),
+    *official_views.OfficialViewSet().get_urlpatterns(),
     path(
         "officials/<id:pk>/deactivate/", official_views.official_deactivate_view, name="official_deactivate"
     ),
