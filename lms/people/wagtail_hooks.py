@@ -35,41 +35,22 @@ def register_lockouts_menu_item():
     )
 
 
+# (label, URL name, permission, menu item name, icon): in menu order.
+ORGANISATION_MENU = (
+    (_("Units"), "people_admin:units", MANAGE_ORGANISATION, "org-units", "site"),
+    (_("Officials"), "people_admin:officials", MANAGE_ORGANISATION, "org-officials", "user"),
+    (_("Import officials"), "people_admin:import", IMPORT_OFFICIALS, "org-import", "upload"),
+    (_("Positions"), "people_admin:positions", MANAGE_ORGANISATION, "org-positions", "tag"),
+)
+
+
 @hooks.register("register_admin_menu_item")
 def register_organisation_menu():
     items = [
         PermissionMenuItem(
-            _("Units"),
-            reverse("people_admin:units"),
-            permission=MANAGE_ORGANISATION,
-            name="org-units",
-            icon_name="site",
-            order=10,
-        ),
-        PermissionMenuItem(
-            _("Officials"),
-            reverse("people_admin:officials"),
-            permission=MANAGE_ORGANISATION,
-            name="org-officials",
-            icon_name="user",
-            order=20,
-        ),
-        PermissionMenuItem(
-            _("Import officials"),
-            reverse("people_admin:import"),
-            permission=IMPORT_OFFICIALS,
-            name="org-import",
-            icon_name="upload",
-            order=30,
-        ),
-        PermissionMenuItem(
-            _("Positions"),
-            reverse("people_admin:positions"),
-            permission=MANAGE_ORGANISATION,
-            name="org-positions",
-            icon_name="tag",
-            order=40,
-        ),
+            label, reverse(url_name), permission=permission, name=name, icon_name=icon, order=10 * (n + 1)
+        )
+        for n, (label, url_name, permission, name, icon) in enumerate(ORGANISATION_MENU)
     ]
     return SubmenuMenuItem(
         _("Organisation"), Menu(items=items), name="organisation", icon_name="group", order=250
