@@ -77,15 +77,22 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
 
     The rows a person sees are the view's business (`get_queryset` starts from `scope_for`); this policy
     decides only whether the page opens at all, so Wagtail's own checks and ours cannot disagree.
+    `change_permission`, when given, guards adding, changing and deleting instead (a change that is not
+    about units, such as adding a position: administrators only).
     """
 
-    def __init__(self, model, *, permission: str, units: bool = True, **kwargs):
+    def __init__(
+        self, model, *, permission: str, units: bool = True, change_permission: str | None = None, **kwargs
+    ):
         super().__init__(model, **kwargs)
         self.permission = permission
         self.units = units
+        self.change_permission = change_permission
 
     def user_has_permission(self, user, action):
+        if self.change_permission and action != "view":
+            return allows(user, self.change_permission, units=False)
         return allows(user, self.permission, units=self.units)
 
     def user_has_any_permission(self, user, actions):
-        return allows(user, self.permission, units=self.units)
+        return any(self.user_has_permission(user, action) for action in actions)

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from .models import Official, OrgUnit
-from .scope import scope_for
+from .scope import officials_visible, scope_for
 
 
 @dataclass(frozen=True)
@@ -42,27 +42,17 @@ def unit_tree(*, viewer) -> list[UnitRow]:
     ]
 
 
-def officials_list(
-    *, viewer, search: str = "", unit: OrgUnit | None = None, status: str = "active"
-) -> QuerySet[Official]:
-    """Officials of the viewer's units, filtered; ordered by unit then name. Nobody's for a non-manager."""
+def officials_list(*, viewer) -> QuerySet[Official]:
+    """Officials of the viewer's units, ordered by unit then name, with what a list row shows joined in.
+
+    Nobody's for a non-manager (not even their own record: this is HR's list). The officials page filters
+    it further (official_views.OfficialFilterSet).
+    """
     scope = scope_for(viewer)
     if not scope.manages_units:
         return Official.objects.none()
-    officials = Official.objects.filter(scope.unit_q("unit__path"))
-    if unit is not None:
-        officials = officials.filter(unit__path__startswith=unit.path)
-    if status == "active":
-        officials = officials.filter(user__is_active=True)
-    elif status == "inactive":
-        officials = officials.filter(user__is_active=False)
-    search = search.strip()
-    if search:
-        officials = officials.filter(
-            Q(user__full_name__icontains=search)
-            | Q(employee_code__icontains=search)
-            | Q(user__email__icontains=search)
-        )
-    return officials.select_related("user", "unit", "position").order_by(
-        "unit__path", "user__full_name", "employee_code"
+    return (
+        officials_visible(viewer)
+        .select_related("user", "unit", "position")
+        .order_by("unit__path", "user__full_name", "employee_code")
     )

@@ -81,7 +81,9 @@ def b_targets(w):
         "people_admin:unit_add": reverse("people_admin:unit_add"),
         "people_admin:unit_move": reverse("people_admin:unit_move", args=[b.pk]),
         "people_admin:positions": reverse("people_admin:positions"),
+        "people_admin:position_add": reverse("people_admin:position_add"),
         "people_admin:officials": reverse("people_admin:officials"),
+        "people_admin:officials_results": reverse("people_admin:officials_results"),
         "people_admin:official_deactivate": reverse(
             "people_admin:official_deactivate", args=[w["person_b"].pk]
         ),
