@@ -48,7 +48,7 @@ def _require_nudger(request) -> None:
 
 def _queue(ids) -> None:
     for reminder_id in ids:
-        tasks.send_reminder.delay(reminder_id)
+        tasks.reminder_deliver_task.delay(reminder_id)
 
 
 # Reminders and "send again" ------------------------------------------------------------------------------
@@ -98,9 +98,9 @@ def retry(request):
         return redirect(reverse("reminders_admin:index") + "?state=failed")
     if request.method == "POST":
         failed_ids = [r.pk for r in failed]
-        count = delivery.retry_failed(reminder_ids=failed_ids, by=request.user)
+        count = delivery.failed_reminders_retry(reminder_ids=failed_ids, by=request.user)
         now = timezone.now()
-        ready = scheduling.claim_ready(now=now, filters=Q(pk__in=failed_ids))
+        ready = scheduling.reminders_claim(now=now, filters=Q(pk__in=failed_ids))
         _queue(ready)
         messages.success(
             request,
@@ -254,7 +254,7 @@ def nudge(request):
     _require_nudger(request)
     now = timezone.now()
     form, filters = _nudge_filters(request)
-    day = scheduling.nudge_day(now)
+    day = planning.nudge_day(now)
     rows = selectors.nudge_candidates(request.user, now=now, day=day, **filters)
     paginator = Paginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
@@ -274,7 +274,7 @@ def nudge(request):
 
 @require_POST
 def nudge_confirm(request):
-    """First POST: show who will be reminded. POST with `confirm`: send (scheduling.nudge)."""
+    """First POST: show who will be reminded. POST with `confirm`: send (scheduling.obligations_nudge)."""
     _require_nudger(request)
     form = NudgeForm(request.POST)
     if not form.is_valid():
@@ -287,7 +287,9 @@ def nudge_confirm(request):
     now = timezone.now()
     if request.POST.get("confirm") == "1":
         try:
-            sent, refused = scheduling.nudge(by=request.user, obligation_ids=ids, message=message, now=now)
+            sent, refused = scheduling.obligations_nudge(
+                by=request.user, obligation_ids=ids, message=message, now=now
+            )
         except services.ReminderError as error:
             raise PermissionDenied(error.message) from error
         _queue(sent)
@@ -311,7 +313,7 @@ def nudge_confirm(request):
             )
         return redirect("reminders_admin:nudge")
     rows = list(
-        selectors.nudge_candidates(request.user, now=now, day=scheduling.nudge_day(now)).filter(pk__in=ids)
+        selectors.nudge_candidates(request.user, now=now, day=planning.nudge_day(now)).filter(pk__in=ids)
     )
     return TemplateResponse(
         request,

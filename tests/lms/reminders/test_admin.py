@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.reminders import delivery, scheduling, selectors, services
+from lms.reminders import delivery, planning, scheduling, selectors, services
 from lms.reminders.models import EmailTemplate, Kind, Notification, Reminder, SweepRun
 from tests.builders import UserFactory, make_course
 from tests.org_builders import make_admin_user, make_official
@@ -408,19 +408,21 @@ def test_nudge_confirmation_then_sending_then_refused_the_same_day(
 
 
 def test_the_next_day_a_nudge_is_allowed_again(hr, clock, open_obligation):
-    first, refused = scheduling.nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
+    first, refused = scheduling.obligations_nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
     assert len(first) == 1 and refused == 0
-    delivery.deliver(reminder_id=first[0], now=clock)
-    same_day, refused = scheduling.nudge(
+    delivery.reminder_deliver(reminder_id=first[0], now=clock)
+    same_day, refused = scheduling.obligations_nudge(
         by=hr, obligation_ids=[open_obligation.pk], now=clock + timedelta(hours=5)
     )
     assert same_day == [] and refused == 1
-    next_day, refused = scheduling.nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock + days(1))
+    next_day, refused = scheduling.obligations_nudge(
+        by=hr, obligation_ids=[open_obligation.pk], now=clock + days(1)
+    )
     assert len(next_day) == 1 and refused == 0
 
 
 def test_the_same_date_a_year_later_is_another_day(hr, clock, open_obligation):
-    assert scheduling.nudge_day(clock + days(365)) != scheduling.nudge_day(clock)
+    assert planning.nudge_day(clock + days(365)) != planning.nudge_day(clock)
 
 
 def test_a_trainer_nudges_the_people_of_their_course_in_any_unit(
@@ -453,7 +455,7 @@ def test_people_who_are_neither_hr_nor_trainers_cannot_nudge(client, person, ope
     client.force_login(person.user)
     assert client.get(NUDGE).status_code == 302  # no admin access
     with pytest.raises(services.ReminderError) as raised:
-        scheduling.nudge(by=person.user, obligation_ids=[open_obligation.pk])
+        scheduling.obligations_nudge(by=person.user, obligation_ids=[open_obligation.pk])
     assert raised.value.status == 403
     assert not Reminder.objects.filter(kind=Kind.NUDGE).exists()
 
@@ -463,7 +465,7 @@ def test_completed_or_exempt_people_are_not_offered(hr_client, hr, open_obligati
 
     obligation_exempt(by=hr, obligation=open_obligation, reason="Nghỉ thai sản", now=clock)
     assert list(hr_client.get(NUDGE).context["page"].object_list) == []
-    ids, refused = scheduling.nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
+    ids, refused = scheduling.obligations_nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
     assert (ids, refused) == ([], 1)
 
 
