@@ -15,6 +15,7 @@ from lms.people.models import Official
 from lms.people.permissions import allows
 from lms.people.scope import scope_for
 
+from . import planning
 from .models import OPTIONAL_KINDS, Kind, Notification, Preference, Reminder, SweepRun
 
 # The notification centre ------------------------------------------------------------------------------
@@ -75,29 +76,18 @@ def obligations_nudgeable(viewer) -> QuerySet[Obligation]:
     return reachable.filter(completed_at__isnull=True, exempt_at__isnull=True, user__is_active=True)
 
 
-def nudge_candidates(
-    viewer,
-    *,
-    now: datetime,
-    day: int,
-    course_id: int | None = None,
-    unit=None,
-    overdue_only: bool = False,
-) -> QuerySet[Obligation]:
-    """The people with open obligations the viewer may nudge, with `nudged_today` (a nudge already exists for
-    today: another one would be refused). Ordered by due date; one query per page."""
-    rows = obligations_nudgeable(viewer)
-    if course_id:
-        rows = rows.filter(course_id=course_id)
-    if unit is not None:
-        rows = rows.filter(unit__path__startswith=unit.path)
-    if overdue_only:
-        rows = rows.filter(due_at__lt=now)
+def nudge_candidates(viewer, *, now: datetime) -> QuerySet[Obligation]:
+    """The people with open obligations the viewer may nudge (`obligations_nudgeable`), with `nudged_today`
+    (a nudge already exists for today: another one would be refused), their person, unit and course joined
+    in. Ordered by due date; one query per page."""
     return (
-        rows.select_related("user", "unit", "course")
+        obligations_nudgeable(viewer)
+        .select_related("user", "unit", "course")
         .annotate(
             nudged_today=Exists(
-                Reminder.objects.filter(obligation=OuterRef("pk"), kind=Kind.NUDGE, offset=day)
+                Reminder.objects.filter(
+                    obligation=OuterRef("pk"), kind=Kind.NUDGE, offset=planning.nudge_day(now)
+                )
             )
         )
         .order_by("due_at", "user__full_name", "pk")
@@ -117,20 +107,11 @@ def assignments_to_sweep() -> list[int]:
     )
 
 
-def reminders_filtered(*, state: str = "", kind: str = "", query: str = "") -> QuerySet[Reminder]:
-    rows = Reminder.objects.select_related("recipient", "obligation__course", "created_by")
-    if state:
-        rows = rows.filter(state=state)
-    if kind:
-        rows = rows.filter(kind=kind)
-    query = query.strip()
-    if query:
-        rows = rows.filter(
-            Q(recipient__full_name__icontains=query)
-            | Q(recipient__username__icontains=query)
-            | Q(recipient__email__icontains=query)
-        )
-    return rows.order_by("-created_at", "-pk")
+def reminders_listed() -> QuerySet[Reminder]:
+    """Every reminder for the administrators' list, newest first, with what its row shows joined in."""
+    return Reminder.objects.select_related("recipient", "obligation__course", "created_by").order_by(
+        "-created_at", "-pk"
+    )
 
 
 # The weekly digest ----------------------------------------------------------------------------------

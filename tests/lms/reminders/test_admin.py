@@ -101,7 +101,7 @@ def test_the_list_filters_by_state_and_kind_and_searches_recipients(admin_client
     def shown(**query):
         response = admin_client.get(INDEX, query)
         assert response.status_code == 200
-        return {r.pk for r in response.context["page"].object_list}
+        return {r.pk for r in response.context["page_obj"].object_list}
 
     assert shown() == {sent.pk, failed.pk, other.pk}
     assert shown(state="failed") == {failed.pk, other.pk}
@@ -123,7 +123,7 @@ def test_the_list_is_paginated_with_constant_queries(admin_client, person):
         reminder(person.user, state=Reminder.State.FAILED, last_error="SMTPRecipientsRefused")
     with CaptureQueriesContext(connection) as many:
         response = admin_client.get(INDEX)
-    assert len(response.context["page"].object_list) == 50
+    assert len(response.context["page_obj"].object_list) == 50
     assert len(many) == len(few)
 
 
@@ -365,7 +365,7 @@ def open_obligation(hr, person, course, clock):
 def test_hr_sees_only_people_of_their_units(hr_client, open_obligation, ward_b_person):
     response = hr_client.get(NUDGE)
     assert response.status_code == 200
-    assert [o.pk for o in response.context["page"].object_list] == [open_obligation.pk]
+    assert [o.pk for o in response.context["page_obj"].object_list] == [open_obligation.pk]
 
 
 def test_nudge_confirmation_then_sending_then_refused_the_same_day(
@@ -397,7 +397,7 @@ def test_nudge_confirmation_then_sending_then_refused_the_same_day(
     assert not Reminder.objects.filter(recipient=ward_b_person.user, kind=Kind.NUDGE).exists()
 
     listing = hr_client.get(NUDGE)
-    assert listing.context["page"].object_list[0].nudged_today is True
+    assert listing.context["page_obj"].object_list[0].nudged_today is True
 
     again = hr_client.post(
         NUDGE_CONFIRM, {"obligations": [open_obligation.pk], "message": "", "confirm": "1"}, follow=True
@@ -445,7 +445,7 @@ def test_a_trainer_nudges_the_people_of_their_course_in_any_unit(
     english(client)
     response = client.get(NUDGE)
     assert response.status_code == 200
-    assert [o.pk for o in response.context["page"].object_list] == [mine.pk]
+    assert [o.pk for o in response.context["page_obj"].object_list] == [mine.pk]
 
     client.post(NUDGE_CONFIRM, {"obligations": [mine.pk, open_obligation.pk], "confirm": "1"})
     assert list(Reminder.objects.filter(kind=Kind.NUDGE).values_list("obligation_id", flat=True)) == [mine.pk]
@@ -464,7 +464,7 @@ def test_completed_or_exempt_people_are_not_offered(hr_client, hr, open_obligati
     from lms.compliance.services import obligation_exempt
 
     obligation_exempt(by=hr, obligation=open_obligation, reason="Nghỉ thai sản", now=clock)
-    assert list(hr_client.get(NUDGE).context["page"].object_list) == []
+    assert list(hr_client.get(NUDGE).context["page_obj"].object_list) == []
     ids, refused = scheduling.obligations_nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
     assert (ids, refused) == ([], 1)
 
@@ -478,7 +478,7 @@ def test_nudge_filters(hr_client, hr, org, clock, course, catalogue, open_obliga
     )
 
     def shown(**query):
-        return {o.pk for o in hr_client.get(NUDGE, query).context["page"].object_list}
+        return {o.pk for o in hr_client.get(NUDGE, query).context["page_obj"].object_list}
 
     assert shown() == {open_obligation.pk, late.pk}
     assert shown(course=other_course.pk) == {late.pk}
@@ -507,5 +507,5 @@ def test_the_nudge_list_costs_the_same_queries_for_few_or_many_people(hr_client,
     add(6)
     with CaptureQueriesContext(connection) as many:
         response = hr_client.get(NUDGE)
-    assert len(response.context["page"].object_list) == 7
+    assert len(response.context["page_obj"].object_list) == 7
     assert len(many) == len(few)
