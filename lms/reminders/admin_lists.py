@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.search import SearchForm
 from wagtail.admin.paginator import WagtailPaginator
@@ -275,8 +275,8 @@ def _person(row: Obligation) -> str:
 class PeoplePaginator(WagtailPaginator):
     """Counts the rows as people (each row is a person's open training), not as obligations."""
 
-    verbose_name = gettext_lazy("person")
-    verbose_name_plural = gettext_lazy("people")
+    verbose_name = pgettext_lazy("counted", "person")
+    verbose_name_plural = pgettext_lazy("counted", "people")
 
 
 class NudgeIndexView(generic.IndexView):
