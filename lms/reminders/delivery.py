@@ -6,8 +6,8 @@ still pending, decides per reminder (`delivery_decide`: stops, preferences, quie
 in-app copies in one statement, then sends each email (`messages.reminder_email`, Django's
 `EmailMultiAlternatives`) with `send_messages` on the batch's one connection from `get_connection()`, and
 marks the row sent through the ORM right after the mail server accepted it (`delivery_carry_out`). No MIME
-or SMTP dialogue is written here: Django's email backend does both; the only SQL of our own is the
-advisory locks. Every write commits on its own and changes the row only while it is still pending, so a
+or SMTP dialogue is written here: Django's email backend does both; the only SQL of this module's own is
+the advisory locks. Every write commits on its own and changes the row only while it is still pending, so a
 redelivered task, a second worker or a repeated sweep finds the lock taken or the row already sent.
 
 The one window no design closes without the mail server's help: a worker killed after the server accepted a

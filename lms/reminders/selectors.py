@@ -1,4 +1,5 @@
-"""Reads for the notification centre, the preferences page and the reminders admin."""
+"""Reads for the notification centre, the preferences page, the weekly digest, the sweep and the reminders
+admin."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
