@@ -1,86 +1,90 @@
-"""Reminders in the Wagtail admin: the list of reminders with "send again", the email templates' overview
-and preview, the operations status (administrators), and nudges (HR managers and trainers).
+"""Reminders in the Wagtail admin: "send again" for failed reminders, the email templates' overview and
+preview, the operations status (administrators), and the confirmation step of nudges (HR managers and
+trainers). The two lists — every reminder, and the people one may remind — are Wagtail index views
+(admin_lists.py); its viewset routes these pages too, under the namespace `reminders_admin`.
 
-The URLs are registered through `register_admin_urls` (wagtail_hooks.py), so Wagtail's admin login and
-`wagtailadmin.access_admin` apply; each view checks its own permission on the server as well.
+Who may open them is decided by the permission policies below, through lms/people/permissions.py:
+`reminders.operate_reminders` for administrators' pages (no units needed), and `selectors.can_nudge` for
+nudges (HR managers with units, or the trainers of a course). Wagtail's admin login applies as well.
 """
 
+from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template import TemplateSyntaxError
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.permissions import register_permission_policy
 
 from lms.compliance.models import Obligation
-from lms.learning import structure
-from lms.people.models import OrgUnit
-from lms.people.permissions import require
-from lms.people.scope import scope_for, units_visible
+from lms.people.permissions import ScopedPermissionPolicy, permission_required
 from lms.validation import IdListField
 
 from . import delivery, planning, scheduling, selectors, services, tasks
-from .forms import TEMPLATE_VARIABLES, NudgeFilterForm, NudgeForm, ReminderFilterForm
+from .forms import TEMPLATE_VARIABLES, NudgeForm
 from .messages import render
 from .models import EmailTemplate, Kind, Reminder
-from .selectors import OPERATE
+from .selectors import NUDGE, OPERATE
 
-PER_PAGE = 50
-
-
-def _require_admin(request) -> None:
-    require(request.user, OPERATE, units=False)
+# Permissions ---------------------------------------------------------------------------------------------
 
 
-def _require_nudger(request) -> None:
-    if not selectors.can_nudge(request.user):
-        raise PermissionDenied
+class NudgePermissionPolicy(ScopedPermissionPolicy):
+    """Nudging is not only HR's: HR managers with units, or the trainers of a course (`selectors.can_nudge`:
+    the permission, and units in scope or a course they train). Which people is the views' business
+    (`selectors.obligations_nudgeable`)."""
+
+    def __init__(self, model):
+        super().__init__(model, permission=NUDGE, units=False)
+
+    def user_has_permission(self, user, action):
+        return selectors.can_nudge(user)
+
+    def user_has_any_permission(self, user, actions):
+        return selectors.can_nudge(user)
+
+
+OPERATE_POLICY = ScopedPermissionPolicy(Reminder, permission=OPERATE, units=False)
+NUDGE_POLICY = NudgePermissionPolicy(Obligation)  # given to the nudge views; Obligation's own is compliance's
+register_permission_policy(Reminder, OPERATE_POLICY)
+
+
+operator_required = permission_required(OPERATE, units=False)
+
+
+def nudger_required(view):
+    """A view decorator: `NUDGE_POLICY` lets the person in, else PermissionDenied (Wagtail's refusal)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not NUDGE_POLICY.user_has_permission(request.user, "add"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _queue(ids) -> None:
     for reminder_id in ids:
-        tasks.send_reminder.delay(reminder_id)
+        tasks.reminder_deliver_task.delay(reminder_id)
 
 
 # Reminders and "send again" ------------------------------------------------------------------------------
 
 
-@require_GET
-def index(request):
-    _require_admin(request)
-    form = ReminderFilterForm(request.GET)
-    form.is_valid()
-    state = form.cleaned_data.get("state") or ""
-    kind = form.cleaned_data.get("kind") or ""
-    query = (form.cleaned_data.get("q") or "").strip()
-    paginator = Paginator(selectors.reminders_filtered(state=state, kind=kind, query=query), PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
-    return TemplateResponse(
-        request,
-        "reminders/admin/index.html",
-        {
-            "form": form,
-            "page": page,
-            "elided_page_range": paginator.get_elided_page_range(page.number),
-            "is_filtered": bool(state or kind or query),
-            "failed": Reminder.State.FAILED,
-        },
-    )
-
-
+@operator_required
 @require_http_methods(["GET", "POST"])
 def retry(request):
     """GET: confirm sending the selected failed reminders again. POST: do it and queue them."""
-    _require_admin(request)
     field = IdListField(required=False)
     try:
         ids = field.clean(
@@ -98,9 +102,9 @@ def retry(request):
         return redirect(reverse("reminders_admin:index") + "?state=failed")
     if request.method == "POST":
         failed_ids = [r.pk for r in failed]
-        count = delivery.retry_failed(reminder_ids=failed_ids, by=request.user)
+        count = delivery.failed_reminders_retry(reminder_ids=failed_ids, by=request.user)
         now = timezone.now()
-        ready = scheduling.claim_ready(now=now, filters=Q(pk__in=failed_ids))
+        ready = scheduling.reminders_claim(now=now, filters=Q(pk__in=failed_ids))
         _queue(ready)
         messages.success(
             request,
@@ -125,9 +129,9 @@ def _snippet_url(name: str, *args) -> str:
     return reverse(EmailTemplate.snippet_viewset.get_url_name(name), args=args)
 
 
+@operator_required
 @require_GET
 def templates(request):
-    _require_admin(request)
     custom = {t.kind: t for t in EmailTemplate.objects.all()}
     rows = [
         SimpleNamespace(
@@ -180,10 +184,10 @@ def sample_reminder(kind: str, user) -> Reminder:
     return reminder
 
 
+@operator_required
 @require_GET
 def preview(request, kind: str):
     """The message of this kind as it would be sent now (the saved template, or the built-in one)."""
-    _require_admin(request)
     if kind not in Kind.values:
         raise Http404
     reminder = sample_reminder(kind, request.user)
@@ -210,9 +214,9 @@ def preview(request, kind: str):
 # Operations ---------------------------------------------------------------------------------------------
 
 
+@operator_required
 @require_GET
 def ops(request):
-    _require_admin(request)
     status = selectors.ops_status()
     return TemplateResponse(
         request,
@@ -228,54 +232,11 @@ def ops(request):
 # Nudges -------------------------------------------------------------------------------------------------
 
 
-def _nudge_filters(request):
-    viewer = request.user
-    reachable = selectors.obligations_nudgeable(viewer)
-    courses = structure.course_model().objects.filter(pk__in=reachable.values("course_id")).order_by("title")
-    if scope_for(viewer).manages_units:
-        units = units_visible(viewer).order_by("path")
-    else:
-        units = OrgUnit.objects.filter(pk__in=reachable.values("unit_id")).order_by("path")
-    form = NudgeFilterForm(request.GET, courses=courses.only("pk", "title"), units=units.only("pk", "name"))
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    unit = None
-    if data.get("unit"):
-        unit = units.filter(pk=data["unit"]).first()
-    return form, {
-        "course_id": data.get("course"),
-        "unit": unit,
-        "overdue_only": data.get("status") == "overdue",
-    }
-
-
-@require_GET
-def nudge(request):
-    _require_nudger(request)
-    now = timezone.now()
-    form, filters = _nudge_filters(request)
-    day = scheduling.nudge_day(now)
-    rows = selectors.nudge_candidates(request.user, now=now, day=day, **filters)
-    paginator = Paginator(rows, PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
-    return TemplateResponse(
-        request,
-        "reminders/admin/nudge.html",
-        {
-            "filter_form": form,
-            "form": NudgeForm(),
-            "page": page,
-            "elided_page_range": paginator.get_elided_page_range(page.number),
-            "now": now,
-            "is_filtered": any(filters.values()),
-        },
-    )
-
-
+@nudger_required
 @require_POST
 def nudge_confirm(request):
-    """First POST: show who will be reminded. POST with `confirm`: send (scheduling.nudge)."""
-    _require_nudger(request)
+    """The people selected in the nudge list (admin_lists.NudgeIndexView). First POST: show who will be
+    reminded. POST with `confirm`: send (scheduling.obligations_nudge)."""
     form = NudgeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -287,7 +248,9 @@ def nudge_confirm(request):
     now = timezone.now()
     if request.POST.get("confirm") == "1":
         try:
-            sent, refused = scheduling.nudge(by=request.user, obligation_ids=ids, message=message, now=now)
+            sent, refused = scheduling.obligations_nudge(
+                by=request.user, obligation_ids=ids, message=message, now=now
+            )
         except services.ReminderError as error:
             raise PermissionDenied(error.message) from error
         _queue(sent)
@@ -310,9 +273,7 @@ def nudge_confirm(request):
                 % {"count": refused},
             )
         return redirect("reminders_admin:nudge")
-    rows = list(
-        selectors.nudge_candidates(request.user, now=now, day=scheduling.nudge_day(now)).filter(pk__in=ids)
-    )
+    rows = list(selectors.nudge_candidates(request.user, now=now).filter(pk__in=ids))
     return TemplateResponse(
         request,
         "reminders/admin/nudge_confirm.html",
@@ -325,14 +286,3 @@ def nudge_confirm(request):
             "now": now,
         },
     )
-
-
-urlpatterns = [
-    path("", index, name="index"),
-    path("send-again/", retry, name="retry"),
-    path("templates/", templates, name="templates"),
-    path("templates/<str:kind>/preview/", preview, name="preview"),
-    path("operations/", ops, name="ops"),
-    path("nudge/", nudge, name="nudge"),
-    path("nudge/confirm/", nudge_confirm, name="nudge_confirm"),
-]

@@ -1,12 +1,14 @@
 """Reminders: delivery — each claimed reminder sent once, by email through Django's email API and in the app.
 
-A send task delivers a batch of reminders (`deliver_many`): it reads the batch once (`Batch`), takes each
-reminder's delivery lock (`held`: PostgreSQL session-level advisory locks) and reads again which are still
-pending, decides per reminder (`plan_delivery`: stops, preferences, quiet hours, address), writes the in-app
-copies in one statement, then sends each email as Django's `EmailMultiAlternatives` over the batch's one
-connection and marks the row sent through the ORM right after the mail server accepted it (`carry_out`).
-Every write commits on its own and changes the row only while it is still pending, so a redelivered task, a
-second worker or a repeated sweep finds the lock taken or the row already sent.
+A send task delivers a batch of reminders (`reminders_deliver`): it reads the batch once (`Batch`), takes
+each reminder's delivery lock (`held`: PostgreSQL session-level advisory locks) and reads again which are
+still pending, decides per reminder (`delivery_decide`: stops, preferences, quiet hours, address), writes the
+in-app copies in one statement, then sends each email (`messages.reminder_email`, Django's
+`EmailMultiAlternatives`) with `send_messages` on the batch's one connection from `get_connection()`, and
+marks the row sent through the ORM right after the mail server accepted it (`delivery_carry_out`). No MIME
+or SMTP dialogue is written here: Django's email backend does both; the only SQL of this module's own is
+the advisory locks. Every write commits on its own and changes the row only while it is still pending, so a
+redelivered task, a second worker or a repeated sweep finds the lock taken or the row already sent.
 
 The one window no design closes without the mail server's help: a worker killed after the server accepted a
 message and before its mark committed. The reminder stays pending and the message goes again, with the same
@@ -19,7 +21,7 @@ import contextlib
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from email import charset as email_charset
 
 from django.conf import settings
@@ -28,18 +30,14 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import DatabaseError
 from django.db import connection as db
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.compliance.models import Obligation
 from lms.learning import structure
-from lms.people.models import Official
-from lms.people.scope import scope_for
 
-from . import planning
-from .messages import Composer, Message
+from . import planning, selectors
+from .messages import Composer, reminder_email
 from .models import MANDATORY_KINDS, OPTIONAL_KINDS, EmailTemplate, Kind, Notification, Preference, Reminder
 
 logger = logging.getLogger(__name__)
@@ -191,81 +189,6 @@ def stop_reason(
     return None
 
 
-def digest_rows(reminder: Reminder, *, now: datetime) -> list[dict]:
-    """The lines of a person's weekly digest: the overdue people of the units they manage or head, and their
-    own mandatory notices that they asked to receive in the digest."""
-    user = reminder.recipient
-    late = Q(completed_at__isnull=True, exempt_at__isnull=True, due_at__lt=now)
-    areas = Q(pk__in=[])
-    scope = scope_for(user)
-    if scope.manages_units:
-        areas |= scope.unit_q("unit__path")
-    head_of = Official.objects.filter(user=user, is_unit_head=True).select_related("unit").first()
-    if head_of is not None:
-        areas |= Q(unit__path__startswith=head_of.unit.path)
-    overdue = (
-        Obligation.objects.filter(late, areas, is_current=True, user__is_active=True)
-        .select_related("user__official", "unit", "course")
-        .order_by("unit__path", "due_at")[:500]
-    )
-    rows = [
-        {
-            "name": o.user.get_full_name(),
-            "unit": o.unit.name,
-            "course": o.course.title,
-            "due": timezone.localtime(o.due_at).strftime("%d/%m/%Y"),
-            "days_late": (timezone.localdate(now) - timezone.localdate(o.due_at)).days,
-            "email": o.user.email,
-            "phone": getattr(getattr(o.user, "official", None), "phone", ""),
-        }
-        for o in overdue
-    ]
-    own = (
-        Reminder.objects.filter(
-            recipient=user, state=Reminder.State.DIGESTED, created_at__gte=now - timedelta(days=8)
-        )
-        .select_related("obligation__course")
-        .order_by("created_at")
-    )
-    seen = set()
-    for r in own:
-        if r.obligation_id in seen or r.obligation is None or r.obligation.completed_at is not None:
-            continue
-        seen.add(r.obligation_id)
-        rows.append(
-            {
-                "name": user.get_full_name(),
-                "unit": "",
-                "course": r.obligation.course.title,
-                "due": timezone.localtime(r.obligation.due_at).strftime("%d/%m/%Y"),
-                "days_late": max(0, (timezone.localdate(now) - timezone.localdate(r.obligation.due_at)).days),
-                "email": "",
-                "phone": "",
-            }
-        )
-    return rows
-
-
-def reminder_email(*, reminder_id: int, to: str, message: Message) -> EmailMultiAlternatives:
-    """A reminder's email: plain text and HTML (when the message has it), its own Message-ID (the same at
-    every attempt, so that mail systems recognise a copy), the unsubscribe headers of RFC 8058 and the
-    reminder's id for operators (X-SmartWard-Reminder)."""
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.text,
-        to=[to],
-        headers={
-            "Message-ID": f"<reminder-{reminder_id}@{settings.REMINDER_MESSAGE_DOMAIN}>",
-            "List-Unsubscribe": f"<{message.unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-SmartWard-Reminder": str(reminder_id),
-        },
-    )
-    if message.html:
-        email.attach_alternative(message.html, "text/html")
-    return email
-
-
 @dataclass
 class Plan:
     """What delivery will do with one locked reminder, decided before anything is written: wait (`defer_to`),
@@ -280,7 +203,7 @@ class Plan:
     email: EmailMultiAlternatives | None = None
 
 
-def plan_delivery(reminder: Reminder, *, batch: Batch, composer: Composer, now: datetime) -> Plan:
+def delivery_decide(reminder: Reminder, *, batch: Batch, composer: Composer, now: datetime) -> Plan:
     """Decide what to do with a reminder whose row is locked and whose own fields were read after locking."""
     quiet = planning.quiet_until(now)
     if quiet is not None or reminder.not_before > now:
@@ -291,7 +214,7 @@ def plan_delivery(reminder: Reminder, *, batch: Batch, composer: Composer, now: 
     preference = batch.preferences.get(reminder.recipient_id)
     if preference is not None and reminder.kind in OPTIONAL_KINDS and reminder.kind in preference.muted_kinds:
         return Plan(reminder, state=Reminder.State.SKIPPED, detail=_("Turned off by the person."))
-    rows = digest_rows(reminder, now=now) if reminder.kind == Kind.DIGEST else None
+    rows = selectors.digest_rows(reminder, now=now) if reminder.kind == Kind.DIGEST else None
     if reminder.kind == Kind.DIGEST and not rows:
         return Plan(reminder, state=Reminder.State.SKIPPED, detail=_("Nothing to report this week."))
     message = composer.message(reminder, rows=rows)
@@ -367,7 +290,7 @@ def _eight_bit_refused(connection) -> bool:
     return not smtp.has_extn("8bitmime")
 
 
-def send_email(email: EmailMultiAlternatives, *, connection) -> None:
+def email_send(email: EmailMultiAlternatives, *, connection) -> None:
     """Send one email on an email backend's connection, opening it if it is closed (and leaving it open).
     Raises smtplib.SMTPException or OSError when the server refuses the message or cannot be reached, and
     ValueError (BadHeaderError) for a header with a line break, before anything is sent."""
@@ -383,7 +306,7 @@ def _close(connection) -> None:
         connection.close()
 
 
-def carry_out(plan: Plan, *, connection, now: datetime) -> Outcome:
+def delivery_carry_out(plan: Plan, *, connection, now: datetime) -> Outcome:
     """Write what the plan decided; send its email. Every write commits on its own (the reminder stays locked
     until its batch is done) and changes the row only while it is still pending.
 
@@ -405,7 +328,7 @@ def carry_out(plan: Plan, *, connection, now: datetime) -> Outcome:
     attempts = reminder.attempts + 1
     mark = _still_pending(reminder.pk)
     try:
-        send_email(plan.email, connection=connection)
+        email_send(plan.email, connection=connection)
     except (smtplib.SMTPException, OSError) as exc:
         return _refused(reminder, exc, attempts=attempts, now=now)
     if mark.update(state=Reminder.State.SENT, sent_at=now, attempts=attempts, detail="") != 1:
@@ -413,7 +336,7 @@ def carry_out(plan: Plan, *, connection, now: datetime) -> Outcome:
     return Outcome(Reminder.State.SENT)
 
 
-def deliver_many(
+def reminders_deliver(
     *, reminder_ids, now: datetime | None = None, connection=None, batch: Batch | None = None
 ) -> dict[int, Outcome]:
     """Deliver a batch of reminders: in-app copy always, email when allowed, over one connection (`connection`
@@ -439,7 +362,7 @@ def deliver_many(
                     *DELIVERY_RELATED
                 ).get(pk=reminder_id)
                 reminder.not_before, reminder.attempts = pending[reminder_id]
-                plans.append(plan_delivery(reminder, batch=batch, composer=composer, now=now))
+                plans.append(delivery_decide(reminder, batch=batch, composer=composer, now=now))
             except DatabaseError:
                 raise  # the database itself: the task fails, the next sweep queues the batch again
             except Exception as exc:
@@ -451,7 +374,7 @@ def deliver_many(
         try:
             for plan in plans:
                 try:
-                    outcome = carry_out(plan, connection=mailer, now=now)
+                    outcome = delivery_carry_out(plan, connection=mailer, now=now)
                 except DatabaseError:
                     raise
                 except Exception as exc:
@@ -465,11 +388,13 @@ def deliver_many(
     return outcomes
 
 
-def deliver(
+def reminder_deliver(
     *, reminder_id: int, now: datetime | None = None, connection=None, batch: Batch | None = None
 ) -> Outcome:
-    """Deliver one reminder (see deliver_many)."""
-    return deliver_many(reminder_ids=[reminder_id], now=now, connection=connection, batch=batch)[reminder_id]
+    """Deliver one reminder (see reminders_deliver)."""
+    return reminders_deliver(reminder_ids=[reminder_id], now=now, connection=connection, batch=batch)[
+        reminder_id
+    ]
 
 
 def _broken(reminder_id: int, exc: Exception, *, now: datetime) -> Outcome:
@@ -486,7 +411,7 @@ def _broken(reminder_id: int, exc: Exception, *, now: datetime) -> Outcome:
     return Outcome("broken")
 
 
-def retry_failed(*, reminder_ids, by) -> int:
+def failed_reminders_retry(*, reminder_ids, by) -> int:
     """An administrator sends failed reminders again (after fixing an address, say)."""
     return Reminder.objects.filter(pk__in=list(reminder_ids), state=Reminder.State.FAILED).update(
         state=Reminder.State.PENDING,

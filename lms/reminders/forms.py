@@ -3,10 +3,9 @@ from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from lms.validation import IdChoiceField, IdListField
+from lms.validation import IdListField
 
 from . import selectors
-from .models import Kind, Reminder
 
 
 class PreferenceForm(forms.Form):
@@ -84,37 +83,6 @@ class EmailTemplateForm(WagtailAdminModelForm):
 
     def clean_html_body(self):
         return self._compiled("html_body")
-
-
-class ReminderFilterForm(forms.Form):
-    state = forms.ChoiceField(required=False, label=_("State"))
-    kind = forms.ChoiceField(required=False, label=_("Kind"))
-    q = forms.CharField(
-        required=False,
-        max_length=150,
-        label=_("Recipient"),
-        widget=forms.TextInput(attrs={"placeholder": _("Name, username or email")}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states")), *Reminder.State.choices]
-        self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]
-
-
-class NudgeFilterForm(forms.Form):
-    course = IdChoiceField(label=_("Course"))
-    unit = IdChoiceField(label=_("Unit"))
-    status = forms.ChoiceField(
-        required=False,
-        label=_("Show"),
-        choices=[("", _("Everyone with open training")), ("overdue", _("Overdue only"))],
-    )
-
-    def __init__(self, *args, courses=(), units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [("", _("All courses")), *[(c.pk, c.title) for c in courses]]
-        self.fields["unit"].choices = [("", _("All units")), *[(u.pk, u.name) for u in units]]
 
 
 class NudgeForm(forms.Form):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -190,7 +191,7 @@ class Composer:
         return self._course_urls[course.pk]
 
     def message(self, reminder: Reminder, *, rows: list | None = None, template: EmailTemplate | None = None):
-        """The message of a reminder. `rows` are the lines of a digest (see delivery.digest_rows);
+        """The message of a reminder. `rows` are the lines of a digest (see selectors.digest_rows);
         `template` replaces the kind's stored EmailTemplate (the admin's preview of an unsaved edit)."""
         now = self.now
         with translation.override(settings.LANGUAGE_CODE):
@@ -274,3 +275,23 @@ def render(
 ) -> Message:
     """The message of one reminder (see Composer.message)."""
     return Composer(now=now, templates=templates).message(reminder, rows=rows, template=template)
+
+
+def reminder_email(*, reminder_id: int, to: str, message: Message) -> EmailMultiAlternatives:
+    """A reminder's email: plain text and HTML (when the message has it), its own Message-ID (the same at
+    every attempt, so that mail systems recognise a copy), the unsubscribe headers of RFC 8058 and the
+    reminder's id for operators (X-SmartWard-Reminder)."""
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        to=[to],
+        headers={
+            "Message-ID": f"<reminder-{reminder_id}@{settings.REMINDER_MESSAGE_DOMAIN}>",
+            "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-SmartWard-Reminder": str(reminder_id),
+        },
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    return email

@@ -5,7 +5,7 @@ when the sweep missed a day, only the latest applicable reminder of a series is 
 caught up once instead of sending every missed step at once.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,10 +30,6 @@ def quiet_until(now: datetime) -> datetime | None:
 
 def allowed_from(now: datetime) -> datetime:
     return quiet_until(now) or now
-
-
-def start_of_day(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(0, 0)), timezone.get_default_timezone())
 
 
 def due_reminders(obligation, now: datetime) -> list[tuple[str, int]]:
@@ -82,3 +78,12 @@ def is_digest_day(now: datetime) -> bool:
     that did not run on the digest day catches the digests up once on a later day of the same week (the
     unique key (recipient, kind, period) keeps them to one a week)."""
     return dates.local(now).weekday() >= settings.REMINDER_DIGEST_WEEKDAY
+
+
+NUDGE_EPOCH = date(2000, 1, 1)
+
+
+def nudge_day(now: datetime) -> int:
+    """The day number a nudge is keyed by (its `offset`): days since 2000-01-01 in Ho Chi Minh City, so the
+    same calendar day of another year is a different day."""
+    return (dates.local(now).date() - NUDGE_EPOCH).days

@@ -6,7 +6,7 @@ kind, period) for digests, by a unique constraint; planning inserts with ON CONF
 repeated sweep or two sweeps at once create nothing new, and claims are exclusive (FOR UPDATE SKIP LOCKED).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection as db
 from django.db import transaction
@@ -25,7 +25,7 @@ from .services import ReminderError
 BATCH = 2000
 
 
-def plan_assignment(*, assignment_id: int, now: datetime, on_ready=None) -> list[int]:
+def assignment_reminders_plan(*, assignment_id: int, now: datetime, on_ready=None) -> list[int]:
     """Create the reminders due now for one assignment's people and claim those that can go now. Returns
     the ids ready to send now.
 
@@ -72,7 +72,9 @@ def plan_assignment(*, assignment_id: int, now: datetime, on_ready=None) -> list
             rows = []
     if rows:
         insert(rows)
-    claim_rest = claim_ready(now=now, filters=Q(obligation__assignment_id=assignment_id))  # deferred, lost
+    claim_rest = reminders_claim(
+        now=now, filters=Q(obligation__assignment_id=assignment_id)
+    )  # deferred, lost
     if claim_rest and on_ready is not None:
         on_ready(claim_rest)
     return ready + claim_rest
@@ -113,7 +115,7 @@ def _insert_new(rows: list[tuple], *, now: datetime, queued: bool) -> list[int]:
         return [found[0] for found in cursor.fetchall()]
 
 
-def claim_ready(
+def reminders_claim(
     *, now: datetime, filters: Q | None = None, stale_after: timedelta = timedelta(minutes=30)
 ) -> list[int]:
     """Mark pending reminders whose time has come as queued and return their ids (for the send tasks).
@@ -141,7 +143,7 @@ def claim_ready(
             return claimed
 
 
-def plan_digests(*, now: datetime) -> list[int]:
+def digests_plan(*, now: datetime) -> list[int]:
     """Claim this week's digest for every HR manager, unit head and person who asked for one."""
     period = planning.digest_period(now)
     recipients = set(
@@ -163,28 +165,12 @@ def plan_digests(*, now: datetime) -> list[int]:
         ignore_conflicts=True,
         batch_size=BATCH,
     )
-    return claim_ready(now=now, filters=Q(kind=Kind.DIGEST, period=period))
+    return reminders_claim(now=now, filters=Q(kind=Kind.DIGEST, period=period))
 
 
-def assignments_to_sweep() -> list[int]:
-    return list(
-        Assignment.objects.filter(withdrawn_at__isnull=True, obligations__is_current=True)
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-NUDGE_EPOCH = date(2000, 1, 1)
-
-
-def nudge_day(now: datetime) -> int:
-    """The day number a nudge is keyed by (its `offset`): days since 2000-01-01 in the platform's time zone,
-    so the same calendar day of another year is a different day."""
-    return (timezone.localdate(now) - NUDGE_EPOCH).days
-
-
-def nudge(*, by, obligation_ids, message: str = "", now: datetime | None = None) -> tuple[list[int], int]:
+def obligations_nudge(
+    *, by, obligation_ids, message: str = "", now: datetime | None = None
+) -> tuple[list[int], int]:
     """HR or a trainer reminds selected people by hand: once per obligation and day (the unique key uses the
     day number as offset). Obligations outside the sender's reach (HR scope, courses they train) or no longer
     open are ignored. Returns (ids to send now, how many were refused: already reminded today, or out of
@@ -194,7 +180,7 @@ def nudge(*, by, obligation_ids, message: str = "", now: datetime | None = None)
         raise ReminderError(_("Only HR managers and the course's trainers can send reminders."), status=403)
     wanted = {int(pk) for pk in obligation_ids}
     obligations = list(selectors.obligations_nudgeable(by).filter(pk__in=wanted).order_by("pk"))
-    day = nudge_day(now)
+    day = planning.nudge_day(now)
     rows = [
         Reminder(
             kind=Kind.NUDGE,
@@ -214,7 +200,7 @@ def nudge(*, by, obligation_ids, message: str = "", now: datetime | None = None)
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     created = todays.count() - before
     refused = len(wanted) - created
-    ids = claim_ready(
+    ids = reminders_claim(
         now=now, filters=Q(kind=Kind.NUDGE, obligation__in=obligations, offset=day, created_by=by)
     )
     return ids, refused

@@ -1,4 +1,5 @@
-"""Reads for the notification centre, the preferences page and the reminders admin."""
+"""Reads for the notification centre, the preferences page, the weekly digest, the sweep and the reminders
+admin."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,12 +8,15 @@ from urllib.parse import urlsplit
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from lms.compliance.models import Obligation
+from lms import dates
+from lms.compliance.models import Assignment, Obligation
 from lms.compliance.selectors import obligations_visible
 from lms.learning import structure
+from lms.people.models import Official
 from lms.people.permissions import allows
 from lms.people.scope import scope_for
 
+from . import planning
 from .models import OPTIONAL_KINDS, Kind, Notification, Preference, Reminder, SweepRun
 
 # The notification centre ------------------------------------------------------------------------------
@@ -73,52 +77,101 @@ def obligations_nudgeable(viewer) -> QuerySet[Obligation]:
     return reachable.filter(completed_at__isnull=True, exempt_at__isnull=True, user__is_active=True)
 
 
-def nudge_candidates(
-    viewer,
-    *,
-    now: datetime,
-    day: int,
-    course_id: int | None = None,
-    unit=None,
-    overdue_only: bool = False,
-) -> QuerySet[Obligation]:
-    """The people with open obligations the viewer may nudge, with `nudged_today` (a nudge already exists for
-    today: another one would be refused). Ordered by due date; one query per page."""
-    rows = obligations_nudgeable(viewer)
-    if course_id:
-        rows = rows.filter(course_id=course_id)
-    if unit is not None:
-        rows = rows.filter(unit__path__startswith=unit.path)
-    if overdue_only:
-        rows = rows.filter(due_at__lt=now)
+def nudge_candidates(viewer, *, now: datetime) -> QuerySet[Obligation]:
+    """The people with open obligations the viewer may nudge (`obligations_nudgeable`), with `nudged_today`
+    (a nudge already exists for today: another one would be refused), their person, unit and course joined
+    in. Ordered by due date; one query per page."""
     return (
-        rows.select_related("user", "unit", "course")
+        obligations_nudgeable(viewer)
+        .select_related("user", "unit", "course")
         .annotate(
             nudged_today=Exists(
-                Reminder.objects.filter(obligation=OuterRef("pk"), kind=Kind.NUDGE, offset=day)
+                Reminder.objects.filter(
+                    obligation=OuterRef("pk"), kind=Kind.NUDGE, offset=planning.nudge_day(now)
+                )
             )
         )
         .order_by("due_at", "user__full_name", "pk")
     )
 
 
-# The reminders admin ----------------------------------------------------------------------------------
+# Planning and the reminders admin -----------------------------------------------------------------------
 
 
-def reminders_filtered(*, state: str = "", kind: str = "", query: str = "") -> QuerySet[Reminder]:
-    rows = Reminder.objects.select_related("recipient", "obligation__course", "created_by")
-    if state:
-        rows = rows.filter(state=state)
-    if kind:
-        rows = rows.filter(kind=kind)
-    query = query.strip()
-    if query:
-        rows = rows.filter(
-            Q(recipient__full_name__icontains=query)
-            | Q(recipient__username__icontains=query)
-            | Q(recipient__email__icontains=query)
+def assignments_to_sweep() -> list[int]:
+    """The assignments the sweep plans: not withdrawn, with someone's current obligation."""
+    return list(
+        Assignment.objects.filter(withdrawn_at__isnull=True, obligations__is_current=True)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def reminders_listed() -> QuerySet[Reminder]:
+    """Every reminder for the administrators' list, newest first, with what its row shows joined in."""
+    return Reminder.objects.select_related("recipient", "obligation__course", "created_by").order_by(
+        "-created_at", "-pk"
+    )
+
+
+# The weekly digest ----------------------------------------------------------------------------------
+
+
+def digest_rows(reminder: Reminder, *, now: datetime) -> list[dict]:
+    """The lines of a person's weekly digest: the overdue people of the units they manage or head, and their
+    own mandatory notices that they asked to receive in the digest."""
+    user = reminder.recipient
+    today = dates.today(now)
+    late = Q(completed_at__isnull=True, exempt_at__isnull=True, due_at__lt=now)
+    areas = Q(pk__in=[])
+    scope = scope_for(user)
+    if scope.manages_units:
+        areas |= scope.unit_q("unit__path")
+    head_of = Official.objects.filter(user=user, is_unit_head=True).select_related("unit").first()
+    if head_of is not None:
+        areas |= Q(unit__path__startswith=head_of.unit.path)
+    overdue = (
+        Obligation.objects.filter(late, areas, is_current=True, user__is_active=True)
+        .select_related("user__official", "unit", "course")
+        .order_by("unit__path", "due_at")[:500]
+    )
+    rows = [
+        {
+            "name": o.user.get_full_name(),
+            "unit": o.unit.name,
+            "course": o.course.title,
+            "due": dates.date_vn(o.due_at),
+            "days_late": (today - dates.local_date(o.due_at)).days,
+            "email": o.user.email,
+            "phone": getattr(getattr(o.user, "official", None), "phone", ""),
+        }
+        for o in overdue
+    ]
+    own = (
+        Reminder.objects.filter(
+            recipient=user, state=Reminder.State.DIGESTED, created_at__gte=now - timedelta(days=8)
         )
-    return rows.order_by("-created_at", "-pk")
+        .select_related("obligation__course")
+        .order_by("created_at")
+    )
+    seen = set()
+    for r in own:
+        if r.obligation_id in seen or r.obligation is None or r.obligation.completed_at is not None:
+            continue
+        seen.add(r.obligation_id)
+        rows.append(
+            {
+                "name": user.get_full_name(),
+                "unit": "",
+                "course": r.obligation.course.title,
+                "due": dates.date_vn(r.obligation.due_at),
+                "days_late": max(0, (today - dates.local_date(r.obligation.due_at)).days),
+                "email": "",
+                "phone": "",
+            }
+        )
+    return rows
 
 
 SWEEP_TASK = "reminders.sweep"

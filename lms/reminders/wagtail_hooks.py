@@ -1,7 +1,8 @@
-"""Reminders in the Wagtail admin: a "Reminders" menu group (admin_views.py) and the email templates as a
-snippet whose form refuses templates that do not compile (forms.EmailTemplateForm)."""
+"""Reminders in the Wagtail admin: the viewset of its pages (admin_lists.py, admin_views.py) under a
+"Reminders" menu group, and the email templates as a snippet whose form refuses templates that do not
+compile (forms.EmailTemplateForm)."""
 
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -13,15 +14,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from lms.people.permissions import PermissionMenuItem
 
 from . import admin_views, selectors
+from .admin_lists import RemindersViewSet
 from .forms import TEMPLATE_VARIABLES, EmailTemplateForm
 from .models import EmailTemplate
 
 
-@hooks.register("register_admin_urls")
-def register_reminder_urls():
-    return [
-        path("reminders/", include((admin_views.urlpatterns, "reminders_admin"), namespace="reminders_admin"))
-    ]
+@hooks.register("register_admin_viewset")
+def register_reminders_viewset():
+    return RemindersViewSet()
 
 
 def _variables_help() -> str:
@@ -62,8 +62,10 @@ register_snippet(EmailTemplateViewSet)
 
 
 class NudgeMenuItem(MenuItem):
+    """Shown to those the nudge pages let in (HR managers with units, trainers of a course)."""
+
     def is_shown(self, request):
-        return selectors.can_nudge(request.user)
+        return admin_views.NUDGE_POLICY.user_has_permission(request.user, "view")
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,7 +13,7 @@ from lms.certificates.services import RevokeNotAllowed, certificate_revoke
 from lms.compliance.services import ComplianceError, assignment_create
 from lms.people import roles
 from lms.people.permissions import allows
-from lms.reminders.scheduling import nudge
+from lms.reminders.scheduling import obligations_nudge
 from lms.reminders.services import ReminderError
 from tests.org_builders import make_hr, make_official
 from tests.security.test_authorization_matrix import NAME_A, NAME_B, b_targets, body, world  # noqa: F401
@@ -63,7 +63,7 @@ def test_half_an_hr_manager_passes_no_hr_service(world, who, request):  # noqa: 
     with pytest.raises(RevokeNotAllowed):
         certificate_revoke(certificate=world["certificate_a"], by=user, reason="thử")
     with pytest.raises(ReminderError):
-        nudge(by=user, obligation_ids=[])
+        obligations_nudge(by=user, obligation_ids=[])
     for permission in (
         "compliance.view_reports",
         "people.manage_organisation",

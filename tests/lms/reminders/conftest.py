@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
-from lms.reminders import scheduling
+from lms.reminders import scheduling, selectors
 from lms.reminders.models import Reminder
 from tests.org_builders import make_hr, make_official, make_org
 
@@ -61,11 +61,11 @@ def sweep_plan(now: datetime) -> list[int]:
     from lms.reminders import planning
 
     ids: list[int] = []
-    for assignment_id in scheduling.assignments_to_sweep():
-        ids += scheduling.plan_assignment(assignment_id=assignment_id, now=now)
+    for assignment_id in selectors.assignments_to_sweep():
+        ids += scheduling.assignment_reminders_plan(assignment_id=assignment_id, now=now)
     if planning.is_digest_day(now):
-        ids += scheduling.plan_digests(now=now)
-    ids += scheduling.claim_ready(now=now)
+        ids += scheduling.digests_plan(now=now)
+    ids += scheduling.reminders_claim(now=now)
     return ids
 
 

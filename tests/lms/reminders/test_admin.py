@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.reminders import delivery, scheduling, selectors, services
+from lms.reminders import delivery, planning, scheduling, selectors, services
 from lms.reminders.models import EmailTemplate, Kind, Notification, Reminder, SweepRun
 from tests.builders import UserFactory, make_course
 from tests.org_builders import make_admin_user, make_official
@@ -101,7 +101,7 @@ def test_the_list_filters_by_state_and_kind_and_searches_recipients(admin_client
     def shown(**query):
         response = admin_client.get(INDEX, query)
         assert response.status_code == 200
-        return {r.pk for r in response.context["page"].object_list}
+        return {r.pk for r in response.context["page_obj"].object_list}
 
     assert shown() == {sent.pk, failed.pk, other.pk}
     assert shown(state="failed") == {failed.pk, other.pk}
@@ -123,7 +123,7 @@ def test_the_list_is_paginated_with_constant_queries(admin_client, person):
         reminder(person.user, state=Reminder.State.FAILED, last_error="SMTPRecipientsRefused")
     with CaptureQueriesContext(connection) as many:
         response = admin_client.get(INDEX)
-    assert len(response.context["page"].object_list) == 50
+    assert len(response.context["page_obj"].object_list) == 50
     assert len(many) == len(few)
 
 
@@ -365,7 +365,7 @@ def open_obligation(hr, person, course, clock):
 def test_hr_sees_only_people_of_their_units(hr_client, open_obligation, ward_b_person):
     response = hr_client.get(NUDGE)
     assert response.status_code == 200
-    assert [o.pk for o in response.context["page"].object_list] == [open_obligation.pk]
+    assert [o.pk for o in response.context["page_obj"].object_list] == [open_obligation.pk]
 
 
 def test_nudge_confirmation_then_sending_then_refused_the_same_day(
@@ -397,7 +397,7 @@ def test_nudge_confirmation_then_sending_then_refused_the_same_day(
     assert not Reminder.objects.filter(recipient=ward_b_person.user, kind=Kind.NUDGE).exists()
 
     listing = hr_client.get(NUDGE)
-    assert listing.context["page"].object_list[0].nudged_today is True
+    assert listing.context["page_obj"].object_list[0].nudged_today is True
 
     again = hr_client.post(
         NUDGE_CONFIRM, {"obligations": [open_obligation.pk], "message": "", "confirm": "1"}, follow=True
@@ -408,19 +408,21 @@ def test_nudge_confirmation_then_sending_then_refused_the_same_day(
 
 
 def test_the_next_day_a_nudge_is_allowed_again(hr, clock, open_obligation):
-    first, refused = scheduling.nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
+    first, refused = scheduling.obligations_nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
     assert len(first) == 1 and refused == 0
-    delivery.deliver(reminder_id=first[0], now=clock)
-    same_day, refused = scheduling.nudge(
+    delivery.reminder_deliver(reminder_id=first[0], now=clock)
+    same_day, refused = scheduling.obligations_nudge(
         by=hr, obligation_ids=[open_obligation.pk], now=clock + timedelta(hours=5)
     )
     assert same_day == [] and refused == 1
-    next_day, refused = scheduling.nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock + days(1))
+    next_day, refused = scheduling.obligations_nudge(
+        by=hr, obligation_ids=[open_obligation.pk], now=clock + days(1)
+    )
     assert len(next_day) == 1 and refused == 0
 
 
 def test_the_same_date_a_year_later_is_another_day(hr, clock, open_obligation):
-    assert scheduling.nudge_day(clock + days(365)) != scheduling.nudge_day(clock)
+    assert planning.nudge_day(clock + days(365)) != planning.nudge_day(clock)
 
 
 def test_a_trainer_nudges_the_people_of_their_course_in_any_unit(
@@ -443,7 +445,7 @@ def test_a_trainer_nudges_the_people_of_their_course_in_any_unit(
     english(client)
     response = client.get(NUDGE)
     assert response.status_code == 200
-    assert [o.pk for o in response.context["page"].object_list] == [mine.pk]
+    assert [o.pk for o in response.context["page_obj"].object_list] == [mine.pk]
 
     client.post(NUDGE_CONFIRM, {"obligations": [mine.pk, open_obligation.pk], "confirm": "1"})
     assert list(Reminder.objects.filter(kind=Kind.NUDGE).values_list("obligation_id", flat=True)) == [mine.pk]
@@ -453,7 +455,7 @@ def test_people_who_are_neither_hr_nor_trainers_cannot_nudge(client, person, ope
     client.force_login(person.user)
     assert client.get(NUDGE).status_code == 302  # no admin access
     with pytest.raises(services.ReminderError) as raised:
-        scheduling.nudge(by=person.user, obligation_ids=[open_obligation.pk])
+        scheduling.obligations_nudge(by=person.user, obligation_ids=[open_obligation.pk])
     assert raised.value.status == 403
     assert not Reminder.objects.filter(kind=Kind.NUDGE).exists()
 
@@ -462,8 +464,8 @@ def test_completed_or_exempt_people_are_not_offered(hr_client, hr, open_obligati
     from lms.compliance.services import obligation_exempt
 
     obligation_exempt(by=hr, obligation=open_obligation, reason="Nghỉ thai sản", now=clock)
-    assert list(hr_client.get(NUDGE).context["page"].object_list) == []
-    ids, refused = scheduling.nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
+    assert list(hr_client.get(NUDGE).context["page_obj"].object_list) == []
+    ids, refused = scheduling.obligations_nudge(by=hr, obligation_ids=[open_obligation.pk], now=clock)
     assert (ids, refused) == ([], 1)
 
 
@@ -476,7 +478,7 @@ def test_nudge_filters(hr_client, hr, org, clock, course, catalogue, open_obliga
     )
 
     def shown(**query):
-        return {o.pk for o in hr_client.get(NUDGE, query).context["page"].object_list}
+        return {o.pk for o in hr_client.get(NUDGE, query).context["page_obj"].object_list}
 
     assert shown() == {open_obligation.pk, late.pk}
     assert shown(course=other_course.pk) == {late.pk}
@@ -505,5 +507,5 @@ def test_the_nudge_list_costs_the_same_queries_for_few_or_many_people(hr_client,
     add(6)
     with CaptureQueriesContext(connection) as many:
         response = hr_client.get(NUDGE)
-    assert len(response.context["page"].object_list) == 7
+    assert len(response.context["page_obj"].object_list) == 7
     assert len(many) == len(few)

@@ -32,13 +32,13 @@ COURSE = "Chuyển đổi số cho cán bộ phường"  # tests/builders.make_c
 
 
 def planned(assignment, now=T0) -> Reminder:
-    [reminder_id] = scheduling.plan_assignment(assignment_id=assignment.pk, now=now)
+    [reminder_id] = scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=now)
     return Reminder.objects.get(pk=reminder_id)
 
 
 def deliver(reminder, now=T0, **kwargs):
     with translation.override("en"):  # the detail is recorded in the active language; assert English
-        return delivery.deliver(reminder_id=reminder.pk, now=now, **kwargs)
+        return delivery.reminder_deliver(reminder_id=reminder.pk, now=now, **kwargs)
 
 
 def fresh(reminder) -> Reminder:
@@ -89,7 +89,7 @@ def test_a_reminder_is_sent_once_in_vietnamese_with_html_text_and_an_unsubscribe
     assert COURSE in notification.body and "http" not in notification.body.split("\n")[0]
 
     assert deliver(notice).state == "gone"  # a redelivered task, or a second worker
-    assert delivery.deliver(reminder_id=notice.pk, now=at(MONDAY, 11)).state == "gone"
+    assert delivery.reminder_deliver(reminder_id=notice.pk, now=at(MONDAY, 11)).state == "gone"
     assert smtp_sink.count == 1
     assert Notification.objects.filter(user=person.user).count() == 1
 
@@ -100,9 +100,11 @@ def test_one_connection_can_carry_many_reminders(smtp_sink, hr, org, course):
     people = [make_official(org.ward_a) for _ in range(3)]
     ids = []
     for p in people:
-        ids += scheduling.plan_assignment(assignment_id=assign(hr=hr, course=course, user=p.user).pk, now=T0)
+        ids += scheduling.assignment_reminders_plan(
+            assignment_id=assign(hr=hr, course=course, user=p.user).pk, now=T0
+        )
     with get_connection() as connection:
-        outcomes = [delivery.deliver(reminder_id=pk, now=T0, connection=connection) for pk in ids]
+        outcomes = [delivery.reminder_deliver(reminder_id=pk, now=T0, connection=connection) for pk in ids]
     assert {o.state for o in outcomes} == {Reminder.State.SENT}
     assert sorted(smtp_sink.counts) == sorted(ids)
 
@@ -111,7 +113,9 @@ def _notices(hr, org, course, n):
     people = [make_official(org.ward_a) for _ in range(n)]
     ids = []
     for p in people:
-        ids += scheduling.plan_assignment(assignment_id=assign(hr=hr, course=course, user=p.user).pk, now=T0)
+        ids += scheduling.assignment_reminders_plan(
+            assignment_id=assign(hr=hr, course=course, user=p.user).pk, now=T0
+        )
     return people, ids
 
 
@@ -120,7 +124,7 @@ def test_a_batch_goes_over_one_connection_and_a_refusal_does_not_stop_it(smtp_si
     smtp_sink.refuse(people[2].user.email)
 
     with translation.override("en"):
-        outcomes = delivery.deliver_many(reminder_ids=ids, now=T0)
+        outcomes = delivery.reminders_deliver(reminder_ids=ids, now=T0)
 
     states = [outcomes[pk].state for pk in ids]
     assert states == ["sent", "sent", "failed", "sent", "sent"]
@@ -135,7 +139,7 @@ def test_a_transient_error_in_a_batch_opens_a_new_connection_and_retries_that_on
     _people, ids = _notices(hr, org, course, 4)
     smtp_sink.fail_next(1)
 
-    outcomes = delivery.deliver_many(reminder_ids=ids, now=T0)
+    outcomes = delivery.reminders_deliver(reminder_ids=ids, now=T0)
 
     assert [outcomes[pk].retry_in for pk in ids] == [60, None, None, None]
     assert smtp_sink.sessions == 2 and sorted(smtp_sink.counts) == sorted(ids[1:])
@@ -146,7 +150,9 @@ def test_the_batch_task_retries_a_transient_error_on_its_own(smtp_sink, hr, org,
     _people, ids = _notices(hr, org, course, 3)
     smtp_sink.fail_next(1)
 
-    assert tasks.send_reminders(ids, T0.isoformat()) == 2  # eager: the retry of the first runs at once
+    assert (
+        tasks.reminders_deliver_task(ids, T0.isoformat()) == 2
+    )  # eager: the retry of the first runs at once
 
     assert sorted(smtp_sink.counts) == sorted(ids) and smtp_sink.duplicates() == {}
     assert Reminder.objects.get(pk=ids[0]).attempts == 2
@@ -166,7 +172,7 @@ def test_a_reminder_that_breaks_is_recorded_and_the_rest_of_its_batch_goes_on(
 
     monkeypatch.setattr(Composer, "message", message)
     with translation.override("en"):
-        outcomes = delivery.deliver_many(reminder_ids=ids, now=T0)
+        outcomes = delivery.reminders_deliver(reminder_ids=ids, now=T0)
 
     assert [outcomes[pk].state for pk in ids] == ["sent", "broken", "sent"]
     broken = Reminder.objects.get(pk=ids[1])
@@ -185,7 +191,7 @@ def test_a_batch_reads_once_but_each_delivery_rechecks_its_row(smtp_sink, hr, or
     Reminder.objects.filter(pk=ids[0]).update(state=Reminder.State.SENT)  # another worker was faster
     Reminder.objects.filter(pk=ids[1]).update(not_before=at(MONDAY, 11))  # deferred meanwhile
 
-    outcomes = [delivery.deliver(reminder_id=pk, now=T0, batch=batch) for pk in ids]
+    outcomes = [delivery.reminder_deliver(reminder_id=pk, now=T0, batch=batch) for pk in ids]
 
     assert [o.state for o in outcomes] == ["gone", "deferred", "sent"]
     assert list(smtp_sink.counts) == [ids[2]]
@@ -235,7 +241,7 @@ def test_the_completion_confirmation_links_to_the_certificate(smtp_sink, hr, per
         record_progress(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course=course)
     now = planning.allowed_from(obligation_of(assignment, person.user).completed_at)
-    ids = scheduling.plan_assignment(assignment_id=assignment.pk, now=now)
+    ids = scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=now)
     [completed] = Reminder.objects.filter(pk__in=ids, kind=Kind.COMPLETED)
 
     assert deliver(completed, now=now).state == Reminder.State.SENT
@@ -324,7 +330,7 @@ def test_a_recipient_refused_for_now_is_tried_again_later(smtp_sink, notice, mon
 def test_the_send_task_retries_a_transient_refusal_by_itself(smtp_sink, notice):
     smtp_sink.fail_next(3)
 
-    tasks.send_reminder.delay(notice.pk, T0.isoformat())  # eager in tests: the retries run at once
+    tasks.reminder_deliver_task.delay(notice.pk, T0.isoformat())  # eager in tests: the retries run at once
 
     row = fresh(notice)
     assert (row.state, row.attempts) == (Reminder.State.SENT, 4)
@@ -358,7 +364,9 @@ def test_a_refused_mailbox_fails_at_once_and_can_be_sent_again_after_a_fix(smtp_
     assert deliver(notice).state == "gone"  # failed for good: a repeated task does not try again
 
     User.objects.filter(pk=person.user_id).update(email="dung-dia-chi@phuong.example")
-    assert delivery.retry_failed(reminder_ids=[notice.pk], by=None) == 1  # "send again" in the admin
+    assert (
+        delivery.failed_reminders_retry(reminder_ids=[notice.pk], by=None) == 1
+    )  # "send again" in the admin
     row = fresh(notice)
     assert (row.state, row.attempts, row.detail, row.queued_at, row.failed_at) == (
         "pending",
@@ -368,7 +376,7 @@ def test_a_refused_mailbox_fails_at_once_and_can_be_sent_again_after_a_fix(smtp_
         None,
     )
     now = planning.allowed_from(row.not_before)
-    assert scheduling.claim_ready(now=now) == [notice.pk]
+    assert scheduling.reminders_claim(now=now) == [notice.pk]
     assert deliver(notice, now=now).state == Reminder.State.SENT
     assert [m.rcpt_tos for m in smtp_sink.messages()] == [["dung-dia-chi@phuong.example"]]
     assert Notification.objects.filter(reminder=notice).count() == 1
@@ -392,8 +400,8 @@ def test_a_server_that_is_down_is_tried_again_later(settings, smtp_sink, notice)
 def test_a_turned_off_optional_kind_is_skipped(smtp_sink, hr, person, course):
     Preference.objects.create(user=person.user, muted_kinds=[Kind.DUE_SOON])
     assignment = assign(hr=hr, course=course, user=person.user)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=T0)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=at(MONDAY + days(13)))
+    scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
+    scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=at(MONDAY + days(13)))
     due_soon = Reminder.objects.get(kind=Kind.DUE_SOON).pk
 
     assert deliver(Reminder(pk=due_soon), now=at(MONDAY + days(13))).state == Reminder.State.SKIPPED
@@ -420,9 +428,9 @@ def test_in_quiet_hours_delivery_waits_until_seven_and_then_sends(smtp_sink, not
     assert smtp_sink.count == 0
     assert not Notification.objects.filter(reminder=notice).exists()
 
-    assert scheduling.claim_ready(now=at(MONDAY + days(1), 6, 59)) == []
+    assert scheduling.reminders_claim(now=at(MONDAY + days(1), 6, 59)) == []
     morning = at(MONDAY + days(1), 7)
-    assert scheduling.claim_ready(now=morning) == [notice.pk]
+    assert scheduling.reminders_claim(now=morning) == [notice.pk]
     assert deliver(notice, now=morning).state == Reminder.State.SENT
     assert smtp_sink.count == 1
 
@@ -431,15 +439,15 @@ def test_a_due_today_deferred_past_midnight_is_not_sent_a_day_late(smtp_sink, hr
     """The sweep was down all day and came back at 22:00 on the due day: the "due today" waits for the
     morning, when the course is overdue; it is dropped and the overdue reminder goes instead."""
     assignment = assign(hr=hr, course=course, user=person.user, due_in=20)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=T0)
+    scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
     Reminder.objects.update(state=Reminder.State.SENT)
     late_evening = at(MONDAY + days(20), 22)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=late_evening)
+    scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=late_evening)
     due_today = Reminder.objects.get(kind=Kind.DUE_TODAY)
     assert due_today.not_before == at(MONDAY + days(21), 7)
 
     morning = at(MONDAY + days(21), 7)
-    ready = scheduling.plan_assignment(assignment_id=assignment.pk, now=morning)
+    ready = scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=morning)
     overdue = Reminder.objects.get(kind=Kind.OVERDUE)
     assert sorted(ready) == sorted([due_today.pk, overdue.pk])
     assert deliver(due_today, now=morning).state == Reminder.State.SKIPPED
@@ -450,9 +458,11 @@ def test_a_due_today_deferred_past_midnight_is_not_sent_a_day_late(smtp_sink, hr
 
 def test_a_step_deferred_by_the_night_still_goes_while_it_is_current(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user, due_in=20)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=T0)
+    scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
     Reminder.objects.update(state=Reminder.State.SENT)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=at(MONDAY + days(14), 23))  # 6 days left
+    scheduling.assignment_reminders_plan(
+        assignment_id=assignment.pk, now=at(MONDAY + days(14), 23)
+    )  # 6 days left
     seven = Reminder.objects.get(kind=Kind.DUE_SOON, offset=7)
     assert deliver(seven, now=at(MONDAY + days(15), 7)).state == Reminder.State.SENT  # 5 days left: still 7
 
@@ -470,7 +480,7 @@ def test_mandatory_notices_moved_into_the_digest_arrive_there(smtp_sink, hr, per
     assert smtp_sink.count == 0
 
     next_monday = at(MONDAY + days(7))
-    digest_ids = scheduling.plan_digests(now=next_monday)
+    digest_ids = scheduling.digests_plan(now=next_monday)
     [digest] = Reminder.objects.filter(pk__in=digest_ids, recipient=person.user)
     assert deliver(digest, now=next_monday).state == Reminder.State.SENT
     [mail] = smtp_sink.for_reminder(digest.pk)
@@ -495,7 +505,7 @@ def test_an_hr_managers_digest_lists_the_overdue_people_of_their_units_only(smtp
     obligation_exempt(by=hr, obligation=Obligation.objects.get(user=exempt.user), reason="Đã học ở trường")
 
     later = at(MONDAY + days(14))
-    ids = scheduling.plan_digests(now=later)
+    ids = scheduling.digests_plan(now=later)
     digests = {r.recipient_id: r for r in Reminder.objects.filter(pk__in=ids)}
     assert set(digests) == {hr.pk, hr_ward_b.pk, head_b.user_id}
 
@@ -511,7 +521,7 @@ def test_an_hr_managers_digest_lists_the_overdue_people_of_their_units_only(smtp
 
 
 def test_a_digest_with_nothing_to_report_is_not_sent(smtp_sink, hr):
-    [digest] = scheduling.plan_digests(now=T0)
+    [digest] = scheduling.digests_plan(now=T0)
     assert deliver(Reminder(pk=digest)).state == Reminder.State.SKIPPED
     assert Reminder.objects.get(pk=digest).detail == "Nothing to report this week."
     assert smtp_sink.count == 0
@@ -548,9 +558,9 @@ def _retire(hr, person, course, notice):
 )
 def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, course, stop, detail):
     assignment = assign(hr=hr, course=course, user=person.user)
-    scheduling.plan_assignment(assignment_id=assignment.pk, now=T0)
+    scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
     Reminder.objects.update(state=Reminder.State.SENT)
-    [overdue] = scheduling.plan_assignment(assignment_id=assignment.pk, now=at(MONDAY + days(21)))
+    [overdue] = scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=at(MONDAY + days(21)))
     reminder = Reminder.objects.get(pk=overdue)
     stop(hr, person, course, reminder)
 

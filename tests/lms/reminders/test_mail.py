@@ -1,8 +1,8 @@
-"""Reminder emails on the wire (lms.reminders.delivery: `reminder_email`, `send_email`), sent through Django's
-email API to a real SMTP server in the test process (tests/smtp.py) and read back with Python's email
-package: the headers (RFC 2047 subjects, Message-ID, unsubscribe), the bodies (8bit, or encoded when a line
-is too long or the server lacks 8BITMIME), header injection refused, one connection for many messages, and
-the server's refusals told apart (4xx: try again later; 5xx: for good).
+"""Reminder emails on the wire (`messages.reminder_email`, `delivery.email_send` of lms.reminders), sent
+through Django's email API to a real SMTP server in the test process (tests/smtp.py) and read back with
+Python's email package: the headers (RFC 2047 subjects, Message-ID, unsubscribe), the bodies (8bit, or
+encoded when a line is too long or the server lacks 8BITMIME), header injection refused, one connection for
+many messages, and the server's refusals told apart (4xx: try again later; 5xx: for good).
 
 None of these tests needs the database."""
 
@@ -16,8 +16,8 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from lms.reminders.delivery import _permanent, reminder_email, send_email
-from lms.reminders.messages import Message
+from lms.reminders.delivery import _permanent, email_send
+from lms.reminders.messages import Message, reminder_email
 
 FROM = "SmartWard Learn <no-reply@smartward.local>"
 TO = "hoc.vien@phuong.example"
@@ -90,7 +90,7 @@ def delivered(smtp_sink, message: EmailMultiAlternatives) -> bytes:
     """Send one message on a new connection and return it as the server received it."""
     before = smtp_sink.count
     with get_connection() as connection:
-        send_email(message, connection=connection)
+        email_send(message, connection=connection)
     assert smtp_sink.count == before + 1
     return smtp_sink.messages()[-1].content
 
@@ -100,7 +100,7 @@ def delivered(smtp_sink, message: EmailMultiAlternatives) -> bytes:
 
 def test_a_message_with_text_and_html_reads_back_the_same_and_goes_8bit(smtp_sink):
     with get_connection() as connection:
-        send_email(make_email(), connection=connection)
+        email_send(make_email(), connection=connection)
     [received] = smtp_sink.messages()
     assert received.mail_from == "no-reply@smartward.local"
     assert received.rcpt_tos == [TO]
@@ -213,7 +213,7 @@ def test_without_8bitmime_the_bodies_go_in_base64(smtp_sink, monkeypatch):
     with get_connection() as connection:
         connection.connection.ehlo()
         del connection.connection.esmtp_features["8bitmime"]  # as if the server had not offered it
-        send_email(make_email(), connection=connection)
+        email_send(make_email(), connection=connection)
     [received] = smtp_sink.messages()
     assert transfer_encodings(received.content) == ["base64", "base64"]
     assert received.content.isascii()
@@ -275,8 +275,8 @@ def test_a_sender_name_with_diacritics_is_encoded_and_the_envelope_has_the_bare_
 def test_an_internationalised_domain_is_sent_in_punycode(smtp_sink):
     ace = "a@" + "phường.vn".encode("idna").decode("ascii")
     with get_connection() as connection:
-        send_email(make_email(to="a@phường.vn"), connection=connection)
-        send_email(make_email(reminder_id=43), connection=connection)
+        email_send(make_email(to="a@phường.vn"), connection=connection)
+        email_send(make_email(reminder_id=43), connection=connection)
     idn, ascii_ = smtp_sink.messages()
     assert idn.rcpt_tos == [ace]
     assert idn.message["To"] == ace
@@ -294,10 +294,10 @@ def test_an_internationalised_domain_is_sent_in_punycode(smtp_sink):
 def test_a_line_break_in_the_subject_or_a_header_is_refused_and_nothing_goes(smtp_sink, value):
     with get_connection() as connection:
         with pytest.raises(ValueError):
-            send_email(make_email(subject=value), connection=connection)
+            email_send(make_email(subject=value), connection=connection)
         with pytest.raises(ValueError):
-            send_email(make_email(unsubscribe_url=value), connection=connection)
-        send_email(make_email(reminder_id=43), connection=connection)  # the connection goes on
+            email_send(make_email(unsubscribe_url=value), connection=connection)
+        email_send(make_email(reminder_id=43), connection=connection)  # the connection goes on
     assert [m.reminder_id for m in smtp_sink.messages()] == [43]
 
 
@@ -306,8 +306,8 @@ def test_a_recipient_with_a_line_break_is_refused_before_mail_from_and_the_next_
     server answer the next MAIL with 503."""
     with get_connection() as connection:
         with pytest.raises(ValueError):
-            send_email(make_email(to="x@phuong.example\r\nBcc: spy@evil.example"), connection=connection)
-        send_email(make_email(), connection=connection)
+            email_send(make_email(to="x@phuong.example\r\nBcc: spy@evil.example"), connection=connection)
+        email_send(make_email(), connection=connection)
     assert [m.rcpt_tos for m in smtp_sink.messages()] == [[TO]]
     assert smtp_sink.sessions == 1
 
@@ -315,7 +315,7 @@ def test_a_recipient_with_a_line_break_is_refused_before_mail_from_and_the_next_
 def test_a_sender_with_a_line_break_is_refused(smtp_sink, settings):
     settings.DEFAULT_FROM_EMAIL = "no-reply@smartward.local\r\nBcc: spy@evil.example"
     with get_connection() as connection, pytest.raises(ValueError):
-        send_email(make_email(), connection=connection)
+        email_send(make_email(), connection=connection)
     assert smtp_sink.count == 0
 
 
@@ -325,17 +325,17 @@ def test_a_sender_with_a_line_break_is_refused(smtp_sink, settings):
 def test_one_connection_carries_many_messages(smtp_sink):
     with get_connection() as connection:
         for n in range(3):
-            send_email(make_email(reminder_id=n, to=f"canbo{n}@phuong.example"), connection=connection)
+            email_send(make_email(reminder_id=n, to=f"canbo{n}@phuong.example"), connection=connection)
     assert smtp_sink.sessions == 1
     assert [m.reminder_id for m in smtp_sink.messages()] == [0, 1, 2]
     assert [m.rcpt_tos for m in smtp_sink.messages()] == [[f"canbo{n}@phuong.example"] for n in range(3)]
 
 
-def test_send_email_opens_the_connection_again_after_close(smtp_sink):
+def test_email_send_opens_the_connection_again_after_close(smtp_sink):
     connection = get_connection()
-    send_email(make_email(), connection=connection)
+    email_send(make_email(), connection=connection)
     connection.close()
-    send_email(make_email(), connection=connection)
+    email_send(make_email(), connection=connection)
     connection.close()
     assert (smtp_sink.count, smtp_sink.sessions) == (2, 2)
 
@@ -344,9 +344,9 @@ def test_a_refused_recipient_is_permanent_and_the_same_connection_sends_the_next
     smtp_sink.refuse("khong.ton.tai@phuong.example")
     with get_connection() as connection:
         with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-            send_email(make_email(to="khong.ton.tai@phuong.example"), connection=connection)
+            email_send(make_email(to="khong.ton.tai@phuong.example"), connection=connection)
         # smtplib resets the transaction: the server does not answer the next MAIL with 503
-        send_email(make_email(), connection=connection)
+        email_send(make_email(), connection=connection)
     [(code, _reply)] = refused.value.recipients.values()
     assert code == 550 and _permanent(refused.value)
     assert [m.rcpt_tos for m in smtp_sink.messages()] == [[TO]]
@@ -357,8 +357,8 @@ def test_a_refused_internationalised_address_raises_the_same_error(smtp_sink):
     smtp_sink.refuse("a@" + "phường.vn".encode("idna").decode("ascii"))
     with get_connection() as connection:
         with pytest.raises(smtplib.SMTPRecipientsRefused):
-            send_email(make_email(to="a@phường.vn"), connection=connection)
-        send_email(make_email(), connection=connection)
+            email_send(make_email(to="a@phường.vn"), connection=connection)
+        email_send(make_email(), connection=connection)
     assert [m.rcpt_tos for m in smtp_sink.messages()] == [[TO]]
 
 
@@ -366,9 +366,9 @@ def test_a_refusal_after_the_data_is_transient_and_nothing_is_stored(smtp_sink):
     smtp_sink.fail_next(1)
     with get_connection() as connection:
         with pytest.raises(smtplib.SMTPDataError) as refused:
-            send_email(make_email(), connection=connection)
+            email_send(make_email(), connection=connection)
         assert smtp_sink.count == 0 and smtp_sink.transient_answered == 1
-        send_email(make_email(), connection=connection)  # the transaction is over: the same connection
+        email_send(make_email(), connection=connection)  # the transaction is over: the same connection
     assert refused.value.smtp_code == 451 and not _permanent(refused.value)
     assert (smtp_sink.count, smtp_sink.sessions) == (1, 1)
 
@@ -393,7 +393,7 @@ def test_a_4xx_answer_is_transient_and_a_5xx_answer_permanent(
         refuse = lambda *args, **kwargs: (code, b"Refused for the test")  # noqa: E731 — sends nothing
         monkeypatch.setattr(smtp, command, refuse)
         with pytest.raises(error) as refused:
-            send_email(make_email(), connection=connection)
+            email_send(make_email(), connection=connection)
     assert _permanent(refused.value) is permanent
     assert smtp_sink.count == 0
 
@@ -404,7 +404,7 @@ def test_a_server_that_cannot_be_reached_raises_os_error(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     with pytest.raises(OSError) as down:
-        send_email(make_email(), connection=get_connection())
+        email_send(make_email(), connection=get_connection())
     assert not _permanent(down.value)
 
 
@@ -413,7 +413,7 @@ def test_a_server_that_cannot_be_reached_raises_os_error(settings):
 
 @pytest.mark.parametrize("html", [HTML, ""], ids=["with-html", "text-only"])
 def test_other_backends_get_the_same_message(html):
-    send_email(make_email(html=html), connection=get_connection())
+    email_send(make_email(html=html), connection=get_connection())
     [sent_mail] = mail.outbox
     assert isinstance(sent_mail, EmailMultiAlternatives)
     assert sent_mail.to == [TO]
@@ -425,5 +425,5 @@ def test_other_backends_get_the_same_message(html):
 
 def test_djangos_message_refuses_a_line_break_in_the_subject_with_any_backend():
     with pytest.raises(ValueError):
-        send_email(make_email(subject="Hello\nBcc: spy@evil.example"), connection=get_connection())
+        email_send(make_email(subject="Hello\nBcc: spy@evil.example"), connection=get_connection())
     assert mail.outbox == []

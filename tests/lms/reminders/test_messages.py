@@ -206,7 +206,7 @@ def test_a_custom_template_without_html_sends_text_only(obligation, person):
     EmailTemplate.objects.create(kind=Kind.ASSIGNED, subject="Khóa mới", text_body="Xin chào {{ person }}")
     reminder = make(obligation, Kind.ASSIGNED, not_before=T0, created_at=T0)
     reminder.save()
-    assert delivery.deliver(reminder_id=reminder.pk, now=T0).state == Reminder.State.SENT
+    assert delivery.reminder_deliver(reminder_id=reminder.pk, now=T0).state == Reminder.State.SENT
     (email,) = mail.outbox
     assert email.subject == "Khóa mới"
     assert email.body == f"Xin chào {person.user.full_name}"
@@ -226,7 +226,7 @@ def test_render_can_preview_an_unsaved_template(obligation, course):
 def test_the_built_in_email_is_sent_with_both_parts(obligation, person, course):
     reminder = make(obligation, Kind.ASSIGNED, not_before=T0, created_at=T0)
     reminder.save()
-    delivery.deliver(reminder_id=reminder.pk, now=T0 + timedelta(minutes=1))
+    delivery.reminder_deliver(reminder_id=reminder.pk, now=T0 + timedelta(minutes=1))
     (email,) = mail.outbox
     assert email.subject == f"New mandatory course: {course.title}"
     ((html, mimetype),) = email.alternatives
@@ -346,7 +346,7 @@ def test_planned_notices_share_one_rendering(hr, course, org, person, renderings
     ids = []
     for official in people:
         assignment = assign(hr=hr, course=course, user=official.user, due_in=DUE_IN)
-        ids += scheduling.plan_assignment(assignment_id=assignment.pk, now=T0)
+        ids += scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
     reminders = list(
         Reminder.objects.filter(pk__in=ids).select_related(*delivery.DELIVERY_RELATED).order_by("pk")
     )

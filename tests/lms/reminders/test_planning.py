@@ -13,7 +13,7 @@ from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_withdraw, obligation_exempt, renewals_open
 from lms.learning.services import record_progress
 from lms.people.services import official_deactivate
-from lms.reminders import planning, scheduling
+from lms.reminders import planning, scheduling, selectors
 from lms.reminders.models import Kind, Preference, Reminder
 from tests.builders import lessons_of
 from tests.org_builders import make_official
@@ -210,10 +210,10 @@ def test_the_sweep_twice_in_a_minute_plans_and_queues_nothing_new(hr, person, co
 def test_a_reminder_whose_task_was_lost_is_queued_again_after_half_an_hour(hr, person, course):
     assign(hr=hr, course=course, user=person.user)
     queued = sweep_plan(T0)
-    assert scheduling.claim_ready(now=at(MONDAY, 10, 29)) == []
-    assert sorted(scheduling.claim_ready(now=at(MONDAY, 10, 31))) == sorted(queued)  # still pending: lost
+    assert scheduling.reminders_claim(now=at(MONDAY, 10, 29)) == []
+    assert sorted(scheduling.reminders_claim(now=at(MONDAY, 10, 31))) == sorted(queued)  # still pending: lost
     Reminder.objects.update(state=Reminder.State.SENT)
-    assert scheduling.claim_ready(now=at(MONDAY, 11, 5)) == []
+    assert scheduling.reminders_claim(now=at(MONDAY, 11, 5)) == []
 
 
 def test_weekly_overdue_reminders_stop_at_the_configured_cap(settings, hr, person, course):
@@ -338,8 +338,8 @@ def test_exemption_withdrawal_deactivation_and_retirement_stop_the_planning(hr, 
     assert Reminder.objects.exclude(kind=Kind.DIGEST).count() == 4
     later = at(MONDAY + days(DUE + 1))
     for assignment in (exempt, withdrawn, leaver, retired):
-        assert scheduling.plan_assignment(assignment_id=assignment.pk, now=later) == []
-    assert scheduling.assignments_to_sweep() == sorted([exempt.pk, retired.pk])  # still current obligations
+        assert scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=later) == []
+    assert selectors.assignments_to_sweep() == sorted([exempt.pk, retired.pk])  # still current obligations
 
 
 def test_in_quiet_hours_reminders_are_planned_but_wait_until_seven(hr, person, course):
@@ -377,17 +377,17 @@ def test_digests_once_a_week_for_hr_managers_unit_heads_and_people_who_asked(hr,
         created_at=at(MONDAY - days(3)),
     )
 
-    ids = scheduling.plan_digests(now=T0)
+    ids = scheduling.digests_plan(now=T0)
     digests = Reminder.objects.filter(kind=Kind.DIGEST)
     assert set(digests.values_list("recipient_id", flat=True)) == {hr.pk, head.user_id, asked.user_id}
     assert set(digests.values_list("period", flat=True)) == {"2026-W10"}
     assert sorted(ids) == sorted(digests.values_list("pk", flat=True))
 
-    assert scheduling.plan_digests(now=at(MONDAY, 10, 1)) == []  # twice in a minute
+    assert scheduling.digests_plan(now=at(MONDAY, 10, 1)) == []  # twice in a minute
     digests.update(state=Reminder.State.SENT)
-    assert scheduling.plan_digests(now=at(MONDAY + days(3))) == []  # later the same week
+    assert scheduling.digests_plan(now=at(MONDAY + days(3))) == []  # later the same week
     assert digests.count() == 3
-    assert len(scheduling.plan_digests(now=at(MONDAY + days(7)))) == 2  # next week (asked: no news any more)
+    assert len(scheduling.digests_plan(now=at(MONDAY + days(7)))) == 2  # next week (asked: no news any more)
 
 
 def test_the_digest_day_and_the_week_it_covers(settings, hr):

@@ -4,7 +4,7 @@ server in the test process, a queue of the test's own (so a test never takes or 
 else on the same Redis), and a short Redis visibility timeout so that the unacknowledged messages of a
 killed worker come back within seconds (kombu's default checks only every 100 s). Redis's default (one
 hour) stays right for production: there a lost message is also queued again by the next sweep
-(`scheduling.claim_ready`, stale_after)."""
+(`scheduling.reminders_claim`, stale_after)."""
 
 import os
 
