@@ -1,6 +1,5 @@
-"""Wagtail admin registration of HR's assignment pages (admin_views.py): the URLs and the menu item.
-
-Kept apart from wagtail_hooks.py (the HR dashboard and reports) and imported from apps.py."""
+"""Wagtail admin registration of HR's assignment pages (views.py, urls.py): the URLs and the menu item.
+Imported from the app's `ready()` (Wagtail looks for hooks at the app's top only)."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +7,12 @@ from wagtail import hooks
 
 from lms.people.permissions import PermissionMenuItem
 
-from . import admin_urls
+from . import urls
 
 
 @hooks.register("register_admin_urls")
 def register_assignment_urls():
-    return [path("dao-tao-bat-buoc/", include((admin_urls.urlpatterns, admin_urls.app_name)))]
+    return [path("dao-tao-bat-buoc/", include((urls.urlpatterns, urls.app_name)))]
 
 
 @hooks.register("register_admin_menu_item")

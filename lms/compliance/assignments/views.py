@@ -21,12 +21,12 @@ from lms.people.permissions import require
 from lms.people.scope import scope_for
 from lms.validation import parse_id
 
-from . import assignment_selectors as queries
-from . import services
-from .assignment_forms import AssignmentFilterForm, AssignmentForm, ExemptForm, PeopleFilterForm
-from .models import Obligation
-from .selectors import obligations_visible
-from .status import Status
+from .. import services
+from ..models import Obligation
+from ..selectors import obligations_visible
+from ..status import Status
+from . import selectors as queries
+from .forms import AssignmentFilterForm, AssignmentForm, ExemptForm, PeopleFilterForm
 
 PER_PAGE = 25
 PEOPLE_PER_PAGE = 50

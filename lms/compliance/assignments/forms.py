@@ -10,10 +10,10 @@ from lms.learning import structure
 from lms.people.models import Official, OrgUnit, Position
 from lms.validation import DateField, IdModelChoiceField
 
-from . import assignment_selectors
-from .models import Assignment
-from .services import MAX_DUE_DAYS, MAX_VALIDITY_MONTHS
-from .status import Status
+from ..models import Assignment
+from ..services import MAX_DUE_DAYS, MAX_VALIDITY_MONTHS
+from ..status import Status
+from . import selectors as assignment_selectors
 
 
 class UnitTreeField(IdModelChoiceField):
