@@ -391,7 +391,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
 
     from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
     from lms.compliance.models import Assignment
-    from lms.compliance.services import end_of_day
+    from lms.compliance.rules import end_of_day
     from lms.people import roles
     from lms.people.models import ManagedUnit, OrgUnit, Position, User
     from lms.people.services import roles_sync

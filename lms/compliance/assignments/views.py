@@ -19,7 +19,7 @@ from lms.people.permissions import require
 from lms.people.scope import scope_for
 from lms.validation import parse_id
 
-from .. import services
+from .. import rules, services
 from ..models import Obligation
 from ..selectors import obligations_visible
 from . import selectors as queries
@@ -75,7 +75,7 @@ def _check_target(request, form) -> int:
         raise services.ComplianceError(_("This person is not in the units you manage."), status=403)
     if unit is not None and not scope.covers(unit):
         raise services.ComplianceError(_("This unit is not one of the units you manage."), status=403)
-    count = services.targets(form.draft()).count()
+    count = rules.officials_reached(form.draft()).count()
     if not count:
         raise services.ComplianceError(
             _("Nobody is reached by this assignment: the unit has no active officials with this position.")
@@ -104,7 +104,9 @@ def create(request):
     if "confirm" not in request.POST:
         draft = form.draft()
         sample = list(
-            services.targets(draft).select_related("user", "unit").order_by("user__full_name")[:SAMPLE_SIZE]
+            rules.officials_reached(draft)
+            .select_related("user", "unit")
+            .order_by("user__full_name")[:SAMPLE_SIZE]
         )
         return TemplateResponse(
             request,
