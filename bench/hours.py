@@ -83,7 +83,7 @@ def main() -> None:
     from django.db.models import Count
 
     from lms.certificates.models import Certificate
-    from lms.compliance import reports
+    from lms.compliance.reports import selectors as reports
     from lms.compliance.selectors import unit_summary
 
     built = bench_reports.built_data()

@@ -102,7 +102,7 @@ def build(people: int) -> None:
     from django.db import connection, transaction
 
     from lms.compliance.models import Assignment
-    from lms.compliance.services import end_of_day
+    from lms.compliance.rules import end_of_day
     from lms.people.models import OrgUnit
     from lms.people.services import roles_sync, unit_create
     from tests.builders import make_catalogue, make_course

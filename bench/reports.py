@@ -391,7 +391,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
 
     from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
     from lms.compliance.models import Assignment
-    from lms.compliance.services import end_of_day
+    from lms.compliance.rules import end_of_day
     from lms.people import roles
     from lms.people.models import ManagedUnit, OrgUnit, Position, User
     from lms.people.services import roles_sync
@@ -764,8 +764,8 @@ def export_child() -> None:
     write-only workbook in a temporary file) and its streamed body consumed to the end."""
     django_setup()
     city, _ward, admin, _hr = built_data()
-    from lms.compliance.exports import xlsx_response
-    from lms.compliance.reports import ReportFilters, export_headers, export_rows
+    from lms.compliance.reports.exports import xlsx_response
+    from lms.compliance.reports.selectors import ReportFilters, export_headers, export_rows
 
     filters = ReportFilters(course_id=export_course(city))
     rows = 0
@@ -847,7 +847,7 @@ def main() -> None:
     ms, queries = measure("city summary", lambda: unit_summary(viewer=_fresh(admin), root=city), args.runs)
     print(f"city_summary_ms: {ms:.1f}")
     print(f"city_summary_queries: {queries}")
-    from lms.compliance.reports import people_page
+    from lms.compliance.reports.selectors import people_page
 
     def ward_page():
         viewer = _fresh(hr)
@@ -859,7 +859,12 @@ def main() -> None:
     print(f"ward_drilldown_ms: {ms:.1f}")
     print(f"ward_drilldown_queries: {queries}")
 
-    from lms.compliance.reports import completion_over_time, current_year, dashboard_hours, dashboard_summary
+    from lms.compliance.reports.selectors import (
+        completion_over_time,
+        current_year,
+        dashboard_hours,
+        dashboard_summary,
+    )
 
     def page_data(viewer, unit):
         """What the dashboard view computes for a unit: figures, the 12-month curve (from the figures), the

@@ -10,7 +10,9 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         from lms.learning.links import TOP, my_learning_link_register
 
-        from . import assignment_hooks, receivers  # noqa: F401 — admin pages of assignments; signal handlers
+        from . import receivers  # noqa: F401 — signal handlers
+        from .assignments import wagtail_hooks as assignment_hooks  # noqa: F401 — HR's assignment pages
+        from .reports import wagtail_hooks as report_hooks  # noqa: F401 — HR's training reports
 
         my_learning_link_register(
             place=TOP,

@@ -1,13 +1,13 @@
 """Writes to mandatory training. Assignments open obligations; people's changes and course completions
-move them on. Every function keeps the rule "one current obligation per (assignment, person)"."""
+move them on. Every function keeps the rule "one current obligation per (assignment, person)". Whom an
+assignment reaches and when they must be done are rules.py's."""
 
-import calendar
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ from lms.people.permissions import allows
 from lms.people.scope import scope_for
 
 from .models import Assignment, Obligation
+from .rules import assignments_reaching, due_for, officials_reached, valid_until_for
 
 MAX_DUE_DAYS = 3650
 MAX_VALIDITY_MONTHS = 120
@@ -30,63 +31,6 @@ MAX_VALIDITY_MONTHS = 120
 
 class ComplianceError(UserError):
     """A change HR asked for that the rules refuse; the message is shown to the person."""
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def end_of_day(day: date) -> datetime:
-    """The last moment of a calendar day in the platform's time zone (Asia/Ho_Chi_Minh)."""
-    return dates.at(day, time(23, 59, 59))
-
-
-def due_for(assignment: Assignment, opened_at: datetime) -> datetime:
-    """When a person who received the assignment at `opened_at` must be done.
-
-    A fixed date applies to everyone; a person who joins after it gets the late-joiner allowance
-    (settings.COMPLIANCE_LATE_JOINER_DAYS) from the day they joined.
-    """
-    local_day = dates.local_date(opened_at)
-    if assignment.due_kind == Assignment.DueKind.RELATIVE:
-        return end_of_day(local_day + timedelta(days=assignment.due_days))
-    if local_day > assignment.due_date:
-        return end_of_day(local_day + timedelta(days=settings.COMPLIANCE_LATE_JOINER_DAYS))
-    return end_of_day(assignment.due_date)
-
-
-def valid_until_for(assignment: Assignment, completed_at: datetime | None) -> datetime | None:
-    if completed_at is None or not assignment.validity_months:
-        return None
-    return add_months(completed_at, assignment.validity_months)
-
-
-def targets(assignment: Assignment) -> QuerySet[Official]:
-    """The active officials an assignment reaches now."""
-    officials = Official.objects.filter(user__is_active=True)
-    if assignment.user_id is not None:
-        return officials.filter(user_id=assignment.user_id)
-    unit = assignment.unit
-    if assignment.include_subunits:
-        officials = officials.filter(unit__path__startswith=unit.path)
-    else:
-        officials = officials.filter(unit_id=unit.pk)
-    if assignment.position_id is not None:
-        officials = officials.filter(position_id=assignment.position_id)
-    return officials
-
-
-def assignments_reaching(official: Official) -> QuerySet[Assignment]:
-    """The active assignments that reach this official by unit, position or name."""
-    path, steplen = official.unit.path, OrgUnit.steplen
-    ancestors = [path[:i] for i in range(steplen, len(path) + 1, steplen)]
-    by_unit = (Q(unit__path=path) | Q(include_subunits=True, unit__path__in=ancestors)) & (
-        Q(position__isnull=True) | Q(position_id=official.position_id)
-    )
-    return Assignment.objects.filter(withdrawn_at__isnull=True).filter(by_unit | Q(user_id=official.user_id))
 
 
 def _open_obligations(*, assignment: Assignment, people: Iterable[tuple[int, int]], now: datetime) -> int:
@@ -192,7 +136,7 @@ def assignment_create(
         created_by=by,
         created_at=now,
     )
-    people = list(targets(assignment).values_list("user_id", "unit_id"))
+    people = list(officials_reached(assignment).values_list("user_id", "unit_id"))
     if not people:
         raise ComplianceError(
             _("Nobody is reached by this assignment: the unit has no active officials with this position.")

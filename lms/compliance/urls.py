@@ -1,11 +1,11 @@
-"""The official's own pages of mandatory training (outside the admin)."""
+"""The learner's mandatory-training page, mounted at /bat-buoc/."""
 
 from django.urls import path
 
-from . import dashboard_views
+from . import views
 
-app_name = "compliance_record"
+app_name = "compliance"
 
 urlpatterns = [
-    path("ho-so-dao-tao.pdf", dashboard_views.my_training_record, name="my_record"),
+    path("", views.my_training, name="my_training"),
 ]

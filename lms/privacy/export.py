@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from lms import dates
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import certificate_pdf
-from lms.compliance import record, reports
 from lms.compliance.models import Obligation
+from lms.compliance.reports import record
+from lms.compliance.reports import selectors as reports
 from lms.compliance.selectors import obligation_views
 from lms.h5p.models import Result, Statement, UserData
 from lms.learning.models import Enrolment, LessonCompletion

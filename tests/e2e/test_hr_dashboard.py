@@ -3,7 +3,7 @@
 import openpyxl
 from playwright.sync_api import expect
 
-from lms.compliance.reports import PER_PAGE
+from lms.compliance.reports.selectors import PER_PAGE
 from lms.spreadsheets import unsafe_cell
 from tests.builders import make_catalogue
 from tests.lms.compliance.report_data import add_people, build_city

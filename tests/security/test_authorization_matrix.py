@@ -94,9 +94,13 @@ def b_targets(w):
         "people_admin:import_cancel": reverse("people_admin:import_cancel"),
         "people_admin:import_template": reverse("people_admin:import_template", args=["xlsx"]),
         "compliance_assignments:index": reverse("compliance_assignments:index"),
+        "compliance_assignments:index_results": reverse("compliance_assignments:index_results"),
         "compliance_assignments:create": reverse("compliance_assignments:create"),
         "compliance_assignments:detail": reverse(
             "compliance_assignments:detail", args=[w["assignment_b"].pk]
+        ),
+        "compliance_assignments:detail_results": reverse(
+            "compliance_assignments:detail_results", args=[w["assignment_b"].pk]
         ),
         "compliance_assignments:withdraw": reverse(
             "compliance_assignments:withdraw", args=[w["assignment_b"].pk]
@@ -147,6 +151,7 @@ OBJECT_VIEWS = {
     "people_admin:official_deactivate",
     "people_admin:official_welcome",
     "compliance_assignments:detail",
+    "compliance_assignments:detail_results",
     "compliance_assignments:withdraw",
     "compliance_assignments:exempt",
     "compliance_assignments:exemption_remove",

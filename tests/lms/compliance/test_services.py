@@ -5,12 +5,12 @@ import pytest
 from django.utils import timezone
 
 from lms.compliance.models import Assignment, Obligation
+from lms.compliance.rules import due_for
 from lms.compliance.selectors import person_obligations, unit_summary
 from lms.compliance.services import (
     ComplianceError,
     assignment_create,
     assignment_withdraw,
-    due_for,
     obligation_exempt,
     obligation_exemption_remove,
     renewals_open,

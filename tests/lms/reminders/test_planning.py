@@ -28,7 +28,7 @@ DUE = 20  # days from the assignment (Monday T0) to the due date in most tests
 
 
 def obligation(*, opened=T0, due_in=DUE, cycle=1, completed=None, exempt=None, current=True, reopened=0):
-    from lms.compliance.services import end_of_day
+    from lms.compliance.rules import end_of_day
 
     return SimpleNamespace(
         opened_at=opened,

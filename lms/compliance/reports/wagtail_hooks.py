@@ -1,5 +1,5 @@
-"""HR's training reports in the Wagtail admin (dashboard_views.py): the URLs and a menu item shown to people
-who manage units."""
+"""HR's training reports in the Wagtail admin (views.py, urls.py): the URLs and a menu item shown to people
+who may view reports. Imported from the app's `ready()` (Wagtail looks for hooks at the app's top only)."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from wagtail import hooks
 
 from lms.people.permissions import PermissionMenuItem
 
-from . import dashboard_views
+from . import urls
 
 
 @hooks.register("register_admin_urls")
@@ -15,7 +15,7 @@ def register_report_urls():
     return [
         path(
             "bao-cao/",
-            include((dashboard_views.urlpatterns, "compliance_reports"), namespace="compliance_reports"),
+            include((urls.urlpatterns, urls.app_name), namespace=urls.app_name),
         )
     ]
 

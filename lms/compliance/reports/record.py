@@ -7,7 +7,7 @@ from django.utils import translation
 
 from lms.dates import local_date, today
 
-from .reports import PersonRecord
+from .selectors import PersonRecord
 
 
 def training_record_html(person_record: PersonRecord) -> str:

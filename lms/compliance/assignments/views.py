@@ -1,35 +1,30 @@
-"""HR's mandatory-training pages in the Wagtail admin: assignments, the people they reach, exemptions and
-withdrawal.
+"""HR's mandatory-training pages in the Wagtail admin that change something: the assignment form with its
+confirmation, exemptions and withdrawal (the lists are listing.py's).
 
-The URLs are registered through `register_admin_urls` (assignment_hooks.py), so Wagtail's admin login and
+The URLs (urls.py) are mounted by the viewset (listing.py), so Wagtail's admin login and
 `wagtailadmin.access_admin` apply; every view also requires a scope (HR manager of some units, or
 administrator) and reads only through it. Writes go through `services`; a `ComplianceError` is shown on the
 form with its status, and nothing is written.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from lms.people.permissions import require
 from lms.people.scope import scope_for
 from lms.validation import parse_id
 
-from . import assignment_selectors as queries
-from . import services
-from .assignment_forms import AssignmentFilterForm, AssignmentForm, ExemptForm, PeopleFilterForm
-from .models import Obligation
-from .selectors import obligations_visible
-from .status import Status
+from .. import rules, services
+from ..models import Obligation
+from ..selectors import obligations_visible
+from . import selectors as queries
+from .forms import AssignmentForm, ExemptForm
 
-PER_PAGE = 25
-PEOPLE_PER_PAGE = 50
 SAMPLE_SIZE = 10
 
 
@@ -64,44 +59,6 @@ def _describe(assignment) -> dict:
     }
 
 
-@require_GET
-def index(request):
-    _require_manager(request)
-    form = AssignmentFilterForm(request.GET or None, viewer=request.user)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    course, unit = filters.get("course"), filters.get("unit")
-    state = filters.get("state") or "active"
-    rows = queries.assignments_for_list(
-        request.user, course_id=course.pk if course else None, unit=unit, state=state
-    )
-    paginator = Paginator(rows, PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
-    now = timezone.now()
-    figures = queries.assignment_figures(
-        viewer=request.user, assignment_ids=[a.pk for a in page.object_list], now=now
-    )
-    empty = queries.AssignmentFigures()
-    return TemplateResponse(
-        request,
-        "compliance/assignments/index.html",
-        {
-            "form": form,
-            "page": page,
-            "elided_page_range": paginator.get_elided_page_range(page.number),
-            "rows": [
-                {
-                    "assignment": a,
-                    "figures": figures.get(a.pk, empty),
-                    "managed": queries.is_managed(request.user, a),
-                    **_describe(a),
-                }
-                for a in page.object_list
-            ],
-            "is_filtered": bool(course or unit or state != "active"),
-        },
-    )
-
-
 def _form_page(request, form, *, status: int = 200):
     return TemplateResponse(
         request, "compliance/assignments/create.html", {"form": form, "step": "form"}, status=status
@@ -118,7 +75,7 @@ def _check_target(request, form) -> int:
         raise services.ComplianceError(_("This person is not in the units you manage."), status=403)
     if unit is not None and not scope.covers(unit):
         raise services.ComplianceError(_("This unit is not one of the units you manage."), status=403)
-    count = services.targets(form.draft()).count()
+    count = rules.officials_reached(form.draft()).count()
     if not count:
         raise services.ComplianceError(
             _("Nobody is reached by this assignment: the unit has no active officials with this position.")
@@ -147,7 +104,9 @@ def create(request):
     if "confirm" not in request.POST:
         draft = form.draft()
         sample = list(
-            services.targets(draft).select_related("user", "unit").order_by("user__full_name")[:SAMPLE_SIZE]
+            rules.officials_reached(draft)
+            .select_related("user", "unit")
+            .order_by("user__full_name")[:SAMPLE_SIZE]
         )
         return TemplateResponse(
             request,
@@ -180,39 +139,6 @@ def create(request):
         % {"course": form.cleaned_data["course"].title, "count": reached},
     )
     return redirect("compliance_assignments:detail", pk=assignment.pk)
-
-
-@require_GET
-def detail(request, pk: int):
-    _require_manager(request)
-    assignment = _assignment_or_404(request, pk)
-    now = timezone.now()
-    filter_form = PeopleFilterForm(request.GET or None)
-    status = (
-        filter_form.cleaned_data.get("status", "") if filter_form.is_bound and filter_form.is_valid() else ""
-    )
-    paginator = Paginator(
-        queries.assignment_people_queryset(assignment, viewer=request.user, status=status, now=now),
-        PEOPLE_PER_PAGE,
-    )
-    page = paginator.get_page(request.GET.get("p"))
-    counts = queries.status_counts_of(assignment, viewer=request.user, now=now)
-    return TemplateResponse(
-        request,
-        "compliance/assignments/detail.html",
-        {
-            "assignment": assignment,
-            "filter_form": filter_form,
-            "status": status,
-            "page": page,
-            "elided_page_range": paginator.get_elided_page_range(page.number),
-            "people": queries.people_rows(list(page.object_list), course=assignment.course, now=now),
-            "counts": [(s, s.label, counts.get(s.value, 0)) for s in Status],
-            "can_withdraw": assignment.withdrawn_at is None and queries.is_managed(request.user, assignment),
-            "total": sum(counts.values()),
-            **_describe(assignment),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

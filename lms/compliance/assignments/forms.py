@@ -3,17 +3,15 @@ reached) are the service's, which the views call and whose errors they show on t
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
 
 from lms import dates
 from lms.learning import structure
 from lms.people.models import Official, OrgUnit, Position
 from lms.validation import DateField, IdModelChoiceField
 
-from . import assignment_selectors
-from .models import Assignment
-from .services import MAX_DUE_DAYS, MAX_VALIDITY_MONTHS
-from .status import Status
+from ..models import Assignment
+from ..services import MAX_DUE_DAYS, MAX_VALIDITY_MONTHS
+from . import selectors as assignment_selectors
 
 
 class UnitTreeField(IdModelChoiceField):
@@ -26,28 +24,6 @@ class UnitTreeField(IdModelChoiceField):
             ("", self.empty_label or "---------"),
             *assignment_selectors.unit_tree_choices(viewer),
         ]
-
-
-class AssignmentFilterForm(forms.Form):
-    course = IdModelChoiceField(
-        queryset=None, required=False, label=_("Course"), empty_label=_("All courses")
-    )
-    unit = IdModelChoiceField(queryset=None, required=False, label=_("Unit"), empty_label=_("All units"))
-    state = forms.ChoiceField(
-        required=False,
-        label=_("Show"),
-        choices=[("active", _("Active")), ("withdrawn", _("Withdrawn")), ("all", _("All"))],
-    )
-
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        visible = assignment_selectors.assignments_visible(viewer)
-        self.fields["course"].queryset = Page.objects.filter(pk__in=visible.values("course_id")).order_by(
-            "title"
-        )
-        tree = assignment_selectors.unit_tree_choices(viewer)
-        self.fields["unit"].queryset = OrgUnit.objects.filter(pk__in=[pk for pk, _label in tree])
-        self.fields["unit"].choices = [("", _("All units")), *tree]
 
 
 class AssignmentForm(forms.Form):
@@ -231,9 +207,3 @@ class ExemptForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for the exemption."))
         return reason
-
-
-class PeopleFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False, label=_("Status"), choices=[("", _("All statuses")), *Status.choices]
-    )

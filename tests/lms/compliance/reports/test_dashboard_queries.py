@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.compliance.reports import export_rows
+from lms.compliance.reports.selectors import export_rows
 from lms.compliance.services import assignment_create
 from lms.people.models import OrgUnit
 from lms.people.services import unit_create

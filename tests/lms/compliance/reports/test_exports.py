@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from lms.compliance.exports import csv_chunks, xlsx_response, xlsx_write
 from lms.compliance.models import Obligation
-from lms.compliance.reports import ReportFilters, export_headers, export_rows
+from lms.compliance.reports.exports import csv_chunks, xlsx_response, xlsx_write
+from lms.compliance.reports.selectors import ReportFilters, export_headers, export_rows
 from lms.compliance.status import Status
+from tests.lms.compliance.report_data import build_city
 from tests.org_builders import make_official
-
-from .report_data import build_city
 
 pytestmark = pytest.mark.django_db
 
@@ -272,7 +271,7 @@ def test_an_xlsx_export_larger_than_a_spreadsheet_is_refused_with_a_way_out(
 ):
     import tempfile
 
-    from lms.compliance import exports
+    from lms.compliance.reports import exports
 
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
     # Temporary files go to this test's own folder: another test process may be writing an export right now.

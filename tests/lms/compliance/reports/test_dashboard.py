@@ -9,14 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.compliance.models import Obligation
-from lms.compliance.reports import NO_FILTERS, ReportFilters, completion_over_time, dashboard_summary
+from lms.compliance.reports.selectors import (
+    NO_FILTERS,
+    ReportFilters,
+    completion_over_time,
+    dashboard_summary,
+)
 from lms.compliance.status import Status
 from lms.people import roles
 from lms.people.services import managed_unit_add
 from tests.builders import UserFactory, make_course
+from tests.lms.compliance.report_data import build_city
 from tests.org_builders import make_official
-
-from .report_data import build_city
 
 pytestmark = pytest.mark.django_db
 

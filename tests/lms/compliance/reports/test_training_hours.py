@@ -18,15 +18,14 @@ from courses.models import CoursePage
 from lms.certificates.models import Certificate
 from lms.certificates.selectors import training_hours_by_official
 from lms.certificates.services import certificate_issue, certificate_revoke
-from lms.compliance.reports import current_year, person_record
+from lms.compliance.reports.selectors import current_year, person_record
 from lms.learning.models import Enrolment
 from lms.learning.services import enrolment_create
 from lms.people.models import Official, OrgUnit
 from lms.people.services import managed_unit_add, unit_create
 from tests.builders import make_course
+from tests.lms.compliance.report_data import build_city
 from tests.org_builders import make_hr, make_official, make_org
-
-from .report_data import build_city
 
 pytestmark = pytest.mark.django_db
 

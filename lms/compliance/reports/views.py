@@ -1,9 +1,9 @@
 """HR's training reports in the Wagtail admin (/admin/bao-cao/): the dashboard of a unit with drill-down,
 the overdue list, exports, a person's page and their training record as PDF; and the official's own record.
 
-The admin URLs are registered through `register_admin_urls` (wagtail_hooks.py), so Wagtail's login and
-`wagtailadmin.access_admin` apply first. Each view then checks the viewer's scope itself: someone who
-manages no unit is refused (PermissionDenied), a unit or person outside the scope answers 404. The filters
+The admin URLs (urls.py) are registered through `register_admin_urls` (wagtail_hooks.py), so Wagtail's
+login and `wagtailadmin.access_admin` apply first. Each view then checks the viewer's scope itself: someone
+who manages no unit is refused (PermissionDenied), a unit or person outside the scope answers 404. The filters
 travel in the query string and are read again on the server for the page, its links and its exports.
 """
 
@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -30,9 +30,10 @@ from lms.people.permissions import require
 from lms.people.scope import scope_roots
 from lms.validation import DateField, IdChoiceField
 
-from . import charts, exports, record, reports
-from .reports import ReportFilters
-from .status import LATE, Status
+from ..status import LATE, Status
+from . import charts, exports, record
+from . import selectors as reports
+from .selectors import ReportFilters
 
 FILTER_PARAMETERS = ("course", "status", "due_from", "due_to", "year")
 EXPORT_FILTERS = ("course", "status", "due_from", "due_to")  # what an export is filtered by
@@ -444,17 +445,3 @@ def my_training_record(request):
     with translation.override("vi"):
         person_record = reports.person_record(viewer=request.user, user=request.user)
     return _pdf_response(person_record)
-
-
-urlpatterns = [
-    path("", dashboard, name="index"),
-    path("don-vi/<id:unit_id>/", dashboard, name="unit"),
-    path("qua-han/", overdue, name="overdue_all"),
-    path("don-vi/<id:unit_id>/qua-han/", overdue, name="overdue"),
-    path("xuat.csv", export, {"fmt": "csv"}, name="export_csv_all"),
-    path("xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx_all"),
-    path("don-vi/<id:unit_id>/xuat.csv", export, {"fmt": "csv"}, name="export_csv"),
-    path("don-vi/<id:unit_id>/xuat.xlsx", export, {"fmt": "xlsx"}, name="export_xlsx"),
-    path("nguoi/<id:user_id>/", person, name="person"),
-    path("nguoi/<id:user_id>/ho-so.pdf", person_pdf, name="person_pdf"),
-]

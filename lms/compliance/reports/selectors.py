@@ -23,8 +23,8 @@ from lms.learning import structure
 from lms.people.models import Official, OrgUnit
 from lms.people.scope import officials_visible, scope_for, scope_roots
 
-from .models import Assignment, Obligation
-from .selectors import (
+from ..models import Assignment, Obligation
+from ..selectors import (
     ObligationView,
     UnitFigures,
     obligation_views,
@@ -33,7 +33,7 @@ from .selectors import (
     status_counts,
     unit_summary,
 )
-from .status import Status, status_q
+from ..status import Status, status_q
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000

@@ -17,9 +17,9 @@ from lms.learning.models import LessonCompletion
 from lms.people.models import Official, OrgUnit
 from lms.people.scope import officials_visible, scope_for
 
-from .models import Assignment, Obligation
-from .selectors import explain
-from .status import Status, status_of, status_q
+from ..models import Assignment, Obligation
+from ..selectors import explain
+from ..status import Status, status_of, status_q
 
 MAX_PERSON_MATCHES = 20
 

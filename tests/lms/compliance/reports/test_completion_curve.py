@@ -9,10 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lms.compliance.models import Obligation
-from lms.compliance.reports import completion_over_time, dashboard_summary
+from lms.compliance.reports.selectors import completion_over_time, dashboard_summary
 from lms.compliance.status import Status, status_of
-
-from .report_data import add_people, build_city
+from tests.lms.compliance.report_data import add_people, build_city
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ a polyline. The numbers are always also in a table next to the chart (accessibil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .reports import MonthPoint
-from .selectors import UnitFigures
+from ..selectors import UnitFigures
+from .selectors import MonthPoint
 
 WIDTH = 640
 LABEL_WIDTH = 230
