@@ -194,7 +194,10 @@
         this.result.classList.toggle("status", Boolean(data.rule_met));
         this.result.classList.toggle("status-completed", Boolean(data.rule_met));
       }
-      if (this.viewedButton && data.rule_met) this.viewedButton.hidden = true;
+      if (this.viewedButton && data.rule_met) {
+        (this.viewedButton.closest("p") || this.viewedButton).remove();
+        this.viewedButton = null;
+      }
       if (data.lesson_completed && !this.completedShown) {
         this.completedShown = true;
         const done = document.createElement("p");
