@@ -95,7 +95,18 @@ def test_content_without_a_result_completes_by_viewed(
     player = open_player(page, live_server, lesson)
     expect(page.locator("[data-h5p-activity].is-ready")).to_be_attached(timeout=20_000)
     open_content(player)
+    # The connection drops as the learner presses the button: the record waits in the lesson page's queue.
+    page.context.set_offline(True)
     page.get_by_role("button", name=VIEWED_BUTTON).click()
+    expect(page.locator(".h5p-save-status")).to_have_text(
+        page.locator("[data-h5p-activity]").get_attribute("data-msg-offline")
+    )
+    queued = page.evaluate(
+        "Object.keys(localStorage).filter((k) => k.startsWith('smartward-h5p-queue:'))"
+        ".flatMap((k) => JSON.parse(localStorage.getItem(k))).map((item) => item.statement.verb.id)"
+    )
+    assert queued == ["http://adlnet.gov/expapi/verbs/experienced"] and not Result.objects.exists()
+    page.context.set_offline(False)
 
     assert_completed(page, lesson)
     expect(page.get_by_role("button", name=VIEWED_BUTTON)).to_be_hidden()
