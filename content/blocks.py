@@ -9,6 +9,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from lms.h5p import compatibility as h5p_compatibility
 from lms.h5p import player as h5p_player
 from lms.h5p import selectors as h5p_selectors
 from lms.quiz.selectors import quiz_grade
@@ -148,6 +149,16 @@ class ActivityChooserBlock(SnippetChooserBlock):
         return [objects.get(v) for v in values]
 
 
+def rule_refusal(behaviour) -> str:
+    """Why a rule cannot be met on this content type, and which ones can, for the trainer."""
+    return _(
+        "Learners could never meet this rule: %(type)s does not report it. Choose one of: %(rules)s."
+    ) % {
+        "type": behaviour.key,
+        "rules": ", ".join(f"“{h5p_selectors.RULE_LABELS[rule]}”" for rule in behaviour.rules),
+    }
+
+
 class H5PActivityBlock(blocks.StructBlock):
     """An uploaded H5P activity, played in an isolated frame. Its completion rule decides when the
     activity counts toward the lesson: completed, passed, or a scaled score of at least `min_score` %."""
@@ -157,6 +168,12 @@ class H5PActivityBlock(blocks.StructBlock):
         choices=h5p_selectors.RULE_CHOICES,
         default=h5p_selectors.RULE_COMPLETED,
         label=_("Counts as done when the learner"),
+        help_text=_(
+            "Choose a rule the activity can meet: content that reports no result (Accordion, Dialog Cards, "
+            "Image Hotspots…) can only be “views or interacts with it”; “passes it” uses the package's "
+            "pass mark when the content does not say whether the learner passed. Saving tells you which "
+            "rules the chosen activity can meet."
+        ),
     )
     min_score = blocks.IntegerBlock(
         required=False,
@@ -178,6 +195,15 @@ class H5PActivityBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={"min_score": ValidationError(_("Give the minimum score for this rule."))}
             )
+        activity = value.get("activity")
+        version = activity.current_version if activity is not None else None
+        rule = value.get("rule") or h5p_selectors.RULE_COMPLETED
+        if version is not None:
+            behaviour = h5p_compatibility.behaviour_of_version(version)
+            if rule not in behaviour.rules:
+                raise blocks.StructBlockValidationError(
+                    block_errors={"rule": ValidationError(rule_refusal(behaviour))}
+                )
         return value
 
     def get_context(self, value, parent_context=None):
@@ -187,7 +213,12 @@ class H5PActivityBlock(blocks.StructBlock):
         activity = value.get("activity")
         version = activity.current_version if activity is not None else None
         context.update(
-            {"activity": activity, "version": version, "rule_text": h5p_selectors.rule_text(value)}
+            {
+                "activity": activity,
+                "version": version,
+                "rule_text": h5p_selectors.rule_text(value),
+                "rule_viewed": value.get("rule") == h5p_selectors.RULE_VIEWED,
+            }
         )
         user = getattr(request, "user", None)
         if page is not None and version is not None and user is not None and user.is_authenticated:

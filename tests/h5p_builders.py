@@ -145,3 +145,49 @@ def assert_player_assets_installed() -> None:
             f"h5p-standalone's dist/{name} is not in the static files: run scripts/bootstrap "
             "(it runs `npm ci --ignore-scripts`) so that node_modules/h5p-standalone exists."
         )
+
+
+def thirdparty_dir():
+    """The real packages made by others (../shared/fixtures/h5p/thirdparty/, see its README.md)."""
+    import os
+    from pathlib import Path
+
+    default = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "h5p" / "thirdparty"
+    return Path(os.environ.get("SMARTWARD_H5P_THIRDPARTY") or default)
+
+
+def make_typed_activity(machine_name: str, version: str, *, title: str = "Hoạt động") -> Activity:
+    """An activity (no files) whose current version is `machine_name` `major.minor`, as h5p.json says."""
+    activity = Activity.objects.create(title=title)
+    version_add(activity, machine_name, version)
+    return activity
+
+
+def version_add(activity: Activity, machine_name: str, version: str) -> ContentVersion:
+    """A new current version of an activity (an upload replacing the content), of any content type."""
+    major, minor = (int(part) for part in version.split("."))
+    library, _ = Library.objects.get_or_create(
+        machine_name=machine_name,
+        major_version=major,
+        minor_version=minor,
+        content_hash="",
+        defaults={"runnable": True},
+    )
+    number = activity.versions.count() + 1
+    content_version = ContentVersion.objects.create(
+        activity=activity,
+        number=number,
+        main_library=library,
+        h5p_json={
+            "title": activity.title,
+            "mainLibrary": machine_name,
+            "preloadedDependencies": [
+                {"machineName": machine_name, "majorVersion": str(major), "minorVersion": str(minor)}
+            ],
+        },
+        storage_prefix=f"h5p/content/test-{next(_counter)}/",
+    )
+    content_version.libraries.add(library)
+    activity.current_version = content_version
+    activity.save(update_fields=["current_version"])
+    return content_version

@@ -229,7 +229,8 @@ class Statement(models.Model):
 
 
 class Result(models.Model):
-    """A learner's current result for an activity, from the latest top-level completed/answered statement."""
+    """A learner's current result for an activity, from the latest top-level completed/answered statement
+    (and, for the rule "viewed", the first sign that the learner went through the content)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="h5p_results", verbose_name=_("user")
@@ -256,6 +257,12 @@ class Result(models.Model):
         _("best scaled score"), max_digits=5, decimal_places=4, null=True, blank=True
     )
     ever_passed = models.BooleanField(_("passed at least once"), default=False)
+    # True when `success` was decided here from the score and the pass mark, because the content type
+    # sends no result.success (compatibility.py); the statement itself stays as the browser sent it.
+    success_inferred = models.BooleanField(_("passed/failed decided from the score"), default=False)
+    # The learner viewed or interacted with the content (rule "viewed"): a statement of the content's own,
+    # or the lesson page's "I have finished viewing" button.
+    viewed_at = models.DateTimeField(_("first viewed at"), null=True, blank=True)
     first_completed_at = models.DateTimeField(_("first completed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -6,16 +6,18 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .compatibility import RULE_COMPLETED, RULE_PASSED, RULE_SCALED, RULE_VIEWED
 from .models import Result
 
-RULE_COMPLETED = "completed"
-RULE_PASSED = "passed"
-RULE_SCALED = "scaled"
+__all__ = ["RULE_COMPLETED", "RULE_PASSED", "RULE_SCALED", "RULE_VIEWED"]
+
 RULE_CHOICES = [
     (RULE_COMPLETED, gettext_lazy("completes it")),
     (RULE_PASSED, gettext_lazy("passes it")),
     (RULE_SCALED, gettext_lazy("scores at least the minimum score")),
+    (RULE_VIEWED, gettext_lazy("views or interacts with it")),
 ]
+RULE_LABELS = dict(RULE_CHOICES)
 
 
 def rule_text(rule: dict) -> str:
@@ -27,12 +29,15 @@ def rule_text(rule: dict) -> str:
         return _("Score at least %(score)s%% in this activity to complete it.") % {
             "score": rule.get("min_score") or 0
         }
+    if kind == RULE_VIEWED:
+        return _("Go through this activity, then press “I have finished viewing” to complete it.")
     return _("Finish this activity to complete it.")
 
 
 def rule_met(*, result: Result | None, rule: dict) -> bool:
     """Whether a result satisfies a rule. Rules look at the best the learner ever did: a later, weaker
-    attempt never takes a met rule back."""
+    attempt never takes a met rule back. "Passes it" is `ever_passed`, which the result service also sets
+    from the score and the pass mark when the content sends no result.success (compatibility.py)."""
     if result is None:
         return False
     kind = rule.get("rule") or RULE_COMPLETED
@@ -41,6 +46,8 @@ def rule_met(*, result: Result | None, rule: dict) -> bool:
     if kind == RULE_SCALED:
         threshold = Decimal(rule.get("min_score") or 0) / 100
         return result.best_scaled is not None and result.best_scaled >= threshold
+    if kind == RULE_VIEWED:
+        return result.viewed_at is not None or result.first_completed_at is not None
     return result.first_completed_at is not None
 
 

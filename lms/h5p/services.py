@@ -1,6 +1,8 @@
 """Writes of learners' H5P records: xAPI statements (append-only), results, and resume state."""
 
+import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.errors import UserError
 
+from . import compatibility
 from .models import ContentVersion, Result, Statement, UserData
 from .signals import result_recorded
 from .xapi import CheckedStatement
@@ -41,7 +44,10 @@ def statement_record(*, user, version: ContentVersion, lesson_id: int, checked: 
     Sending the same statement again (a retry after a lost connection) changes nothing and answers as the
     first time did; the same id from another person is refused. Scores are the browser's, kept as given.
     Our rule for completion (H5P versions disagree on the `completion` flag): a top-level "completed" or
-    "answered" statement means the activity was completed; "passed" means `success` was true.
+    "answered" statement means the activity was completed; "passed" means `success` was true, or, when the
+    content sends a score without `success` (Blanks, Drag the Words, Course Presentation, Interactive
+    Video), that the score reached the package's pass mark (compatibility.pass_mark). Any other top-level
+    sign that the learner went through the content (compatibility's rule "viewed") sets `viewed_at`.
     """
     existing = Statement.objects.filter(statement_id=checked.statement_id).first()
     if existing is not None:
@@ -64,9 +70,12 @@ def statement_record(*, user, version: ContentVersion, lesson_id: int, checked: 
                 duration=checked.duration,
                 payload=checked.payload,
             )
-            result = (
-                _result_update(user=user, version=version, statement=statement) if checked.is_result else None
-            )
+            if checked.is_result:
+                result = _result_update(user=user, version=version, statement=statement)
+            elif checked.is_viewed:
+                result = _result_viewed(user=user, version=version, statement=statement)
+            else:
+                result = None
     except IntegrityError:
         # The same statement arrived twice at once: the other request stored it.
         existing = Statement.objects.filter(statement_id=checked.statement_id).first()
@@ -83,32 +92,75 @@ def _replayed(existing: Statement, *, user) -> Recorded:
     return Recorded(statement=existing, duplicate=True, result=result)
 
 
-def _result_update(*, user, version: ContentVersion, statement: Statement) -> Result:
-    now = timezone.now()
+def _result_locked(*, user, version: ContentVersion, statement: Statement) -> tuple[Result, bool]:
+    """The person's result row for the activity, locked; created (from this statement) if missing."""
     locked = Result.objects.select_for_update().filter(user=user, activity_id=version.activity_id)
     result = locked.first()
-    if result is None:
-        try:
-            with transaction.atomic():
-                result = Result.objects.create(
-                    user=user, activity_id=version.activity_id, version=version, statement=statement
-                )
-        except IntegrityError:
-            result = locked.get()  # a statement recorded at the same moment created it first
+    if result is not None:
+        return result, False
+    try:
+        with transaction.atomic():
+            return Result.objects.create(
+                user=user, activity_id=version.activity_id, version=version, statement=statement
+            ), True
+    except IntegrityError:
+        return locked.get(), False  # a statement recorded at the same moment created it first
+
+
+def _result_viewed(*, user, version: ContentVersion, statement: Statement) -> Result | None:
+    """The first sign that the person went through the content; later ones change nothing."""
+    result, created = _result_locked(user=user, version=version, statement=statement)
+    if result.viewed_at is not None:
+        return result
+    result.viewed_at = timezone.now()
+    if created:
+        result.version = version
+    result.save()
+    result_recorded.send(sender=Result, result=result)
+    return result
+
+
+def _content_json(version: ContentVersion) -> dict | None:
+    from .storage import h5p_storage  # storage imports libraries, which imports this module
+
+    try:
+        with h5p_storage().open(f"{version.storage_prefix.rstrip('/')}/content/content.json", "rb") as handle:
+            content = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def _success(*, version: ContentVersion, statement: Statement) -> tuple[bool | None, bool]:
+    """(success, inferred): the content's own `success`, or ours from its score and the pass mark."""
+    if statement.success is not None or statement.score_scaled is None:
+        return statement.success, False
+    behaviour = compatibility.behaviour_of_version(version)
+    content = _content_json(version) if compatibility.needs_content(behaviour) else None
+    mark = compatibility.pass_mark(behaviour, content)
+    return Decimal(statement.score_scaled) >= mark, True
+
+
+def _result_update(*, user, version: ContentVersion, statement: Statement) -> Result:
+    now = timezone.now()
+    result, _created = _result_locked(user=user, version=version, statement=statement)
+    success, inferred = _success(version=version, statement=statement)
     result.version = version
     result.statement = statement
     result.score_raw = statement.score_raw
     result.score_max = statement.score_max
     result.score_scaled = statement.score_scaled
-    result.success = statement.success
+    result.success = success
+    result.success_inferred = inferred
     result.completion = True
     result.duration = statement.duration
     if statement.score_scaled is not None and (
         result.best_scaled is None or statement.score_scaled > result.best_scaled
     ):
         result.best_scaled = statement.score_scaled
-    result.ever_passed = result.ever_passed or statement.success is True
+    result.ever_passed = result.ever_passed or success is True
     result.first_completed_at = result.first_completed_at or now
+    result.viewed_at = result.viewed_at or now
     result.save()
     result_recorded.send(sender=Result, result=result)
     return result

@@ -17,6 +17,17 @@ COMPLETED_VERBS = {
     "http://adlnet.gov/expapi/verbs/completed",
     "http://adlnet.gov/expapi/verbs/answered",
 }
+# Top-level statements that show the learner went through the content (the rule "viewed"). "experienced" is
+# also what the lesson page sends for its "I have finished viewing" button (static/js/h5p-lesson.js).
+VIEWED_VERB = "http://adlnet.gov/expapi/verbs/experienced"
+VIEWED_VERBS = COMPLETED_VERBS | {
+    VIEWED_VERB,
+    "http://adlnet.gov/expapi/verbs/interacted",
+    "http://adlnet.gov/expapi/verbs/progressed",
+    "http://adlnet.gov/expapi/verbs/passed",
+    "http://adlnet.gov/expapi/verbs/failed",
+    "http://activitystrea.ms/schema/1.0/consume",
+}
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:\S{1,2040}$", re.IGNORECASE)
 _DURATION = re.compile(
     r"^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?"
@@ -38,6 +49,7 @@ class CheckedStatement:
     verb: str
     is_top_level: bool
     is_result: bool  # a top-level completed/answered statement: the activity's result
+    is_viewed: bool  # a top-level statement showing the learner went through the content
     score_raw: Decimal | None
     score_max: Decimal | None
     score_scaled: Decimal | None
@@ -160,6 +172,7 @@ def statement_check(statement) -> CheckedStatement:
         verb=verb_id,
         is_top_level=is_top_level,
         is_result=is_top_level and verb_id in COMPLETED_VERBS,
+        is_viewed=is_top_level and verb_id in VIEWED_VERBS,
         score_raw=raw,
         score_max=high,
         score_scaled=scaled,

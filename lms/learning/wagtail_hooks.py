@@ -3,11 +3,15 @@ explains why and suggests deactivating the account, instead of failing on the pr
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.urls import include, path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin import messages
 
+from lms.people.permissions import PermissionMenuItem
+
+from . import rule_checks
 from .selectors import records_keeping_account
 
 
@@ -52,3 +56,21 @@ def keep_accounts_with_records_in_bulk(request, action_type, objects, action_cla
         messages.error(request, refusal)
         return redirect("wagtailusers_users:index")
     return None
+
+
+@hooks.register("register_admin_urls")
+def register_rule_check_urls():
+    return [path("h5p-rules/", include((rule_checks.urlpatterns, "h5p_rules"), namespace="h5p_rules"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_rule_check_menu_item():
+    return PermissionMenuItem(
+        _("H5P completion rules"),
+        reverse("h5p_rules:index"),
+        name="h5p-rules",
+        icon_name="warning",
+        order=252,
+        permission=rule_checks.PERMISSION,
+        units=False,
+    )

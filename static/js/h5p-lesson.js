@@ -76,6 +76,19 @@
       this.pendingState = null;
       this.stateTimer = null;
       this.completedShown = false;
+      // Rule "viewed": the learner says they went through content that reports nothing itself. Sent as an
+      // "experienced" statement through the same queue, so it survives a lost connection like any result.
+      this.viewedButton = root.querySelector("button[data-h5p-viewed]");
+      if (this.viewedButton) {
+        this.viewedButton.addEventListener("click", () => {
+          this.viewedButton.disabled = true;
+          this.enqueue({
+            actor: { objectType: "Agent", name: "learner" },
+            verb: { id: "http://adlnet.gov/expapi/verbs/experienced", display: { "en-US": "experienced" } },
+            object: { objectType: "Activity", id: `urn:smartward:h5p:${this.ids.activity}:${this.ids.version}` },
+          });
+        });
+      }
     }
 
     get msg() {
@@ -180,6 +193,10 @@
         this.result.textContent = text;
         this.result.classList.toggle("status", Boolean(data.rule_met));
         this.result.classList.toggle("status-completed", Boolean(data.rule_met));
+      }
+      if (this.viewedButton && data.rule_met) {
+        (this.viewedButton.closest("p") || this.viewedButton).remove();
+        this.viewedButton = null;
       }
       if (data.lesson_completed && !this.completedShown) {
         this.completedShown = true;

@@ -33,6 +33,7 @@ HR_NAMESPACES = (
     "h5p_libraries",  # administrators approve, trainers look: no HR manager reaches them
     "audit_admin",
     "lockouts_admin",
+    "h5p_rules",  # administrators only: lessons whose H5P rule cannot be met
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -142,6 +143,7 @@ def b_targets(w):
         # Administrators only: HR managers are sent back to the admin's home.
         "lockouts_admin:index": reverse("lockouts_admin:index"),
         "lockouts_admin:unlock": reverse("lockouts_admin:unlock") + "?kind=address&value=127.0.0.1",
+        "h5p_rules:index": reverse("h5p_rules:index"),
     }
 
 
