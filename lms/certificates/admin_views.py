@@ -8,7 +8,6 @@ list shows only the person's units, and a certificate outside them answers 404 o
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
@@ -17,14 +16,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.admin_url_finder import NullAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.search import SearchForm
-from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 
+from lms.admin_lists import ListIndexView, ListViewSet, NotedTitleColumn, TemplateColumn
 from lms.dates import date_vn
 from lms.people.permissions import ScopedPermissionPolicy, allows, require
 
@@ -73,20 +70,9 @@ class CertificateFilterSet(WagtailFilterSet):
         return queryset.filter(revoked_at__isnull=value == "valid")
 
 
-class HolderColumn(TitleColumn):
-    """The holder's name, with their employee code (or username) under it."""
-
-    cell_template_name = "certificates/admin/holder_cell.html"
-
-
-class StatusColumn(Column):
-    """Valid or revoked (with the date), and the revoke link for those who may use it."""
-
-    cell_template_name = "certificates/admin/status_cell.html"
-
-    def __init__(self, *args, can_revoke: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.can_revoke = can_revoke
+def _holder_note(certificate: Certificate) -> str:
+    official = getattr(certificate.user, "official", None)
+    return official.employee_code if official is not None else certificate.user.username
 
 
 def _unit_name(certificate: Certificate) -> str:
@@ -94,7 +80,7 @@ def _unit_name(certificate: Certificate) -> str:
     return official.unit.name if official is not None else "—"
 
 
-class CertificateIndexView(generic.IndexView):
+class CertificateIndexView(ListIndexView):
     any_permission_required = ["view"]
     page_title = gettext_lazy("Certificates")
     header_icon = "doc-full"
@@ -102,7 +88,6 @@ class CertificateIndexView(generic.IndexView):
     is_searchable = True
     search_fields = None  # the search is `selectors.certificates_search` (search_queryset)
     default_ordering = "-completed_at"
-    FORMATS = ()  # no spreadsheet export from this list
 
     def get_base_queryset(self):
         return selectors.certificates_visible(self.request.user).select_related("user__official__unit")
@@ -139,7 +124,7 @@ class CertificateIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            HolderColumn("holder_name", label=_("Holder")),
+            NotedTitleColumn("holder_name", label=_("Holder"), note=_holder_note),
             Column("unit", label=_("Unit"), accessor=_unit_name),
             Column("course_title", label=_("Course")),
             Column(
@@ -150,12 +135,17 @@ class CertificateIndexView(generic.IndexView):
             ),
             Column("hours", label=_("Hours"), accessor=lambda c: floatformat(c.hours, "-1")),
             Column("code", label=_("Verification code")),
-            StatusColumn("revoked_at", label=_("Status"), can_revoke=self.can_revoke),
+            TemplateColumn(
+                "revoked_at",
+                label=_("Status"),
+                template="certificates/admin/status_cell.html",  # valid or revoked, and the revoke link
+                can_revoke=self.can_revoke,
+            ),
         ]
 
 
-class CertificateViewSet(ModelViewSet):
-    """The list and the revoke page; no add, edit, delete or history (revocation is the only change)."""
+class CertificateViewSet(ListViewSet):
+    """The list and the revoke page; revocation is the only change made here."""
 
     model = Certificate
     name = "certificates_admin"
@@ -164,25 +154,9 @@ class CertificateViewSet(ModelViewSet):
     index_view_class = CertificateIndexView
     filterset_class = CertificateFilterSet
     list_per_page = PER_PAGE
-    copy_view_enabled = False
-    add_to_reference_index = False
-    url_finder_class = NullAdminURLFinder  # no edit page to link to
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view in ("add", "edit", "delete", "history", "usage"):
-            view_kwargs[f"{view}_url_name"] = None
-        return view_kwargs
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()  # granted through the role groups (lms/people/roles.py)
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<id:certificate_id>/revoke/", revoke, name="revoke"),
-        ]
+    def get_extra_urlpatterns(self):
+        return [path("<id:certificate_id>/revoke/", revoke, name="revoke")]
 
 
 # --- Revocation ----------------------------------------------------------------------------------------

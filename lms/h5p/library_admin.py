@@ -10,7 +10,6 @@ the approval `h5p.approve_library` (administrators only).
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,12 +20,11 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.admin_url_finder import NullAdminURLFinder
 from wagtail.admin.auth import permission_required
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.ui.tables import Column
+
+from lms.admin_lists import ListIndexView, ListViewSet, NotedTitleColumn, TemplateColumn
 
 from .libraries import LibraryAlreadyApproved, approved_library, library_approve, library_differences
 from .models import Activity, Library
@@ -57,22 +55,6 @@ class LibraryFilterSet(WagtailFilterSet):
         return queryset.filter(approved_at__isnull=value == "no")
 
 
-class LibraryColumn(TitleColumn):
-    """The library's version as H5P names it (`H5P.Question 1.4`), with its title under it."""
-
-    cell_template_name = "h5p/admin/library_cell.html"
-
-
-class LibraryStatusColumn(Column):
-    """Approved (when, by whom), or waiting, with the way to approval for those who may approve."""
-
-    cell_template_name = "h5p/admin/library_status_cell.html"
-
-    def __init__(self, *args, can_approve: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.can_approve = can_approve
-
-
 def _content_hash(library: Library) -> str:
     return library.content_hash[:12] or "—"
 
@@ -87,13 +69,12 @@ def _used_by(library: Library) -> str:
     }
 
 
-class LibraryIndexView(generic.IndexView):
+class LibraryIndexView(ListIndexView):
     any_permission_required = ["view", "approve"]  # h5p.view_library or h5p.approve_library
     template_name = "h5p/admin/libraries.html"
     page_title = gettext_lazy("H5P libraries")
     header_icon = "code"
     paginate_by = PER_PAGE
-    FORMATS = ()  # no spreadsheet export from this list
 
     def get_base_queryset(self):
         return Library.objects.select_related("uploaded_by", "approved_by").annotate(
@@ -122,18 +103,21 @@ class LibraryIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            LibraryColumn("library", label=_("Library"), accessor=str),
+            NotedTitleColumn("library", label=_("Library"), accessor=str, note=lambda library: library.title),
             Column("content_hash", label=_("Content hash"), accessor=_content_hash),
             Column("uploaded_by", label=_("Uploaded by"), accessor=lambda lib: lib.uploaded_by or "—"),
             Column("created_at", label=_("Stored at"), accessor=_stored_at),
             Column("version_count", label=_("Used by"), accessor=_used_by),
-            LibraryStatusColumn(
-                "approved_at", label=_("Status"), can_approve=self.request.user.has_perm(APPROVE)
+            TemplateColumn(
+                "approved_at",
+                label=_("Status"),
+                template="h5p/admin/library_status_cell.html",  # approved or waiting, and the way to approval
+                can_approve=self.request.user.has_perm(APPROVE),
             ),
         ]
 
 
-class LibraryViewSet(ModelViewSet):
+class LibraryViewSet(ListViewSet):
     """The list and the approval; libraries come in with packages and are never edited here."""
 
     model = Library
@@ -147,25 +131,9 @@ class LibraryViewSet(ModelViewSet):
     index_view_class = LibraryIndexView
     filterset_class = LibraryFilterSet
     list_per_page = PER_PAGE
-    copy_view_enabled = False
-    add_to_reference_index = False
-    url_finder_class = NullAdminURLFinder  # no edit page to link to
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view in ("add", "edit", "delete", "history", "usage"):
-            view_kwargs[f"{view}_url_name"] = None
-        return view_kwargs
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()  # granted through the trainer and administrator roles
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<id:library_id>/approve/", approve, name="approve"),
-        ]
+    def get_extra_urlpatterns(self):
+        return [path("<id:library_id>/approve/", approve, name="approve")]
 
 
 # --- Approval ------------------------------------------------------------------------------------------

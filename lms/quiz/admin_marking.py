@@ -9,7 +9,6 @@ policy for attempts (the "mark" action).
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
@@ -22,12 +21,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.admin_url_finder import NullAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.ui.tables import Column
 
+from lms.admin_lists import ListIndexView, ListViewSet, NotedTitleColumn, TemplateColumn
 from lms.validation import IdModelChoiceField
 
 from . import selectors, services
@@ -218,18 +215,6 @@ class MarkingFilterSet(WagtailFilterSet):
         return selectors.attempts_in_marking_state(queryset, value)
 
 
-class LearnerColumn(TitleColumn):
-    """The learner's name, linking to the marking page, with their username under it."""
-
-    cell_template_name = "quiz/admin/marking/learner_cell.html"
-
-
-class EssaysColumn(Column):
-    """How many essays are still to mark, as a badge, or "None"."""
-
-    cell_template_name = "quiz/admin/marking/essays_cell.html"
-
-
 def _submitted(attempt: Attempt) -> str:
     return date_format(localtime(attempt.submitted_at), "SHORT_DATETIME_FORMAT")
 
@@ -238,12 +223,11 @@ def _score(attempt: Attempt) -> str:
     return f"{_points(attempt.score)} / {_points(attempt.max_score)} ({_points(attempt.percent)}%)"
 
 
-class MarkingQueueView(generic.IndexView):
+class MarkingQueueView(ListIndexView):
     any_permission_required = ["mark"]  # quiz.mark_attempt
     page_title = gettext_lazy("Essay marking")
     header_icon = "edit"
     paginate_by = PER_PAGE
-    FORMATS = ()  # no spreadsheet export from this list
 
     def get_base_queryset(self):
         return selectors.marking_queue(state="all")  # narrowed by the filters, "awaiting" by default
@@ -278,21 +262,24 @@ class MarkingQueueView(generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            LearnerColumn(
+            NotedTitleColumn(
                 "learner",
                 label=_("Learner"),
-                accessor=lambda a: a.user.get_full_name(),
+                accessor=lambda attempt: attempt.user.get_full_name(),
+                note=lambda attempt: attempt.user.username,
                 get_url=self._mark_url,
             ),
             Column("quiz", label=_("Quiz"), accessor="quiz.title"),
             Column("number", label=_("Attempt")),
             Column("submitted_at", label=_("Submitted at"), accessor=_submitted),
-            EssaysColumn("unmarked_essays", label=_("Essays to mark")),
+            TemplateColumn(
+                "unmarked_essays", label=_("Essays to mark"), template="quiz/admin/marking/essays_cell.html"
+            ),
             Column("score", label=_("Current score"), accessor=_score),
         ]
 
 
-class MarkingViewSet(ModelViewSet):
+class MarkingViewSet(ListViewSet):
     """The queue and the marking page; attempts are never added, edited or deleted here."""
 
     model = Attempt
@@ -302,22 +289,6 @@ class MarkingViewSet(ModelViewSet):
     index_view_class = MarkingQueueView
     filterset_class = MarkingFilterSet
     list_per_page = PER_PAGE
-    copy_view_enabled = False
-    add_to_reference_index = False
-    url_finder_class = NullAdminURLFinder  # no edit page to link to
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view in ("add", "edit", "delete", "history", "usage"):
-            view_kwargs[f"{view}_url_name"] = None
-        return view_kwargs
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()  # granted through the trainer role
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<id:attempt_id>/", mark, name="mark"),
-        ]
+    def get_extra_urlpatterns(self):
+        return [path("<id:attempt_id>/", mark, name="mark")]
