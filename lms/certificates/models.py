@@ -4,7 +4,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.text import fold
+
 from .codes import FORMATTED_LENGTH
+
+
+def search_text_for(*, holder_name: str, course_title: str, code: str) -> str:
+    """A certificate's stored `search_text`: what `selectors.certificates_search` matches words in."""
+    return fold(" ".join([holder_name, course_title, code, code.replace("-", "")]))
 
 
 class CertificateQuerySet(models.QuerySet):

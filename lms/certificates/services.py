@@ -16,10 +16,9 @@ from lms.learning.services import enrolment_restart
 from lms.people.models import Official
 from lms.people.permissions import allows
 from lms.people.scope import can_see_user
-from lms.text import fold
 
 from .codes import code_generate
-from .models import Certificate
+from .models import Certificate, search_text_for
 from .signals import certificate_revoked
 
 CODE_ATTEMPTS = 5
@@ -55,10 +54,6 @@ class CertificateRevoked(CertificateError):
 
 class NotCompleted(CertificateError):
     status = 409
-
-
-def search_text_for(*, holder_name: str, course_title: str, code: str) -> str:
-    return fold(" ".join([holder_name, course_title, code, code.replace("-", "")]))
 
 
 def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:

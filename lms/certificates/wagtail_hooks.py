@@ -1,22 +1,17 @@
 """Certificates in the Wagtail admin, for HR managers and administrators (admin_views.py)."""
 
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from lms.people.permissions import PermissionMenuItem
 
-from . import admin_views
+from .admin_views import VIEW, CertificateViewSet
 
 
-@hooks.register("register_admin_urls")
-def register_certificate_urls():
-    return [
-        path(
-            "certificates/",
-            include((admin_views.urlpatterns, "certificates_admin"), namespace="certificates_admin"),
-        )
-    ]
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset():
+    return CertificateViewSet()
 
 
 @hooks.register("register_admin_menu_item")
@@ -24,7 +19,7 @@ def register_certificates_menu_item():
     return PermissionMenuItem(
         _("Certificates"),
         reverse("certificates_admin:index"),
-        permission="certificates.view_certificate",
+        permission=VIEW,
         name="certificates",
         icon_name="doc-full",
         order=280,

@@ -1,13 +1,16 @@
-"""Reads of H5P results and the completion rules that lessons put on activities."""
+"""Reads of H5P results, the completion rules that lessons put on activities, and whether an activity is
+in use (and so may not be deleted)."""
 
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail.models import Page, ReferenceIndex, Revision
 
 from .compatibility import RULE_COMPLETED, RULE_PASSED, RULE_SCALED, RULE_VIEWED
-from .models import Result
+from .models import Activity, Result, Statement
 
 __all__ = ["RULE_COMPLETED", "RULE_PASSED", "RULE_SCALED", "RULE_VIEWED"]
 
@@ -61,3 +64,75 @@ def results_by_activity(*, user, activity_ids: Iterable[int]) -> dict[int, Resul
     if not ids:
         return {}
     return {r.activity_id: r for r in Result.objects.filter(user=user, activity_id__in=ids)}
+
+
+# --- Whether an activity is in use (services.activity_delete refuses then) ---
+
+MAX_NAMED_USERS = 5
+
+
+def activity_in_use_reason(*, activity: Activity) -> str | None:
+    """Why an activity may not be deleted, in words, or None when it may."""
+    if (
+        Statement.objects.filter(activity=activity).exists()
+        or Result.objects.filter(activity=activity).exists()
+    ):
+        return _(
+            "“%(title)s” cannot be deleted: learners have results for it, and results are kept. "
+            "Upload a new version instead, or leave it out of the lessons."
+        ) % {"title": activity.title}
+    users = _users_of(activity)
+    if users:
+        shown = ", ".join(users[:MAX_NAMED_USERS])
+        if len(users) > MAX_NAMED_USERS:
+            more = len(users) - MAX_NAMED_USERS
+            shown += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+        return ngettext(
+            "“%(title)s” cannot be deleted: %(pages)s uses it. Remove it from that page first.",
+            "“%(title)s” cannot be deleted: %(pages)s use it. Remove it from those pages first.",
+            len(users),
+        ) % {"title": activity.title, "pages": shown}
+    return None
+
+
+def _users_of(activity: Activity) -> list[str]:
+    """The pages (or other objects) that use an activity, named for a person: in their saved content, which
+    Wagtail's reference index covers, and in a newer draft or a scheduled revision, which it does not
+    (a draft lives only in its revision until it is published). Drafts are read only on this rare path."""
+    names, pages = [], set()
+    for source, _refs in ReferenceIndex.get_references_to(activity).group_by_source_object():
+        names.append(f"“{source}”")
+        if isinstance(source, Page):
+            pages.add(str(source.pk))
+    candidates = (
+        Revision.page_revisions.filter(
+            Q(pk__in=Page.objects.filter(has_unpublished_changes=True).values("latest_revision"))
+            | Q(approved_go_live_at__isnull=False)
+        )
+        .exclude(object_id__in=pages)
+        .order_by("object_id", "-created_at")
+    )
+    for revision in candidates:
+        if revision.object_id in pages:
+            continue
+        draft = revision.as_object()
+        if _references(draft, activity):
+            pages.add(revision.object_id)
+            names.append(_("“%(page)s” (draft)") % {"page": draft.title})
+    return names
+
+
+def _references(instance, activity: Activity) -> bool:
+    """Whether a model instance (a page revision's content, say) chooses `activity` in one of its fields
+    (StreamField blocks, rich text), by the fields' own `extract_references`."""
+    target = str(activity.pk)
+    for model_field in instance._meta.get_fields():
+        if not hasattr(model_field, "extract_references"):
+            continue
+        value = model_field.value_from_object(instance)
+        if value is None:
+            continue
+        for model, object_id, _model_path, _content_path in model_field.extract_references(value):
+            if issubclass(model, Activity) and str(object_id) == target:
+                return True
+    return False

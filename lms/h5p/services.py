@@ -1,17 +1,21 @@
-"""Writes of learners' H5P records: xAPI statements (append-only), results, and resume state."""
+"""Writes of learners' H5P records (xAPI statements, append-only; results; resume state) and deleting an
+activity nobody uses."""
 
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.errors import UserError
 
 from . import compatibility
-from .models import ContentVersion, Result, Statement, UserData
+from .models import Activity, ContentVersion, Result, Statement, UserData
+from .package_errors import ActivityInUse
+from .selectors import activity_in_use_reason
 from .signals import result_recorded
 from .xapi import CheckedStatement
 
@@ -178,3 +182,23 @@ def state_save(*, user, version: ContentVersion, data_type: str, sub_content_id:
         defaults={"version": version, "data": data},
     )
     return state
+
+
+def activity_delete(*, activity: Activity) -> None:
+    """Delete an activity nobody has used, its versions and (after the commit) their content files.
+    Shared libraries stay. Raises ActivityInUse when learners' results or pages depend on it."""
+    reason = activity_in_use_reason(activity=activity)
+    if reason:
+        raise ActivityInUse(reason)
+    from .storage import _delete_folders  # storage → libraries → this module (H5PError): import when used
+
+    prefixes = list(activity.versions.values_list("storage_prefix", flat=True))
+    try:
+        with transaction.atomic():
+            Activity.objects.filter(pk=activity.pk).update(current_version=None)
+            Activity.objects.filter(pk=activity.pk).delete()
+            transaction.on_commit(lambda: _delete_folders(prefixes))
+    except ProtectedError:
+        raise ActivityInUse(
+            _("“%(title)s” cannot be deleted: learners have results for it.") % {"title": activity.title}
+        ) from None

@@ -4,11 +4,10 @@ Only the title is edited as a form; packages come in through the upload pages (a
 
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.log_actions import log
@@ -17,7 +16,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, library_admin
 from .models import Activity
-from .packages import ActivityInUse, activity_delete, activity_in_use_reason
+from .package_errors import ActivityInUse
+from .selectors import activity_in_use_reason
+from .services import activity_delete
 
 
 def _main_library(activity: Activity):
@@ -98,22 +99,6 @@ def delete_activities_safely(request, instances):
     return redirect(index_url)
 
 
-@hooks.register("register_admin_urls")
-def register_library_urls():
-    return [
-        path(
-            "h5p-libraries/", include((library_admin.urlpatterns, "h5p_libraries"), namespace="h5p_libraries")
-        )
-    ]
-
-
-class LibrariesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(library_admin.VIEW) or request.user.has_perm(library_admin.APPROVE)
-
-
-@hooks.register("register_admin_menu_item")
-def register_libraries_menu_item():
-    return LibrariesMenuItem(
-        _("H5P libraries"), reverse("h5p_libraries:index"), name="h5p-libraries", icon_name="code", order=251
-    )
+@hooks.register("register_admin_viewset")
+def register_library_viewset():
+    return library_admin.LibraryViewSet()  # with its menu item, shown to those who may view or approve

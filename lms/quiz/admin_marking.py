@@ -1,63 +1,53 @@
-"""Trainers' essay marking in the Wagtail admin: the queue of submitted attempts and the marking page.
+"""Trainers' essay marking in the Wagtail admin: the queue of submitted attempts (Wagtail's generic index
+view, with filters and pagination) and the marking page.
 
-The URLs are registered through `register_admin_urls` (wagtail_hooks.py), so Wagtail's admin login and
-`wagtailadmin.access_admin` apply; each view also checks `quiz.mark_attempt` itself.
+The viewset registers both under the `quiz_marking` namespace (wagtail_hooks.py), so Wagtail's admin login
+and `wagtailadmin.access_admin` apply; both need `quiz.mark_attempt`, through Wagtail's model permission
+policy for attempts (the "mark" action).
 """
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 
+from lms.admin_lists import ListIndexView, ListViewSet, NotedTitleColumn, TemplateColumn
 from lms.validation import IdModelChoiceField
 
 from . import selectors, services
 from .models import Attempt, Quiz
 
+MARK = "quiz.mark_attempt"
 PER_PAGE = 25
 QUEUE_PARAMETERS = ("quiz", "learner", "state", "p")
+STATE_CHOICES = [
+    ("awaiting", gettext_lazy("Awaiting marking")),
+    ("marked", gettext_lazy("Marked")),
+    ("all", gettext_lazy("All")),
+]
 
 
 def _check_permission(request) -> None:
-    if not request.user.has_perm("quiz.mark_attempt"):
+    if not request.user.has_perm(MARK):
         raise PermissionDenied
 
 
 def _points(value) -> str:
     """1.50 -> "1.5" ("1,5" in Vietnamese), 2.00 -> "2"."""
     return floatformat(value, "-2")
-
-
-class QueueFilterForm(forms.Form):
-    quiz = IdModelChoiceField(
-        queryset=Quiz.objects.order_by("title"),
-        required=False,
-        label=gettext_lazy("Quiz"),
-        empty_label=gettext_lazy("All quizzes"),
-    )
-    learner = forms.CharField(
-        required=False,
-        max_length=150,
-        label=gettext_lazy("Learner"),
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name, username or email")}),
-    )
-    state = forms.ChoiceField(
-        required=False,
-        label=gettext_lazy("Show"),
-        choices=[
-            ("awaiting", gettext_lazy("Awaiting marking")),
-            ("marked", gettext_lazy("Marked")),
-            ("all", gettext_lazy("All")),
-        ],
-    )
 
 
 class MarkForm(forms.Form):
@@ -93,35 +83,6 @@ def _queue_url(query: str = "") -> str:
             kept[name] = given[name]
     url = reverse("quiz_marking:index")
     return f"{url}?{kept.urlencode()}" if kept else url
-
-
-@require_GET
-def queue(request):
-    _check_permission(request)
-    form = QueueFilterForm(request.GET)
-    form.is_valid()
-    filters = form.cleaned_data
-    quiz = filters.get("quiz")
-    learner_query = filters.get("learner") or ""
-    state = filters.get("state") or "awaiting"
-    attempts = selectors.marking_queue(
-        quiz_id=quiz.pk if quiz else None, learner_query=learner_query, state=state
-    )
-    paginator = Paginator(attempts, PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
-    back = QueryDict(mutable=True)
-    back["back"] = request.GET.urlencode()
-    return TemplateResponse(
-        request,
-        "quiz/admin/marking/queue.html",
-        {
-            "form": form,
-            "page": page,
-            "elided_page_range": paginator.get_elided_page_range(page.number),
-            "is_filtered": bool(quiz or learner_query.strip() or state != "awaiting"),
-            "back_query": back.urlencode() if request.GET else "",
-        },
-    )
 
 
 def _saved_message(attempt: Attempt, saved: int) -> str:
@@ -210,7 +171,124 @@ def mark(request, attempt_id: int):
     )
 
 
-urlpatterns = [
-    path("", queue, name="index"),
-    path("<id:attempt_id>/", mark, name="mark"),
-]
+# --- The queue -----------------------------------------------------------------------------------------
+
+
+class QuizChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdModelChoiceField
+
+
+class MarkingFilterSet(WagtailFilterSet):
+    quiz = QuizChoiceFilter(
+        label=gettext_lazy("Quiz"),
+        queryset=Quiz.objects.order_by("title"),
+        empty_label=gettext_lazy("All quizzes"),
+    )
+    learner = django_filters.CharFilter(
+        label=gettext_lazy("Learner"),
+        max_length=150,
+        method="filter_learner",
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name, username or email")}),
+    )
+    state = django_filters.ChoiceFilter(
+        label=gettext_lazy("Show"),
+        choices=STATE_CHOICES,
+        empty_label=None,
+        initial="awaiting",
+        method="filter_state",
+    )
+
+    class Meta:
+        model = Attempt
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("state") not in selectors.MARKING_STATES:
+            data = data.copy()
+            data["state"] = "awaiting"  # the queue's default, also for a state it does not know
+        super().__init__(data, *args, **kwargs)
+
+    def filter_learner(self, queryset, name, value):
+        return selectors.attempts_of_learner(queryset, value)
+
+    def filter_state(self, queryset, name, value):
+        return selectors.attempts_in_marking_state(queryset, value)
+
+
+def _submitted(attempt: Attempt) -> str:
+    return date_format(localtime(attempt.submitted_at), "SHORT_DATETIME_FORMAT")
+
+
+def _score(attempt: Attempt) -> str:
+    return f"{_points(attempt.score)} / {_points(attempt.max_score)} ({_points(attempt.percent)}%)"
+
+
+class MarkingQueueView(ListIndexView):
+    any_permission_required = ["mark"]  # quiz.mark_attempt
+    page_title = gettext_lazy("Essay marking")
+    header_icon = "edit"
+    paginate_by = PER_PAGE
+
+    def get_base_queryset(self):
+        return selectors.marking_queue(state="all")  # narrowed by the filters, "awaiting" by default
+
+    def order_queryset(self, queryset):
+        return queryset  # oldest submission first (the selector's order)
+
+    def filter_queryset(self, queryset):
+        if self.filters is None:
+            return queryset
+        self.filters.is_valid()  # a value a filter refuses (an unknown quiz) is left out; the rest apply
+        return self.filters.filter_queryset(queryset)
+
+    @cached_property
+    def no_results_message(self):
+        if self.request.GET.get("quiz") or self.request.GET.get("learner", "").strip() or self.is_filtering:
+            return _("No attempts match these filters.")
+        return _("No essays are waiting to be marked. Well done!")
+
+    @cached_property
+    def back_query(self) -> str:
+        """The marking page's way back to this page of the queue, as filtered."""
+        if not self.request.GET:
+            return ""
+        back = QueryDict(mutable=True)
+        back["back"] = self.request.GET.urlencode()
+        return f"?{back.urlencode()}"
+
+    def _mark_url(self, attempt: Attempt) -> str:
+        return reverse("quiz_marking:mark", args=[attempt.pk]) + self.back_query
+
+    @cached_property
+    def columns(self):
+        return [
+            NotedTitleColumn(
+                "learner",
+                label=_("Learner"),
+                accessor=lambda attempt: attempt.user.get_full_name(),
+                note=lambda attempt: attempt.user.username,
+                get_url=self._mark_url,
+            ),
+            Column("quiz", label=_("Quiz"), accessor="quiz.title"),
+            Column("number", label=_("Attempt")),
+            Column("submitted_at", label=_("Submitted at"), accessor=_submitted),
+            TemplateColumn(
+                "unmarked_essays", label=_("Essays to mark"), template="quiz/admin/marking/essays_cell.html"
+            ),
+            Column("score", label=_("Current score"), accessor=_score),
+        ]
+
+
+class MarkingViewSet(ListViewSet):
+    """The queue and the marking page; attempts are never added, edited or deleted here."""
+
+    model = Attempt
+    name = "quiz_marking"
+    url_prefix = "marking"
+    icon = "edit"
+    index_view_class = MarkingQueueView
+    filterset_class = MarkingFilterSet
+    list_per_page = PER_PAGE
+
+    def get_extra_urlpatterns(self):
+        return [path("<id:attempt_id>/", mark, name="mark")]

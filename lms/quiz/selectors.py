@@ -187,26 +187,18 @@ def marking_queue(*, quiz_id=None, learner_query: str = "", state: str = "awaiti
 
     state "awaiting": essays still to mark; "marked": at least one essay marked; "all": either.
     """
-    if state not in MARKING_STATES:
-        raise ValueError(f"Unknown marking state: {state!r}")
-    attempts = Attempt.objects.filter(state=Attempt.State.SUBMITTED)
-    if state == "awaiting":
-        attempts = attempts.filter(awaiting_marking=True)
-    elif state == "marked":
-        attempts = attempts.filter(_has_marked_essay())
-    else:
-        attempts = attempts.filter(Q(awaiting_marking=True) | _has_marked_essay())
+    attempts = attempts_in_marking_state(_marking_candidates(), state)
     if quiz_id:
         attempts = attempts.filter(quiz_id=quiz_id)
-    learner_query = (learner_query or "").strip()
-    if learner_query:
-        attempts = attempts.filter(
-            Q(user__username__icontains=learner_query)
-            | Q(user__full_name__icontains=learner_query)
-            | Q(user__email__icontains=learner_query)
-        )
+    return attempts_of_learner(attempts, learner_query)
+
+
+def _marking_candidates() -> QuerySet[Attempt]:
+    """Every submitted attempt with an essay to mark or marked (the queue's "all"), ready to list."""
     return (
-        attempts.select_related("quiz", "user")
+        Attempt.objects.filter(state=Attempt.State.SUBMITTED)
+        .filter(Q(awaiting_marking=True) | _has_marked_essay())
+        .select_related("quiz", "user")
         .annotate(
             unmarked_essays=Count(
                 "answers",
@@ -214,6 +206,29 @@ def marking_queue(*, quiz_id=None, learner_query: str = "", state: str = "awaiti
             )
         )
         .order_by("submitted_at", "pk")
+    )
+
+
+def attempts_in_marking_state(attempts: QuerySet[Attempt], state: str) -> QuerySet[Attempt]:
+    """Narrow the queue to one state ("awaiting", "marked" or "all")."""
+    if state not in MARKING_STATES:
+        raise ValueError(f"Unknown marking state: {state!r}")
+    if state == "awaiting":
+        return attempts.filter(awaiting_marking=True)
+    if state == "marked":
+        return attempts.filter(_has_marked_essay())
+    return attempts
+
+
+def attempts_of_learner(attempts: QuerySet[Attempt], query: str) -> QuerySet[Attempt]:
+    """Narrow to learners whose name, username or email contains `query` (ignored when blank)."""
+    query = (query or "").strip()
+    if not query:
+        return attempts
+    return attempts.filter(
+        Q(user__username__icontains=query)
+        | Q(user__full_name__icontains=query)
+        | Q(user__email__icontains=query)
     )
 
 

@@ -120,14 +120,16 @@ register_snippet(QuizGroup)
 # --- Essay marking queue (admin_marking.py)
 
 
-@hooks.register("register_admin_urls")
-def register_marking_urls():
-    return [path("marking/", include((admin_marking.urlpatterns, "quiz_marking"), namespace="quiz_marking"))]
+@hooks.register("register_admin_viewset")
+def register_marking_viewset():
+    return admin_marking.MarkingViewSet()
 
 
 class EssayMarkingMenuItem(MenuItem):
+    """The queue, with the number of attempts waiting (the viewset's own menu item has no count)."""
+
     def is_shown(self, request):
-        return request.user.has_perm("quiz.mark_attempt")
+        return request.user.has_perm(admin_marking.MARK)
 
     def render_component(self, request):
         waiting = selectors.awaiting_marking_count()

@@ -125,6 +125,7 @@ def b_targets(w):
             "compliance_reports:person_pdf", args=[w["person_b"].user_id]
         ),
         "certificates_admin:index": reverse("certificates_admin:index"),
+        "certificates_admin:index_results": reverse("certificates_admin:index_results"),
         "certificates_admin:revoke": reverse("certificates_admin:revoke", args=[w["certificate_b"].pk]),
         "reminders_admin:index": reverse("reminders_admin:index"),
         "reminders_admin:index_results": reverse("reminders_admin:index_results"),
@@ -136,6 +137,7 @@ def b_targets(w):
         "reminders_admin:nudge_results": reverse("reminders_admin:nudge_results"),
         "reminders_admin:nudge_confirm": reverse("reminders_admin:nudge_confirm"),
         "h5p_libraries:index": reverse("h5p_libraries:index"),
+        "h5p_libraries:index_results": reverse("h5p_libraries:index_results"),
         "h5p_libraries:approve": reverse("h5p_libraries:approve", args=[w["library"].pk]),
         "audit_admin:index": reverse("audit_admin:index"),
         "audit_admin:index_results": reverse("audit_admin:index_results"),

@@ -1,7 +1,7 @@
 """Revocation by HR: in scope only, with a reason, once; the admin list and revoke page enforce the scope."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +12,7 @@ from lms.certificates import services
 from lms.certificates.models import Certificate
 from lms.learning.models import Enrolment, LessonCompletion
 from lms.learning.services import enrolment_restart
+from lms.people import roles
 from tests.builders import UserFactory, make_course
 
 from .conftest import complete, make_official
@@ -209,8 +210,8 @@ def test_the_list_is_paginated(client, org, holder, catalogue, administrator):
     first = client.get(INDEX_URL)
     second = client.get(INDEX_URL, {"p": 2})
 
-    assert len(first.context["page"].object_list) == 25
-    assert len(second.context["page"].object_list) == 1
+    assert len(first.context["page_obj"].object_list) == 25
+    assert len(second.context["page_obj"].object_list) == 1
 
 
 def test_the_list_costs_the_same_queries_for_one_or_five_certificates(
@@ -229,7 +230,7 @@ def test_the_list_costs_the_same_queries_for_one_or_five_certificates(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(INDEX_URL)
 
-    assert response.context["page"].paginator.count == 5
+    assert response.context["page_obj"].paginator.count == 5
 
 
 def test_the_menu_item_is_shown_to_hr_managers_only(client, certificate, hr_a):
@@ -374,3 +375,26 @@ def test_a_holder_without_an_official_record_is_listed_for_administrators(
 
     assert response.status_code == 200
     assert Certificate.objects.get(user=learner).code in response.content.decode()
+
+
+def test_the_list_offers_no_revoke_button_without_the_revoke_permission(client, certificate, hr_a):
+    Group.objects.get(name=roles.HR_MANAGER).permissions.remove(
+        Permission.objects.get(content_type__app_label="certificates", codename="revoke_certificate")
+    )
+    client.force_login(hr_a)
+
+    page = client.get(INDEX_URL).content.decode()
+
+    assert certificate.code in page
+    assert revoke_url(certificate) not in page
+
+
+def test_the_list_results_fragment_is_scoped_and_filtered(client, certificate, certificate_b, hr_a):
+    """Wagtail's filters and search reload the table from the results URL: the same scope applies."""
+    client.force_login(hr_a)
+
+    response = client.get(reverse("certificates_admin:index_results"), {"status": "valid"})
+
+    assert response.status_code == 200
+    assert certificate.code in response.content.decode()
+    assert certificate_b.code not in response.content.decode()

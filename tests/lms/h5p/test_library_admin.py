@@ -1,7 +1,9 @@
 """The administrator's approval of shared H5P libraries in the Wagtail admin (lms/h5p/library_admin.py)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.audit.models import AuditEntry
@@ -120,3 +122,50 @@ def test_approval_takes_post_only(administrator, pending):
 
 def test_an_unknown_library_is_a_404(administrator):
     assert client_for(administrator).get("/admin/h5p-libraries/999999/approve/").status_code == 404
+
+
+# --- The list (Wagtail's generic index view)
+
+
+def test_the_list_shows_what_waits_for_approval_first(administrator, h5p_bytes, trainer, pending):
+    approved = Library.objects.exclude(pk=pending.pk).first()
+    client_for(administrator).post(approve_url(approved))
+
+    listed = list(client_for(administrator).get(INDEX_URL).context["page_obj"].object_list)
+
+    assert listed.index(pending) < listed.index(approved)
+    assert all(library.approved_at is None for library in listed[: listed.index(approved)])
+
+
+def test_the_list_filters_approved_or_waiting(administrator, pending):
+    approved = Library.objects.exclude(pk=pending.pk).first()
+    client = client_for(administrator)
+    client.post(approve_url(approved))
+
+    waiting = list(client.get(INDEX_URL, {"approved": "no"}).context["page_obj"].object_list)
+    done = list(client.get(INDEX_URL, {"approved": "yes"}).context["page_obj"].object_list)
+
+    assert pending in waiting and approved not in waiting
+    assert done == [approved]
+
+
+def test_an_administrator_is_offered_the_approval_from_the_list(administrator, pending):
+    page = client_for(administrator).get(INDEX_URL).content.decode()
+
+    assert approve_url(pending) in page
+
+
+def test_the_list_costs_the_same_queries_for_one_or_many_libraries(
+    administrator, h5p_bytes, trainer, django_assert_num_queries
+):
+    client = client_for(administrator)
+    Library.objects.create(machine_name="H5P.One", major_version=1, minor_version=0, uploaded_by=trainer)
+    client.get(INDEX_URL)  # warm up caches (content types, site)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(INDEX_URL).status_code == 200
+    store_package(h5p_bytes, user=trainer)  # eight more libraries, with the activity versions using them
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(INDEX_URL)
+
+    assert response.context["page_obj"].paginator.count > 1
