@@ -48,7 +48,7 @@ def main() -> None:
     learner = User.objects.get(username="hocvien")
     services.enrolment_create(user=learner, course=course)
     for done in lessons[:3]:
-        services.record_progress(user=learner, lesson=done, source="manual")
+        services.progress_record(user=learner, lesson=done, source="manual")
 
     catalogue = CourseIndexPage.objects.get(pk=course.get_parent().pk)
     floor = catalogue.add_child(

@@ -201,7 +201,7 @@ class LessonPage(Page):
         return list(first.values())
 
     def accepts_progress(self, *, user, source: str) -> bool:
-        """Whether this progress event completes the lesson (see learning.services.record_progress).
+        """Whether this progress event completes the lesson (see learning.services.progress_record).
 
         A lesson with quizzes or H5P activities completes when the person has met all of their
         requirements; a plain lesson when the person marks it complete.

@@ -18,7 +18,8 @@ from lms.people import roles
 from lms.people.models import ManagedUnit, OrgUnit
 
 from .models import AuditEntry
-from .services import audit_record, person_unit
+from .selectors import person_unit
+from .services import audit_record
 
 User = get_user_model()
 FLAGS = ("is_superuser", "is_staff")

@@ -57,12 +57,3 @@ def audit_record(
         )
     entry.save()
     return entry
-
-
-def person_unit(user) -> OrgUnit | None:
-    """The unit of a person's official record (for entries about them), None for an account without one.
-
-    Lets apps that must not import `people` (the quiz engine) give their entries the unit HR managers see."""
-    if user is None or getattr(user, "pk", None) is None:
-        return None
-    return OrgUnit.objects.filter(officials__user_id=user.pk).first()

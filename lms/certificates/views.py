@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from lms.audit.models import AuditEntry
-from lms.audit.services import audit_record, person_unit
+from lms.audit.selectors import person_unit
+from lms.audit.services import audit_record
 from lms.dates import date_vn
 from lms.http import private_no_store, problem
 

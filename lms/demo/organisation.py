@@ -16,7 +16,7 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage
 from lms.compliance.models import Assignment, Obligation
 from lms.compliance.services import assignment_create, obligation_exempt
 from lms.learning.models import Enrolment, LessonCompletion
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from lms.people.models import Official, OrgUnit, Position
 from lms.people.services import managed_unit_add, official_save, position_create, unit_create
 from lms.quiz.models import AttemptAnswer, Question, Quiz
@@ -325,7 +325,7 @@ def _start(user, course, summary) -> None:
     enrolment = _enrolment(user, course)
     if enrolment is None or LessonCompletion.objects.filter(enrolment=enrolment).exists():
         return
-    record_progress(user=user, lesson=_lessons(course)[0], source=LessonCompletion.Source.MANUAL)
+    progress_record(user=user, lesson=_lessons(course)[0], source=LessonCompletion.Source.MANUAL)
     summary.add(f"progress {user.get_full_name()}: {course.title} begun")
 
 
@@ -344,7 +344,7 @@ def _complete(user, course, marker, summary) -> None:
             for quiz in Quiz.objects.filter(pk__in=quiz_ids):
                 _pass_quiz(user, quiz, lesson, marker)
         elif not lesson.completion_requirements():
-            record_progress(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
+            progress_record(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
     summary.add(f"progress {user.get_full_name()}: {course.title} completed")
 
 

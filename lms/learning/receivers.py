@@ -18,7 +18,7 @@ def quiz_attempt_finished(sender, attempt, **kwargs):
     if lesson is None or attempt.quiz_id not in lesson.quiz_ids():
         return
     try:
-        services.record_progress(user=attempt.user, lesson=lesson, source=LessonCompletion.Source.QUIZ)
+        services.progress_record(user=attempt.user, lesson=lesson, source=LessonCompletion.Source.QUIZ)
     except services.LearningError:
         # Not enrolled any more, or other quizzes of the lesson still to pass: nothing to record yet.
         return
@@ -27,7 +27,7 @@ def quiz_attempt_finished(sender, attempt, **kwargs):
 @receiver(result_recorded)
 def h5p_result_recorded(sender, result, **kwargs):
     """A new H5P result may complete every lesson that uses the activity, in every enrolled course."""
-    services.record_activity_progress(
+    services.activity_progress_record(
         user=result.user,
         kind=LessonRequirement.Kind.H5P,
         object_id=result.activity_id,

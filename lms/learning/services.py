@@ -1,4 +1,4 @@
-"""Writes to learning records. Every progress event goes through `record_progress`."""
+"""Writes to learning records. Every progress event goes through `progress_record`."""
 
 from dataclasses import dataclass
 
@@ -106,7 +106,7 @@ def enrolment_touch(*, enrolment: Enrolment, lesson) -> None:
 
 
 @transaction.atomic
-def record_progress(*, user, lesson, source: str) -> ProgressResult:
+def progress_record(*, user, lesson, source: str) -> ProgressResult:
     """Record one progress event on a lesson and decide lesson and course completion.
 
     The lesson decides which sources complete it (`accepts_progress`): a plain lesson accepts
@@ -230,7 +230,7 @@ def requirements_recheck(*, user, lesson, requirements: list[Requirement]) -> bo
         LessonCompletion.Source.H5P if LessonRequirement.Kind.H5P in kinds else LessonCompletion.Source.QUIZ
     )
     try:
-        return record_progress(user=user, lesson=lesson, source=source).lesson_newly_completed
+        return progress_record(user=user, lesson=lesson, source=source).lesson_newly_completed
     except LearningError:
         return False
 
@@ -241,7 +241,7 @@ class ActivityProgress:
     courses_completed: frozenset[int]
 
 
-def record_activity_progress(*, user, kind: str, object_id: int, source: str) -> ActivityProgress:
+def activity_progress_record(*, user, kind: str, object_id: int, source: str) -> ActivityProgress:
     """A result changed for one activity (an H5P activity, say): complete every published lesson that uses it
     in the person's enrolled courses and whose requirements are now all met, then the courses.
 

@@ -43,7 +43,7 @@ def lesson_complete(request, lesson_id: int):
     if lesson is None:
         return problem(request, message=_("This lesson does not exist or is not published."), status=404)
     try:
-        result = services.record_progress(
+        result = services.progress_record(
             user=request.user, lesson=lesson, source=LessonCompletion.Source.MANUAL
         )
     except services.LearningError as error:

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from .models import Official, OrgUnit
+from . import roles
+from .models import Official, OrgUnit, User
 from .scope import officials_visible, scope_for
 
 
@@ -56,3 +57,8 @@ def officials_list(*, viewer) -> QuerySet[Official]:
         .select_related("user", "unit", "position")
         .order_by("unit__path", "user__full_name", "employee_code")
     )
+
+
+def user_role_labels(*, user: User) -> list[str]:
+    names = [g.name for g in user.groups.all()]
+    return [str(roles.ROLE_LABELS.get(n, n)) for n in names]

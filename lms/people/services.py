@@ -84,11 +84,6 @@ def user_ensure(
     return user, created
 
 
-def user_role_labels(*, user: User) -> list[str]:
-    names = [g.name for g in user.groups.all()]
-    return [str(roles.ROLE_LABELS.get(n, n)) for n in names]
-
-
 class PeopleError(UserError):
     """A change to the organisation the rules refuse; the message is shown to the person."""
 

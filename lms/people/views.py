@@ -8,6 +8,7 @@ from lms.http import problem
 
 from .forms import ProfileForm
 from .models import Official
+from .selectors import user_role_labels
 from .services import (
     EmailChangeNeedsOwner,
     PeopleError,
@@ -15,7 +16,6 @@ from .services import (
     email_change_confirm,
     email_change_request,
     email_change_waiting,
-    user_role_labels,
 )
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.audit.models import AuditEntry
-from lms.audit.services import audit_record, person_unit
+from lms.audit.selectors import person_unit
+from lms.audit.services import audit_record
 from lms.errors import UserError
 
 from .models import Attempt, AttemptAnswer, Question, Quiz

@@ -39,7 +39,7 @@ def setup(catalogue, activity, learner):
     lesson = add_lesson(module, activity)
     learning_services.enrolment_create(user=learner, course=course)
     plain = LessonPage.objects.descendant_of(course).exclude(pk=lesson.pk).get()
-    learning_services.record_progress(user=learner, lesson=plain, source=LessonCompletion.Source.MANUAL)
+    learning_services.progress_record(user=learner, lesson=plain, source=LessonCompletion.Source.MANUAL)
     return course, module, lesson
 
 

@@ -53,7 +53,7 @@ def test_lesson_page_shows_previous_and_next_across_modules(learner_client, lear
 
 def test_course_page_shows_each_lesson_status_and_progress(learner_client, learner, course):
     services.enrolment_create(user=learner, course=course)
-    services.record_progress(
+    services.progress_record(
         user=learner, lesson=lessons_of(course)[0], source=LessonCompletion.Source.MANUAL
     )
 
@@ -156,7 +156,7 @@ def test_page_query_count_is_the_same_for_5_and_50_lessons(client, catalogue, pa
         services.enrolment_create(user=learner, course=course)
         lessons = lessons_of(course)
         for lesson in lessons[:3]:
-            services.record_progress(user=learner, lesson=lesson, source=LessonCompletion.Source.MANUAL)
+            services.progress_record(user=learner, lesson=lesson, source=LessonCompletion.Source.MANUAL)
         url = course.url if page_kind == "course" else lessons[3].url
         _queries_for(client, url)  # warm per-process caches (content types, site root paths)
         counts.append(_queries_for(client, url))

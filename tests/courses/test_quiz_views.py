@@ -151,7 +151,7 @@ def test_failing_does_not_complete_the_lesson(learner_client, learner, quiz_less
 def test_the_course_completes_when_the_quiz_lesson_is_the_last_one(learner_client, learner, quiz_lesson):
     course, lesson, quiz, questions = quiz_lesson
     enrolled(learner, course)
-    learning_services.record_progress(user=learner, lesson=lessons_of(course)[0], source="manual")
+    learning_services.progress_record(user=learner, lesson=lessons_of(course)[0], source="manual")
     start(learner_client, lesson, quiz)
     attempt = Attempt.objects.get()
     for question in questions:
@@ -286,7 +286,7 @@ def test_passing_the_last_required_quiz_completes_the_course_and_says_so(
     course, lesson, quiz, questions = quiz_lesson
     enrolment, _ = learning_services.enrolment_create(user=learner, course=course)
     for other in LessonPage.objects.descendant_of(course).exclude(pk=lesson.pk):
-        learning_services.record_progress(user=learner, lesson=other, source=LessonCompletion.Source.MANUAL)
+        learning_services.progress_record(user=learner, lesson=other, source=LessonCompletion.Source.MANUAL)
     start(learner_client, lesson, quiz)
     attempt = Attempt.objects.get()
     answer_url = reverse("lesson_quiz:answer", args=[attempt.pk])

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from courses.models import LessonPage
 from lms.compliance.services import assignment_create
 from lms.h5p.models import Activity
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from lms.quiz.models import Attempt, Question
 from tests.builders import UserFactory, lessons_of, make_catalogue, make_course
 from tests.e2e.quiz_helpers import answer_question
@@ -64,7 +64,7 @@ def build_world(h5p_bytes):
     quiz_lesson.save()
 
     assignment_create(by=admin, course=course, unit=org.ward_a, due_days=30)  # enrols the learner too
-    record_progress(user=learner, lesson=reading, source="manual")
+    progress_record(user=learner, lesson=reading, source="manual")
     return {
         "org": org,
         "hr": hr,

@@ -17,7 +17,7 @@ from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
 from lms.h5p.models import Library
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from lms.people.models import Official
 from tests.builders import lessons_of, make_course
 from tests.org_builders import make_admin_user, make_hr, make_official, make_org
@@ -41,7 +41,7 @@ NAME_B = "Võ Văn Phường Bình"
 
 def complete(user, course):
     for lesson in lessons_of(course):
-        record_progress(user=user, lesson=lesson, source="manual")
+        progress_record(user=user, lesson=lesson, source="manual")
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from courses.models import LessonPage, ModulePage
 from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
-from lms.learning.services import enrolment_create, record_progress
+from lms.learning.services import enrolment_create, progress_record
 from lms.quiz import services as quiz_services
 from lms.reminders.models import Notification
 from tests.builders import lessons_of, make_course
@@ -230,7 +230,7 @@ def build_world() -> World:
     assignment = assignment_create(by=admin, course=course, unit=org.ward_a, due_date=due)
     assignment_create(by=admin, course=done, user=person.user, due_days=30)
     for lesson in lessons_of(done):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     obligation = Obligation.objects.filter(user=person.user, is_current=True).first()
     certificate = Certificate.objects.get(user=person.user)
     notification = Notification.objects.create(

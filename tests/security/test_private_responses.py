@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from lms.certificates.models import Certificate
-from lms.learning.services import enrolment_create, record_progress
+from lms.learning.services import enrolment_create, progress_record
 from tests.builders import lessons_of, make_course
 from tests.org_builders import make_hr, make_official, make_org
 
@@ -20,7 +20,7 @@ def world(catalogue):
     course = make_course(catalogue, title="An toàn thông tin", modules=1, lessons_per_module=1)
     enrolment_create(user=holder, course=course)
     for lesson in lessons_of(course):
-        record_progress(user=holder, lesson=lesson, source="manual")
+        progress_record(user=holder, lesson=lesson, source="manual")
     return {"org": org, "hr": hr, "holder": holder, "certificate": Certificate.objects.get(user=holder)}
 
 

@@ -51,7 +51,7 @@ def complete(user, course) -> Enrolment:
     """Enrol and mark every lesson complete through the real progress service."""
     learning.enrolment_create(user=user, course=course)
     for lesson in lessons_of(course):
-        learning.record_progress(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
+        learning.progress_record(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
     return Enrolment.objects.get(user=user, course_id=course.pk)
 
 

@@ -34,7 +34,7 @@ def test_no_certificate_before_the_last_required_lesson(holder, four_hour_course
     learning.enrolment_create(user=holder, course=four_hour_course)
     first, _last = lessons_of(four_hour_course)
 
-    learning.record_progress(user=holder, lesson=first, source=LessonCompletion.Source.MANUAL)
+    learning.progress_record(user=holder, lesson=first, source=LessonCompletion.Source.MANUAL)
 
     assert not Certificate.objects.exists()
 

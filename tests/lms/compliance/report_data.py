@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create, obligation_exempt
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from lms.people.services import managed_unit_add
 from tests.builders import lessons_of, make_course
 from tests.org_builders import make_admin_user, make_hr, make_official, make_org
@@ -41,7 +41,7 @@ class City:
 
 def complete(user, course):
     for lesson in lessons_of(course):
-        record_progress(user=user, lesson=lesson, source="manual")
+        progress_record(user=user, lesson=lesson, source="manual")
 
 
 def current(user, assignment):

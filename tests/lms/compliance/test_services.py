@@ -17,7 +17,7 @@ from lms.compliance.services import (
 )
 from lms.compliance.status import Status, status_of
 from lms.learning.models import Enrolment
-from lms.learning.services import enrolment_touch, record_progress
+from lms.learning.services import enrolment_touch, progress_record
 from lms.people.services import official_deactivate, official_save
 from tests.builders import lessons_of
 from tests.lms.compliance.report_data import complete, current
@@ -108,7 +108,7 @@ def test_every_status(org, hr, course):
 def test_reasons_say_who_when_where_and_how_far(org, hr, course):
     person = make_official(org.ward_a)
     assignment_create(by=hr, course=course, unit=org.ward_a, due_date=in_days(20))
-    record_progress(user=person.user, lesson=lessons_of(course)[0], source="manual")
+    progress_record(user=person.user, lesson=lessons_of(course)[0], source="manual")
     (view,) = person_obligations(viewer=hr, user=person.user)
     assert view.status == Status.IN_PROGRESS
     assert hr.get_full_name() in view.reason and org.ward_a.name in view.reason

@@ -10,7 +10,7 @@ from lms.compliance import tasks
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
 from lms.learning.models import Enrolment
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from tests.builders import lessons_of
 from tests.org_builders import make_hr, make_official, make_org
 
@@ -26,7 +26,7 @@ def completed(course):
     assignment = assignment_create(by=hr, course=course, unit=org.ward_b, due_days=30, validity_months=12)
     for person in people:
         for lesson in lessons_of(course):
-            record_progress(user=person.user, lesson=lesson, source="manual")
+            progress_record(user=person.user, lesson=lesson, source="manual")
     return list(
         Obligation.objects.filter(assignment=assignment, user__in=[p.user for p in people]).order_by("pk")
     )

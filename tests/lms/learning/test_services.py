@@ -44,11 +44,11 @@ def test_course_completes_only_when_every_required_lesson_is_complete(learner, c
     lessons = lessons_of(course)
 
     for lesson in lessons[:-1]:
-        result = services.record_progress(user=learner, lesson=lesson, source=MANUAL)
+        result = services.progress_record(user=learner, lesson=lesson, source=MANUAL)
         assert result.course_newly_completed is False
     assert Enrolment.objects.get(user=learner).completed_at is None
 
-    result = services.record_progress(user=learner, lesson=lessons[-1], source=MANUAL)
+    result = services.progress_record(user=learner, lesson=lessons[-1], source=MANUAL)
 
     assert result.course_newly_completed is True
     assert Enrolment.objects.get(user=learner).completed_at is not None
@@ -59,10 +59,10 @@ def test_completion_is_recorded_exactly_once(learner, course, completions_signal
     services.enrolment_create(user=learner, course=course)
     lessons = lessons_of(course)
     for lesson in lessons:
-        services.record_progress(user=learner, lesson=lesson, source=MANUAL)
+        services.progress_record(user=learner, lesson=lesson, source=MANUAL)
     first_completed_at = Enrolment.objects.get(user=learner).completed_at
 
-    again = services.record_progress(user=learner, lesson=lessons[-1], source=MANUAL)
+    again = services.progress_record(user=learner, lesson=lessons[-1], source=MANUAL)
 
     assert again.lesson_newly_completed is False
     assert again.course_newly_completed is False
@@ -76,8 +76,8 @@ def test_optional_lessons_are_not_needed_for_completion(learner, catalogue):
     services.enrolment_create(user=learner, course=course)
     first, second, _optional = lessons_of(course)
 
-    services.record_progress(user=learner, lesson=first, source=MANUAL)
-    result = services.record_progress(user=learner, lesson=second, source=MANUAL)
+    services.progress_record(user=learner, lesson=first, source=MANUAL)
+    result = services.progress_record(user=learner, lesson=second, source=MANUAL)
 
     assert result.course_newly_completed is True
 
@@ -88,8 +88,8 @@ def test_unpublished_lessons_are_not_needed_for_completion(learner, catalogue):
     first, second, draft = lessons_of(course)
     draft.unpublish()
 
-    services.record_progress(user=learner, lesson=first, source=MANUAL)
-    result = services.record_progress(user=learner, lesson=second, source=MANUAL)
+    services.progress_record(user=learner, lesson=first, source=MANUAL)
+    result = services.progress_record(user=learner, lesson=second, source=MANUAL)
 
     assert result.course_newly_completed is True
 
@@ -98,7 +98,7 @@ def test_progress_without_enrolment_is_refused(learner, course):
     lesson = lessons_of(course)[0]
 
     with pytest.raises(services.NotEnrolled):
-        services.record_progress(user=learner, lesson=lesson, source=MANUAL)
+        services.progress_record(user=learner, lesson=lesson, source=MANUAL)
     assert not LessonCompletion.objects.exists()
 
 
@@ -108,7 +108,7 @@ def test_enrolment_in_one_course_does_not_open_another(learner, catalogue):
     services.enrolment_create(user=learner, course=enrolled)
 
     with pytest.raises(services.NotEnrolled):
-        services.record_progress(user=learner, lesson=lessons_of(other)[0], source=MANUAL)
+        services.progress_record(user=learner, lesson=lessons_of(other)[0], source=MANUAL)
     assert not LessonCompletion.objects.exists()
 
 
@@ -119,7 +119,7 @@ def test_progress_on_an_unpublished_lesson_is_refused(learner, course):
     lesson.refresh_from_db()
 
     with pytest.raises(services.CourseNotAvailable):
-        services.record_progress(user=learner, lesson=lesson, source=MANUAL)
+        services.progress_record(user=learner, lesson=lesson, source=MANUAL)
     assert not LessonCompletion.objects.exists()
 
 
@@ -127,7 +127,7 @@ def test_an_activity_source_does_not_complete_a_plain_lesson(learner, course):
     services.enrolment_create(user=learner, course=course)
 
     with pytest.raises(services.ProgressNotAccepted):
-        services.record_progress(
+        services.progress_record(
             user=learner, lesson=lessons_of(course)[0], source=LessonCompletion.Source.QUIZ
         )
     assert not LessonCompletion.objects.exists()
@@ -137,7 +137,7 @@ def test_progress_remembers_the_last_lesson(learner, course):
     services.enrolment_create(user=learner, course=course)
     lesson = lessons_of(course)[1]
 
-    services.record_progress(user=learner, lesson=lesson, source=MANUAL)
+    services.progress_record(user=learner, lesson=lesson, source=MANUAL)
 
     enrolment = Enrolment.objects.get(user=learner)
     assert enrolment.last_lesson_id == lesson.pk

@@ -156,8 +156,8 @@ def test_my_learning_lists_courses_in_progress_and_completed(learner_client, lea
     done = make_course(catalogue, title="Khóa đã xong", modules=1, lessons_per_module=1)
     services.enrolment_create(user=learner, course=in_progress)
     services.enrolment_create(user=learner, course=done)
-    services.record_progress(user=learner, lesson=lessons_of(in_progress)[0], source="manual")
-    services.record_progress(user=learner, lesson=lessons_of(done)[0], source="manual")
+    services.progress_record(user=learner, lesson=lessons_of(in_progress)[0], source="manual")
+    services.progress_record(user=learner, lesson=lessons_of(done)[0], source="manual")
 
     response = learner_client.get(reverse("learning:my_learning"))
     html = response.content.decode()

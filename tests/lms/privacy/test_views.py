@@ -12,7 +12,7 @@ from lms.certificates.models import Certificate
 from lms.compliance.services import assignment_create
 from lms.h5p import services as h5p_services
 from lms.h5p import xapi
-from lms.learning.services import enrolment_create, record_progress
+from lms.learning.services import enrolment_create, progress_record
 from lms.quiz import services as quiz_services
 from lms.reminders.models import Notification, Preference
 from tests.builders import lessons_of
@@ -30,7 +30,7 @@ def give_records(user, course, *, marker: str):
     each carrying `marker` where the person wrote or received text."""
     enrolment_create(user=user, course=course)
     for lesson in lessons_of(course):
-        record_progress(user=user, lesson=lesson, source="manual")
+        progress_record(user=user, lesson=lesson, source="manual")
     question = make_question("short", text=f"Câu hỏi của {marker}?")
     attempt = quiz_services.attempt_start(user=user, quiz=make_quiz([question]))
     quiz_services.attempt_save_answer(attempt=attempt, question_id=question.pk, response=f"Trả lời {marker}")

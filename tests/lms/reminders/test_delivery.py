@@ -14,7 +14,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_revoke
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_withdraw, obligation_exempt
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from lms.people.models import User
 from lms.people.services import official_deactivate
 from lms.reminders import delivery, planning, scheduling, tasks
@@ -238,7 +238,7 @@ def test_a_reminder_another_worker_is_delivering_is_left_to_it(smtp_sink, notice
 def test_the_completion_confirmation_links_to_the_certificate(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
     for lesson in lessons_of(course):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course=course)
     now = planning.allowed_from(obligation_of(assignment, person.user).completed_at)
     ids = scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=now)
@@ -532,7 +532,7 @@ def test_a_digest_with_nothing_to_report_is_not_sent(smtp_sink, hr):
 
 def _complete(hr, person, course, notice):
     for lesson in lessons_of(course):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
 
 
 def _exempt(hr, person, course, notice):
@@ -573,7 +573,7 @@ def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, cou
 def test_a_completion_confirmation_is_not_sent_once_its_certificate_is_revoked(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
     for lesson in lessons_of(course):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user)
     now = planning.allowed_from(certificate.completed_at)
     confirmation = planned(assignment, now=now)

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from lms.certificates.models import Certificate
-from lms.learning.services import enrolment_create, record_progress
+from lms.learning.services import enrolment_create, progress_record
 from lms.reminders import delivery, messages, scheduling
 from lms.reminders.messages import (
     PERSON_MARK,
@@ -97,7 +97,7 @@ def test_expiring(obligation, course):
 def test_completion_links_to_the_certificate(obligation, course, person):
     enrolment_create(user=person.user, course=course)
     for lesson in lessons_of(course):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course_id=course.pk)
     obligation.refresh_from_db()
 
@@ -408,7 +408,7 @@ def test_a_completion_with_a_certificate_links_each_person_to_their_own(
 ):
     enrolment_create(user=person.user, course=course)
     for lesson in lessons_of(course):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course_id=course.pk)
     obligation.refresh_from_db()
     composer = Composer(now=T0)

@@ -11,7 +11,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_revoke
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_withdraw, obligation_exempt, renewals_open
-from lms.learning.services import record_progress
+from lms.learning.services import progress_record
 from lms.people.services import official_deactivate
 from lms.reminders import planning, scheduling, selectors
 from lms.reminders.models import Kind, Preference, Reminder
@@ -271,7 +271,7 @@ def test_a_completed_course_gets_its_confirmation_and_no_more_reminders(hr, pers
     assignment = assign(hr=hr, course=course, user=person.user, due_in=DUE)
     sweep_and_send(T0)
     for lesson in lessons_of(course):  # the real path: progress → course completed → obligation completed
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     completed_at = obligation_of(assignment, person.user).completed_at
     assert completed_at is not None
     now = planning.allowed_from(completed_at)  # completed in real time: the next moment outside quiet hours
@@ -292,7 +292,7 @@ def test_a_revoked_certificate_brings_back_the_overdue_reminders(hr, person, cou
     start = timezone.now()
     assign(hr=hr, course=course, user=person.user, due_in=DUE, now=start)
     for lesson in lessons_of(course):
-        record_progress(user=person.user, lesson=lesson, source="manual")
+        progress_record(user=person.user, lesson=lesson, source="manual")
     late = start + days(DUE + 2)
     assert sweep_plan(late) == []  # completed: nothing more to say
 
@@ -308,7 +308,7 @@ def test_a_completion_made_again_after_a_revocation_is_confirmed_again(hr, perso
         if attempt:
             _revoke(person.user, course, by=hr)
         for lesson in lessons_of(course):
-            record_progress(user=person.user, lesson=lesson, source="manual")
+            progress_record(user=person.user, lesson=lesson, source="manual")
         completed_at = Certificate.objects.get(user=person.user, revoked_at__isnull=True).completed_at
         sweep_and_send(planning.allowed_from(completed_at))
 
