@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
+from .mathjax import library_config
 from .models import ContentVersion, Library, UserData
 from .player import Grant, grant_read
 from .storage import h5p_storage
@@ -126,6 +127,8 @@ def player(request, token: str):
         "icon": False,
         "fullScreen": False,
         "saveFreq": False,
+        # Merged into H5PIntegration by static/js/h5p-player.js: H5P.MathDisplay uses our own MathJax.
+        "libraryConfig": library_config(),
     }
     if state:
         # H5P core reads contentUserData[subContentId][dataType] as a JSON string, and hands it to the

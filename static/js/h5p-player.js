@@ -108,6 +108,12 @@
     options.frameCss = root.dataset.frameCss;
     // "div": the content runs in this (sandboxed) document itself, no nested frame to size or reach.
     options.embedType = "div";
+    // h5p-standalone merges an existing window.H5PIntegration into its own; libraryConfig is how the host
+    // configures libraries (H5P.MathDisplay: MathJax from our static files, never a CDN).
+    if (options.libraryConfig) {
+      window.H5PIntegration = { ...(window.H5PIntegration || {}), libraryConfig: options.libraryConfig };
+      delete options.libraryConfig;
+    }
     if (!window.H5PStandalone || typeof window.H5PStandalone.H5P !== "function") {
       throw new Error("h5p-standalone is not loaded");
     }
