@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, library_admin
+from .media_admin import MediaHostViewSet
 from .models import Activity
 from .packages import ActivityInUse, activity_delete, activity_in_use_reason
 
@@ -117,3 +118,8 @@ def register_libraries_menu_item():
     return LibrariesMenuItem(
         _("H5P libraries"), reverse("h5p_libraries:index"), name="h5p-libraries", icon_name="code", order=251
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_media_hosts_viewset():
+    return MediaHostViewSet()

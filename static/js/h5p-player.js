@@ -102,6 +102,36 @@
     window.requestAnimationFrame(sendHeight);
   };
 
+  // Media on other sites (docs/h5p.md, "External media"): the policy blocks sites an administrator has not
+  // allowed, and an allowed site may be unreachable. The lesson page tells the learner which; the rest of
+  // the activity keeps working.
+  const allowedHosts = new Set((root.dataset.allowedHosts || "").split(" ").filter(Boolean));
+  const reportedHosts = new Set();
+  const reportMedia = (url) => {
+    let parsed;
+    try {
+      parsed = new URL(url, document.baseURI);
+    } catch (error) {
+      return;
+    }
+    if (!/^https?:$/.test(parsed.protocol) || parsed.host === window.location.host) return;
+    const host = parsed.hostname.toLowerCase();
+    if (reportedHosts.has(host)) return;
+    reportedHosts.add(host);
+    post({ kind: "media", host, problem: allowedHosts.has(host) ? "unreachable" : "blocked" });
+  };
+  document.addEventListener(
+    "error",
+    (event) => {
+      const target = event.target;
+      if (!target || target === window || typeof target.getAttribute !== "function") return;
+      const url = target.currentSrc || target.src || target.getAttribute("src");
+      if (url) reportMedia(url);
+    },
+    true,
+  );
+  document.addEventListener("securitypolicyviolation", (event) => reportMedia(event.blockedURI));
+
   const start = async () => {
     const options = JSON.parse(optionsNode.textContent);
     options.frameJs = root.dataset.frameJs;

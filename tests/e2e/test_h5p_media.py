@@ -2,12 +2,14 @@
 MathJax from our own static files) and media on other sites (the administrator's allow-list)."""
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from lms.h5p.models import ExternalMediaHost
 from tests.e2e.test_h5p import lesson_with_activity, log_in, open_player
 from tests.h5p_builders import assert_player_assets_installed
 
@@ -68,3 +70,28 @@ def test_a_package_with_formulas_plays_with_mathjax_from_our_own_static_files(
     expect(page.locator("[data-h5p-activity].has-error")).to_have_count(0)
     assert any(url.endswith("/static/vendor/mathjax/MathJax.js") for url in mathjax)
     assert outside == []
+
+
+def test_media_on_an_allowed_site_that_cannot_be_reached_leave_the_lesson_working_with_a_message(
+    live_server, transactional_db, page, screenshot
+):
+    """Interactive Video whose video lives on h5p.org: the administrator allowed h5p.org, but the site
+    cannot be reached (here: every request leaving the machine is aborted)."""
+    assert_player_assets_installed()
+    lesson = lesson_with_activity(thirdparty("H5P.InteractiveVideo.h5p"), username="hocvien_video")
+    ExternalMediaHost.objects.filter(host="h5p.org").update(allowed=True)
+    outside = keep_requests_local(page)
+    log_in(page, live_server, "hocvien_video")
+
+    player = open_player(page, live_server, lesson)
+    activity = page.locator("[data-h5p-activity]")
+    expect(activity.locator(".h5p-media-unreachable")).to_have_text(
+        "Không tải được một phần của hoạt động này từ trang ngoài (h5p.org). Phần còn lại của hoạt động vẫn "
+        "dùng được; hãy tải lại trang sau để thử lại.",
+        timeout=30_000,
+    )
+    expect(activity).to_have_class(re.compile(r"\bis-ready\b"))
+    expect(activity).not_to_have_class(re.compile(r"\bhas-error\b"))
+    expect(player.locator(".h5p-interactive-video")).to_be_visible()
+    screenshot("h5p-external-media-unreachable")
+    assert outside and all(urlsplit(url).hostname == "h5p.org" for url in outside)
