@@ -72,24 +72,34 @@ def test_a_package_with_formulas_plays_with_mathjax_from_our_own_static_files(
     assert outside == []
 
 
-def test_media_on_an_allowed_site_that_cannot_be_reached_leave_the_lesson_working_with_a_message(
+def test_media_on_other_sites_blocked_then_allowed_but_unreachable_leave_the_lesson_working_with_a_message(
     live_server, transactional_db, page, screenshot
 ):
-    """Interactive Video whose video lives on h5p.org: the administrator allowed h5p.org, but the site
-    cannot be reached (here: every request leaving the machine is aborted)."""
+    """Interactive Video whose video lives on h5p.org. By default the site is blocked; then the administrator
+    allows it, but it cannot be reached (here: every request leaving the machine is aborted)."""
     assert_player_assets_installed()
     lesson = lesson_with_activity(thirdparty("H5P.InteractiveVideo.h5p"), username="hocvien_video")
-    ExternalMediaHost.objects.filter(host="h5p.org").update(allowed=True)
+    assert ExternalMediaHost.objects.filter(host="h5p.org", allowed=False).exists()
     outside = keep_requests_local(page)
     log_in(page, live_server, "hocvien_video")
 
-    player = open_player(page, live_server, lesson)
+    open_player(page, live_server, lesson)
     activity = page.locator("[data-h5p-activity]")
+    expect(activity.locator(".h5p-media-blocked")).to_have_text(
+        "Một phần của hoạt động này lấy từ trang ngoài (h5p.org) chưa được quản trị viên cho phép nên không "
+        "hiển thị. Phần còn lại của hoạt động vẫn dùng được.",
+        timeout=30_000,
+    )
+    assert outside == []  # the policy stopped it before any request
+
+    ExternalMediaHost.objects.filter(host="h5p.org").update(allowed=True)
+    player = open_player(page, live_server, lesson)
     expect(activity.locator(".h5p-media-unreachable")).to_have_text(
         "Không tải được một phần của hoạt động này từ trang ngoài (h5p.org). Phần còn lại của hoạt động vẫn "
         "dùng được; hãy tải lại trang sau để thử lại.",
         timeout=30_000,
     )
+    expect(activity.locator(".h5p-media-blocked")).to_have_count(0)
     expect(activity).to_have_class(re.compile(r"\bis-ready\b"))
     expect(activity).not_to_have_class(re.compile(r"\bhas-error\b"))
     expect(player.locator(".h5p-interactive-video")).to_be_visible()
