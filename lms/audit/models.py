@@ -33,6 +33,7 @@ class AuditEntry(models.Model):
         MANAGED_UNITS_CHANGE = "scope.change", _("Managed units changed")
         ACCOUNT_UNLOCK = "account.unlock", _("Account unlocked")
         LIBRARY_APPROVE = "library.approve", _("H5P library approved")
+        MEDIA_HOST_CHANGE = "media_host.change", _("H5P external media site allowed or blocked")
         EXPORT = "export", _("Personal data exported")
         PERSONAL_DATA_DOWNLOAD = "self.download", _("Own data downloaded")
 

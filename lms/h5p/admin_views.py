@@ -30,6 +30,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
+from .external_media import external_media_status, external_media_warning
 from .models import Activity, Result
 from .packages import PackageInvalid, package_error, package_store, package_validate
 
@@ -144,6 +145,8 @@ def _handle(request, *, handler: UploadSizeLimit, activity: Activity | None):
                         )
                         % {"libraries": ", ".join(pending)},
                     )
+                if version.external_media:
+                    messages.warning(request, external_media_warning(version.external_media))
                 return redirect(url_for("inspect", version.activity.pk))
     context = {"form": form, "activity": activity, "limits": package_limits(), "cancel_url": url_for("list")}
     if activity is not None:
@@ -265,6 +268,10 @@ class ActivityInspectView(InspectView):
                 "versions": versions,
                 "current_version": current,
                 "current_libraries": list(current.libraries.all()) if current else [],
+                "external_media": external_media_status(current.external_media if current else []),
+                "media_hosts_url": reverse("h5p_media_hosts:index")
+                if self.request.user.has_perm("h5p.change_externalmediahost")
+                else "",
             }
         )
         return context

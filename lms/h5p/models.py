@@ -158,6 +158,9 @@ class ContentVersion(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # http(s) addresses in content.json that the player would load from other sites (external_media.py);
+    # they load only from sites an administrator allowed (ExternalMediaHost).
+    external_media = models.JSONField(_("media on other sites"), default=list, blank=True)
 
     class Meta:
         ordering = ["activity", "-number"]
@@ -309,3 +312,37 @@ class UserData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.activity_id} {self.data_type}"
+
+
+class ExternalMediaHost(models.Model):
+    """A site that H5P content loads media from (a video on h5p.org, a YouTube or Twitter embed). Listed when
+    an uploaded package first names it; the player's policy lets it load only once an administrator allows
+    it (external_media.py), for the activities that name it."""
+
+    host = models.CharField(_("site"), max_length=253, unique=True)
+    allowed = models.BooleanField(
+        _("may load"),
+        default=False,
+        help_text=_(
+            "Let H5P activities that name this site load their media, embeds and the site's scripts from it."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        ordering = ["host"]
+        verbose_name = _("external media site")
+        verbose_name_plural = _("external media sites")
+
+    def __str__(self) -> str:
+        return self.host

@@ -40,6 +40,8 @@ class ValidatedPackage:
     original_filename: str
     ignored: list[str]
     _spool: tempfile.SpooledTemporaryFile
+    # http(s) addresses content.json makes the player load from other sites (external_media.py).
+    external_media: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:

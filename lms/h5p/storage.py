@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from lms.storage import private_storage
 
+from .external_media import hosts_register
 from .libraries import approved_library
 from .models import Activity, ContentVersion, Library, content_prefix
 from .package_errors import PackageError, PackageInvalid, package_error
@@ -126,9 +127,11 @@ def _store(*, validated: ValidatedPackage, user, activity: Activity | None, titl
         file_count=len(validated.content_files),
         total_bytes=sum(item.size for item in validated.content_files),
         uploaded_by=user,
+        external_media=validated.external_media,
     )
     version.full_clean(exclude=["libraries"])
     version.save()
+    hosts_register(validated.external_media)  # listed for the administrator, blocked until allowed
     version.libraries.set(libraries.values())
     activity.current_version = version
     activity.full_clean()

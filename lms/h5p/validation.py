@@ -32,6 +32,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from .external_media import external_media_urls
 from .libraries import approved_library, content_hash, library_exists
 from .models import CONTENT_ROOT, LIBRARIES_ROOT, RANDOM_PART_LENGTH, Library
 from .package_errors import PackageError, PackageInvalid, package_error
@@ -376,6 +377,7 @@ def _check_structure(
     files: dict[str, SpooledFile], *, spool, errors: list[PackageError]
 ) -> ValidatedPackage | None:
     h5p_json: dict | None = None
+    external_media: list[str] = []
     if "h5p.json" not in files:
         errors.append(package_error("no_h5p_json"))
     else:
@@ -385,11 +387,10 @@ def _check_structure(
     if "content/content.json" not in files:
         errors.append(package_error("no_content_json"))
     else:
-        _content, error = _parse_json(
-            _read(spool, files["content/content.json"]), name="content/content.json"
-        )
+        content, error = _parse_json(_read(spool, files["content/content.json"]), name="content/content.json")
         if error:
             errors.append(error)
+        external_media = external_media_urls(content)
 
     roots, main_key = _check_h5p_json(h5p_json, errors) if h5p_json is not None else ([], None)
     libraries = _check_libraries(files, spool=spool, errors=errors)
@@ -411,6 +412,7 @@ def _check_structure(
         original_filename="",
         ignored=[],
         _spool=spool,
+        external_media=external_media,
     )
 
 

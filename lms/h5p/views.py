@@ -14,12 +14,15 @@ library's SVG or XML opened on its own runs no script with the site's origin.
 import mimetypes
 import posixpath
 import re
+from urllib.parse import urlsplit
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
+from .external_media import csp_sources
+from .mathjax import library_config
 from .models import ContentVersion, Library, UserData
 from .player import Grant, grant_read
 from .storage import h5p_storage
@@ -70,22 +73,24 @@ def _site_origin(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def player_csp(origin: str) -> str:
+def player_csp(origin: str, external: list[str] | None = None) -> str:
     """The player page's policy. Under `sandbox` without allow-same-origin the document's origin is
     opaque; browsers match 'self' against the page's URL, but the site's origin is named as well so that
-    the policy does not depend on that."""
+    the policy does not depend on that. `external`: the sites this content version names that an
+    administrator allowed (external_media.csp_sources), for its media, embeds and their scripts."""
     site = f"'self' {origin}"
+    media = " ".join([site, *(external or [])])
     return "; ".join(
         [
             "sandbox allow-scripts",
             "default-src 'none'",
-            f"script-src {site} 'unsafe-inline' 'unsafe-eval'",
+            f"script-src {media} 'unsafe-inline' 'unsafe-eval'",
             f"style-src {site} 'unsafe-inline'",
-            f"img-src {site} data: blob:",
-            f"media-src {site} blob:",
+            f"img-src {media} data: blob:",
+            f"media-src {media} blob:",
             f"font-src {site} data:",
             f"connect-src {site}",
-            f"frame-src {site}",
+            f"frame-src {media}",
             "worker-src 'none'",
             "object-src 'none'",
             "form-action 'none'",
@@ -99,7 +104,11 @@ def player_csp(origin: str) -> str:
 @xframe_options_sameorigin
 def player(request, token: str):
     grant = _grant_or_404(token)
-    version = ContentVersion.objects.filter(pk=grant.version_id).only("pk", "activity_id", "h5p_json").first()
+    version = (
+        ContentVersion.objects.filter(pk=grant.version_id)
+        .only("pk", "activity_id", "h5p_json", "external_media")
+        .first()
+    )
     if version is None:
         raise Http404("No such content.")
     state = (
@@ -126,6 +135,8 @@ def player(request, token: str):
         "icon": False,
         "fullScreen": False,
         "saveFreq": False,
+        # Merged into H5PIntegration by static/js/h5p-player.js: H5P.MathDisplay uses our own MathJax.
+        "libraryConfig": library_config(),
     }
     if state:
         # H5P core reads contentUserData[subContentId][dataType] as a JSON string, and hands it to the
@@ -133,6 +144,7 @@ def player(request, token: str):
         # (no user, no AJAX address): static/js/h5p-player.js reports the state to the lesson page.
         options["contentUserData"] = [{"state": state}]
         options["saveFreq"] = RESTORE_SAVE_FREQ_SECONDS
+    external = csp_sources(version.external_media)
     response = render(
         request,
         "h5p/player.html",
@@ -140,9 +152,10 @@ def player(request, token: str):
             "title": str(version.h5p_json.get("title") or ""),
             "options": options,
             "parent_origin": origin,
+            "allowed_hosts": " ".join(sorted({urlsplit(source).hostname for source in external})),
         },
     )
-    response["Content-Security-Policy"] = player_csp(origin)
+    response["Content-Security-Policy"] = player_csp(origin, external)
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, library_admin
+from .media_admin import MediaHostViewSet
 from .models import Activity
 from .package_errors import ActivityInUse
 from .selectors import activity_in_use_reason
@@ -102,3 +103,8 @@ def delete_activities_safely(request, instances):
 @hooks.register("register_admin_viewset")
 def register_library_viewset():
     return library_admin.LibraryViewSet()  # with its menu item, shown to those who may view or approve
+
+
+@hooks.register("register_admin_viewset")
+def register_media_hosts_viewset():
+    return MediaHostViewSet()

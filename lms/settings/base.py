@@ -227,6 +227,12 @@ STATICFILES_DIRS: list = [BASE_DIR / "static"]
 H5P_STANDALONE_DIST = BASE_DIR / "node_modules" / "h5p-standalone" / "dist"
 if H5P_STANDALONE_DIST.is_dir():
     STATICFILES_DIRS.append(("vendor/h5p-standalone", H5P_STANDALONE_DIST))
+# MathJax 2 (npm mathjax, pinned) for H5P.MathDisplay, partly published as vendor/mathjax (lms/h5p/mathjax.py)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "lms.h5p.mathjax.MathJaxFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Files that only views checking permission may serve (staged imports, H5P packages): outside MEDIA_ROOT,

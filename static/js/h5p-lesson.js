@@ -13,7 +13,8 @@
   const MAX_STATE_CHARS = 60000;
   const MAX_QUEUE = 200;
   const MAX_FAILURES = 40; // server errors for one statement: about ten minutes of retries every 15 s
-  const KINDS = new Set(["ready", "xapi", "state", "height", "error"]);
+  const KINDS = new Set(["ready", "xapi", "state", "height", "error", "media"]);
+  const HOST = /^[a-z0-9.-]{1,253}$/;
 
   const uuid4 = () => {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -240,6 +241,21 @@
       }
     }
 
+    // Media from another site that did not load: one line per problem, naming the sites (textContent only).
+    mediaProblem(problem, host) {
+      this.mediaHosts = this.mediaHosts || { blocked: new Set(), unreachable: new Set() };
+      if (this.mediaHosts[problem].size >= 10) return;
+      this.mediaHosts[problem].add(host);
+      let node = this.root.querySelector(`.h5p-media-${problem}`);
+      if (!node) {
+        node = document.createElement("p");
+        node.className = `h5p-media-status h5p-media-${problem} muted`;
+        this.root.querySelector(".h5p-status").appendChild(node);
+      }
+      const template = problem === "unreachable" ? this.msg.msgMediaUnreachable : this.msg.msgMediaBlocked;
+      node.textContent = (template || "").replace("{hosts}", Array.from(this.mediaHosts[problem]).join(", "));
+    }
+
     setHeight(height) {
       const clamped = Math.min(4000, Math.max(200, Math.round(height)));
       this.frame.style.height = `${clamped}px`;
@@ -264,6 +280,11 @@
         case "error":
           this.root.classList.add("has-error");
           this.say(this.msg.msgError);
+          break;
+        case "media":
+          if (typeof message.host === "string" && HOST.test(message.host)) {
+            this.mediaProblem(message.problem === "unreachable" ? "unreachable" : "blocked", message.host);
+          }
           break;
         default:
           break;

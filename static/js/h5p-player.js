@@ -102,12 +102,48 @@
     window.requestAnimationFrame(sendHeight);
   };
 
+  // Media on other sites (docs/h5p.md, "External media"): the policy blocks sites an administrator has not
+  // allowed, and an allowed site may be unreachable. The lesson page tells the learner which; the rest of
+  // the activity keeps working.
+  const allowedHosts = new Set((root.dataset.allowedHosts || "").split(" ").filter(Boolean));
+  const reportedHosts = new Set();
+  const reportMedia = (url) => {
+    let parsed;
+    try {
+      parsed = new URL(url, document.baseURI);
+    } catch (error) {
+      return;
+    }
+    if (!/^https?:$/.test(parsed.protocol) || parsed.host === window.location.host) return;
+    const host = parsed.hostname.toLowerCase();
+    if (reportedHosts.has(host)) return;
+    reportedHosts.add(host);
+    post({ kind: "media", host, problem: allowedHosts.has(host) ? "unreachable" : "blocked" });
+  };
+  document.addEventListener(
+    "error",
+    (event) => {
+      const target = event.target;
+      if (!target || target === window || typeof target.getAttribute !== "function") return;
+      const url = target.currentSrc || target.src || target.getAttribute("src");
+      if (url) reportMedia(url);
+    },
+    true,
+  );
+  document.addEventListener("securitypolicyviolation", (event) => reportMedia(event.blockedURI));
+
   const start = async () => {
     const options = JSON.parse(optionsNode.textContent);
     options.frameJs = root.dataset.frameJs;
     options.frameCss = root.dataset.frameCss;
     // "div": the content runs in this (sandboxed) document itself, no nested frame to size or reach.
     options.embedType = "div";
+    // h5p-standalone merges an existing window.H5PIntegration into its own; libraryConfig is how the host
+    // configures libraries (H5P.MathDisplay: MathJax from our static files, never a CDN).
+    if (options.libraryConfig) {
+      window.H5PIntegration = { ...(window.H5PIntegration || {}), libraryConfig: options.libraryConfig };
+      delete options.libraryConfig;
+    }
     if (!window.H5PStandalone || typeof window.H5PStandalone.H5P !== "function") {
       throw new Error("h5p-standalone is not loaded");
     }

@@ -16,7 +16,7 @@ from lms.audit.models import AuditEntry
 from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
-from lms.h5p.models import Library
+from lms.h5p.models import ExternalMediaHost, Library
 from lms.learning.services import progress_record
 from lms.people.models import Official
 from tests.builders import lessons_of, make_course
@@ -31,6 +31,7 @@ HR_NAMESPACES = (
     "certificates_admin",
     "reminders_admin",
     "h5p_libraries",  # administrators approve, trainers look: no HR manager reaches them
+    "h5p_media_hosts",  # administrators only
     "audit_admin",
     "lockouts_admin",
     "h5p_rules",  # administrators only: lessons whose H5P rule cannot be met
@@ -77,6 +78,7 @@ def world(catalogue):
 def b_targets(w):
     """Every HR URL, pointed at ward B's objects where it takes one (GET), or its list/form page."""
     b = w["org"].ward_b
+    media_host, _created = ExternalMediaHost.objects.get_or_create(host="h5p.org")
     return {
         "people_admin:units": reverse("people_admin:units"),
         "people_admin:unit_add": reverse("people_admin:unit_add"),
@@ -139,6 +141,11 @@ def b_targets(w):
         "h5p_libraries:index": reverse("h5p_libraries:index"),
         "h5p_libraries:index_results": reverse("h5p_libraries:index_results"),
         "h5p_libraries:approve": reverse("h5p_libraries:approve", args=[w["library"].pk]),
+        "h5p_media_hosts:index": reverse("h5p_media_hosts:index"),
+        "h5p_media_hosts:index_results": reverse("h5p_media_hosts:index_results"),
+        "h5p_media_hosts:edit": reverse("h5p_media_hosts:edit", args=[media_host.pk]),
+        "h5p_media_hosts:history": reverse("h5p_media_hosts:history", args=[media_host.pk]),
+        "h5p_media_hosts:history_results": reverse("h5p_media_hosts:history_results", args=[media_host.pk]),
         "audit_admin:index": reverse("audit_admin:index"),
         "audit_admin:index_results": reverse("audit_admin:index_results"),
         "audit_admin:inspect": reverse("audit_admin:inspect", args=[w["audit_b"].pk]),
@@ -167,6 +174,9 @@ OBJECT_VIEWS = {
     "compliance_reports:person_pdf",
     "certificates_admin:revoke",
     "h5p_libraries:approve",
+    "h5p_media_hosts:edit",
+    "h5p_media_hosts:history",
+    "h5p_media_hosts:history_results",
     "audit_admin:inspect",
 }
 
