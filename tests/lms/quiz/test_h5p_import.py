@@ -397,3 +397,14 @@ def test_the_admin_refusal_groups_the_reasons_with_counts(admin_client):
     assert errors[0].startswith("Không nhập được gì")
     assert any(line.startswith("5 câu: chỉ nhập được") for line in errors)
     assert not Question.objects.exists() and not Answer.objects.exists()
+
+
+def test_trainers_edit_each_answers_tip_and_feedback_in_the_question_bank(admin_client):
+    (question,) = h5p_content_import(content=FEEDBACK_MC, category="An toàn")
+
+    page = admin_client.get(reverse("wagtailsnippets_quiz_question:edit", args=[question.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "answers-0-tip" in html and "answers-0-chosen_feedback" in html
+    assert "Đúng: dài, có ký tự đặc biệt." in html
