@@ -408,3 +408,14 @@ def test_trainers_edit_each_answers_tip_and_feedback_in_the_question_bank(admin_
     html = page.content.decode()
     assert "answers-0-tip" in html and "answers-0-chosen_feedback" in html
     assert "Đúng: dài, có ký tự đặc biệt." in html
+
+
+def test_asking_for_a_quiz_from_a_single_question_imports_the_question_only(admin_client):
+    preview = admin_client.post(
+        "/admin/quiz-interchange/h5p/import/",
+        {"file": upload(package("H5P.MultiChoice.h5p"), "mc.h5p"), "new_category": "Màu", "as_quiz": "on"},
+    )
+
+    assert "không tạo bài kiểm tra" in preview.content.decode()
+    admin_client.post(reverse("quiz_interchange:h5p_import_confirm"), {"token": preview.context["token"]})
+    assert Question.objects.count() == 1 and not Quiz.objects.exists()
