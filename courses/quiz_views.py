@@ -163,6 +163,9 @@ def attempt_answer(request, attempt_id: int):
         feedback = {"correct": result.is_correct}
         if attempt.quiz.review >= Quiz.Review.EXPLANATIONS:
             feedback["explanation"] = question.explanation
+            feedback["choices"] = quiz_selectors.answer_feedback(
+                question=question, response=result.answer.response
+            )
     if _wants_json(request):
         return JsonResponse({"ok": True, "feedback": feedback})
     if feedback is not None:

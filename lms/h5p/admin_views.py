@@ -169,8 +169,8 @@ def _store(request, *, form: PackageForm, activity: Activity | None):
                 validated=validated, user=request.user, activity=activity, title=form.cleaned_data["title"]
             )
     except PackageInvalid as refused:
-        for error in refused.errors:
-            form.add_error("file", error.message)
+        for line in refused.summary:  # each reason once, with its count
+            form.add_error("file", line)
     except (DatabaseError, ValidationError, OSError, RuntimeError):
         logger.exception("Storing the H5P package %s failed", upload.name)
         form.add_error(None, _("The package could not be saved; nothing was kept. Please try again."))

@@ -4,7 +4,8 @@
 opening the zip, every entry name, the length of the path each file will have in storage, the real
 unpacked sizes (counted while reading, never taken from the zip headers), h5p.json, content/content.json,
 every library folder and its library.json, the file type whitelists and the dependencies. It collects
-every problem it can find and raises `PackageInvalid`; only the size limits stop the reading at once. The
+every problem it can find and raises `PackageInvalid` (whose `summary` says each kind of problem once, with
+its count); only the size limits stop the reading at once. The
 accepted bytes wait in a temporary spool file, and each library's content hash is computed there.
 
 Decisions, following H5P core where it has an answer:
@@ -77,7 +78,6 @@ CHUNK_BYTES = 64 * 1024
 # legitimately compress very well, and the total limit bounds them anyway.
 RATIO_FLOOR_BYTES = 1024 * 1024
 SPOOL_MEMORY_BYTES = 8 * 1024 * 1024
-MAX_REPORTED_ERRORS = 40
 
 DEFAULT_LIMITS = {
     "H5P_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
@@ -314,12 +314,10 @@ def _validate_archive(archive: zipfile.ZipFile, *, spool, filename: str) -> Vali
     try:
         files = _spool_entries(archive, kept, spool=spool)
     except _StopReading as stop:
-        raise PackageInvalid([stop.error, *errors][:MAX_REPORTED_ERRORS]) from None
+        raise PackageInvalid([stop.error, *errors]) from None
 
     validated = _check_structure(files, spool=spool, errors=errors)
-    if errors:
-        if len(errors) > MAX_REPORTED_ERRORS:
-            errors = [*errors[:MAX_REPORTED_ERRORS], package_error("more_errors")]
+    if errors:  # all of them: PackageInvalid.summary says each kind once, with its count
         raise PackageInvalid(errors)
     assert validated is not None
     validated.original_filename = posixpath.basename(filename.replace("\\", "/"))[:255]

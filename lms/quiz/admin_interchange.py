@@ -29,6 +29,7 @@ from lms.validation import IdModelChoiceField
 from .interchange import (
     MAX_FILE_BYTES,
     MAX_H5P_BYTES,
+    MAX_H5P_PACKAGE_BYTES,
     MAX_NAME_CHARS,
     MAX_ROWS,
     H5PContentError,
@@ -36,7 +37,9 @@ from .interchange import (
     category_find,
     h5p_content_import,
     h5p_content_load,
-    h5p_content_parse,
+    h5p_content_read,
+    h5p_quiz_import,
+    h5p_upload_load,
     questions_export_csv,
     questions_export_xlsx,
     questions_import,
@@ -103,12 +106,12 @@ class ExportForm(forms.Form):
 
 class H5PImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("content.json"),
+        label=gettext_lazy("H5P file"),
         help_text=gettext_lazy(
-            "The content.json of an H5P Question Set, Multiple Choice or True/False content "
-            "(not the .h5p file)."
+            "An .h5p package (at most 50 MB) or its content.json (at most 2 MB): an H5P Question Set, "
+            "Multiple Choice or True/False content."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".h5p,.json,application/json"}),
     )
     category = IdModelChoiceField(
         Category.objects.all(),
@@ -122,11 +125,20 @@ class H5PImportForm(forms.Form):
         label=gettext_lazy("… or a new category"),
         help_text=gettext_lazy("Created on import if no category has this name."),
     )
+    as_quiz = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Also make a quiz of the Question Set"),
+        help_text=gettext_lazy(
+            "A quiz with the imported questions in their order, the set's pass mark and pool size (how many "
+            "questions each attempt draws)."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_H5P_BYTES:
-            raise ValidationError(_("The file is larger than %(size)d MB.") % {"size": MAX_H5P_BYTES >> 20})
+        limit = MAX_H5P_PACKAGE_BYTES if upload.name.lower().endswith(".h5p") else MAX_H5P_BYTES
+        if upload.size > limit:
+            raise ValidationError(_("The file is larger than %(size)d MB.") % {"size": limit >> 20})
         return upload
 
     def clean(self):
@@ -303,24 +315,34 @@ def h5p_import(request):
     form = H5PImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(MAX_H5P_BYTES + 1)
         try:
-            drafts = h5p_content_parse(content=h5p_content_load(file=data))
+            loaded = h5p_upload_load(file=upload)
+            read = h5p_content_read(content=loaded.content, title=loaded.title)
         except H5PContentError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
         else:
             category = form.cleaned_data["category"]
+            as_quiz = form.cleaned_data["as_quiz"] and read.is_question_set
             extra = {
                 "category": category.pk if category else None,
                 "new_category": form.cleaned_data["new_category"],
+                "title": loaded.title,
+                "as_quiz": as_quiz,
             }
-            token = STAGING.stage(request, data=data, extension=".json", filename=upload.name, extra=extra)
+            # Only the content.json waits for the confirmation (not a package's libraries and media).
+            token = STAGING.stage(
+                request, data=loaded.data, extension=".json", filename=upload.name, extra=extra
+            )
             return render(
                 request,
                 "quiz/admin/interchange/h5p_import_preview.html",
                 {
-                    "drafts": drafts,
+                    "read": read,
+                    "drafts": read.drafts,
+                    "skipped": read.skipped,
+                    "as_quiz": as_quiz,
+                    "quiz_asked_for_single": form.cleaned_data["as_quiz"] and not read.is_question_set,
                     "filename": upload.name,
                     "token": token,
                     "category_name": category.name if category else form.cleaned_data["new_category"],
@@ -350,10 +372,27 @@ def h5p_import_confirm(request):
             messages.error(request, _("The chosen category no longer exists. Please upload the file again."))
             return redirect(back)
         try:
-            created = h5p_content_import(content=h5p_content_load(file=staged.data), category=category)
+            content = h5p_content_load(file=staged.data)
+            if staged.extra.get("as_quiz"):
+                quiz, created = h5p_quiz_import(
+                    content=content, category=category, title=staged.extra.get("title") or ""
+                )
+            else:
+                quiz, created = None, h5p_content_import(content=content, category=category)
         except H5PContentError as exc:
-            messages.error(request, " ".join(exc.messages))
+            for message in exc.messages:
+                messages.error(request, message)
             return redirect(back)
+        if quiz is not None:
+            messages.success(
+                request,
+                _("The quiz “%(title)s” was created from the Question Set.") % {"title": quiz.title},
+                buttons=[
+                    messages.button(
+                        reverse("wagtailsnippets_quiz_quiz:edit", args=[quiz.pk]), _("Open the quiz")
+                    )
+                ],
+            )
         return _imported(request, created, back=back)
 
     return _confirm_staged(request, limit=MAX_H5P_BYTES, back=back, commit=commit)

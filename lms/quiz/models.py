@@ -142,6 +142,19 @@ class Answer(Orderable):
     )
     text = models.CharField(_("text"), max_length=1000)
     correct = models.BooleanField(_("correct"), default=False)
+    # Per-choice texts, as H5P's tipsAndFeedback: a hint beside the choice while answering, and feedback
+    # after answering (review options permitting) for the choices the learner chose / did not choose.
+    tip = models.TextField(_("tip"), blank=True, help_text=_("Choices: a hint shown beside the choice."))
+    chosen_feedback = models.TextField(
+        _("feedback when chosen"),
+        blank=True,
+        help_text=_("Choices: shown after answering to a learner who chose it."),
+    )
+    not_chosen_feedback = models.TextField(
+        _("feedback when not chosen"),
+        blank=True,
+        help_text=_("Choices: shown after answering to a learner who did not choose it."),
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("answer")

@@ -1,6 +1,6 @@
 """Reads of the quiz engine. Nothing here reveals a correct answer unless the review options allow it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
@@ -57,6 +57,11 @@ class QuestionView:
     question: Question
     choices: list  # [(answer id, text)] in the attempt's order
     response: dict | None
+    tips: dict = field(default_factory=dict)  # answer id -> hint shown beside the choice
+
+    @property
+    def choices_with_tips(self) -> list[tuple[int, str, str]]:
+        return [(answer_id, text, self.tips.get(answer_id, "")) for answer_id, text in self.choices]
 
 
 def attempt_questions(*, attempt: Attempt) -> list[QuestionView]:
@@ -65,10 +70,13 @@ def attempt_questions(*, attempt: Attempt) -> list[QuestionView]:
         q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).select_related("figure")
     }
     answers_by_question: dict[int, dict[int, str]] = {}
+    tips_by_question: dict[int, dict[int, str]] = {}
     for answer in Answer.objects.filter(question_id__in=attempt.question_ids).only(
-        "pk", "text", "question_id"
+        "pk", "text", "tip", "question_id"
     ):
         answers_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.text
+        if answer.tip:
+            tips_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.tip
     responses = dict(AttemptAnswer.objects.filter(attempt=attempt).values_list("question_id", "response"))
     views = []
     for number, pk in enumerate(attempt.question_ids, start=1):
@@ -78,8 +86,15 @@ def attempt_questions(*, attempt: Attempt) -> list[QuestionView]:
         texts = answers_by_question.get(pk, {})
         order = attempt.answer_orders.get(str(pk), list(texts))
         choices = [(answer_id, texts[answer_id]) for answer_id in order if answer_id in texts]
+        has_choices = question.has_choices
         views.append(
-            QuestionView(number, question, choices if question.has_choices else [], responses.get(pk))
+            QuestionView(
+                number,
+                question,
+                choices if has_choices else [],
+                responses.get(pk),
+                tips_by_question.get(pk, {}) if has_choices else {},
+            )
         )
     return views
 
@@ -94,6 +109,33 @@ class ReviewItem:
     choices: list  # [(answer id, text, correct or None when hidden)]
     accepted: list[str]  # short answers, when correct answers may be shown
     explanation: str
+    choice_feedback: dict = field(default_factory=dict)  # answer id -> feedback, with the explanations
+
+    @property
+    def choices_with_feedback(self) -> list[tuple[int, str, bool | None, str]]:
+        return [(pk, text, correct, self.choice_feedback.get(pk, "")) for pk, text, correct in self.choices]
+
+
+def _choice_feedback(answers, chosen) -> dict[int, str]:
+    """Each choice's feedback for this response: its "chosen" text if the learner chose it, else its
+    "not chosen" text (H5P's tipsAndFeedback). Only choices with a text are in the result."""
+    chosen = set(chosen or [])
+    feedback = {}
+    for answer in answers:
+        text = answer.chosen_feedback if answer.pk in chosen else answer.not_chosen_feedback
+        if text:
+            feedback[answer.pk] = text
+    return feedback
+
+
+def answer_feedback(*, question: Question, response: dict | None) -> list[dict]:
+    """The per-choice feedback for an answer just given, in the question's answer order: a list of
+    {"choice": text, "feedback": text}. The caller decides whether the quiz's review option allows it."""
+    if not question.has_choices:
+        return []
+    answers = sorted(question.answers.all(), key=lambda a: (a.sort_order or 0, a.pk))
+    feedback = _choice_feedback(answers, (response or {}).get("choices"))
+    return [{"choice": a.text, "feedback": feedback[a.pk]} for a in answers if a.pk in feedback]
 
 
 def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
@@ -130,6 +172,9 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
                 if show_correct and question.kind == Question.Kind.SHORT
                 else [],
                 explanation=question.explanation if show_explanations else "",
+                choice_feedback=_choice_feedback(answers.values(), (answer.response or {}).get("choices"))
+                if show_explanations and question.has_choices and answer is not None
+                else {},
             )
         )
     return items

@@ -47,6 +47,14 @@ class QuestionViewSet(SnippetViewSet):
             "answers",
             heading=_("Answers"),
             label=_("Answer"),
+            panels=[
+                FieldRowPanel([FieldPanel("text"), FieldPanel("correct")]),
+                MultiFieldPanel(
+                    [FieldPanel("tip"), FieldPanel("chosen_feedback"), FieldPanel("not_chosen_feedback")],
+                    heading=_("Tip and feedback (choice questions)"),
+                    classname="collapsed",
+                ),
+            ],
             help_text=_(
                 "Choice questions: the choices, ticking the correct ones. "
                 "Short answer: every accepted answer, ticked as correct. True/false and essays need none."

@@ -8,21 +8,26 @@ mapping are documented in docs/quiz-import.md. The modules:
 - sheet_import.py: `questions_parse` (read with lms.spreadsheets, check) and `questions_import` (write);
   sheet_rows.py: the check of one row, one small check per question kind;
 - sheet_export.py: the CSV/XLSX export and the import template;
-- h5p_question_set.py: a quiz as an H5P Question Set, and H5P questions into the bank; html_text.py: H5P's
-  HTML to plain text and back;
+- h5p_read.py: an uploaded content.json or .h5p package read into question drafts (skipped items listed);
+  h5p_question_set.py: a quiz as an H5P Question Set, and H5P questions (or a whole set, as a quiz) into the
+  bank; html_text.py: H5P's HTML to plain text and back;
 - drafts.py: questions read from a file and their writing into the bank; errors.py: what is refused.
 """
 
 from .columns import COLUMNS, MAX_NAME_CHARS, REQUIRED_COLUMNS, join_answers, split_answers
 from .drafts import AnswerDraft, QuestionDraft, category_find
 from .errors import H5PContentError, ImportRejected, InterchangeError
-from .h5p_question_set import (
+from .h5p_question_set import H5PExport, h5p_content_import, h5p_quiz_import, quiz_to_h5p_question_set
+from .h5p_read import (
     MAX_H5P_BYTES,
-    H5PExport,
-    h5p_content_import,
+    MAX_H5P_PACKAGE_BYTES,
+    H5PRead,
+    H5PUpload,
+    SkippedItem,
     h5p_content_load,
     h5p_content_parse,
-    quiz_to_h5p_question_set,
+    h5p_content_read,
+    h5p_upload_load,
 )
 from .html_text import html_to_text, text_to_html
 from .sheet_export import (
@@ -40,21 +45,28 @@ __all__ = [
     "COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_H5P_BYTES",
+    "MAX_H5P_PACKAGE_BYTES",
     "MAX_NAME_CHARS",
     "MAX_ROWS",
     "REQUIRED_COLUMNS",
     "AnswerDraft",
     "H5PContentError",
     "H5PExport",
+    "H5PRead",
+    "H5PUpload",
     "ImportRejected",
     "InterchangeError",
     "ParseResult",
     "QuestionDraft",
     "RowPreview",
+    "SkippedItem",
     "category_find",
     "h5p_content_import",
     "h5p_content_load",
     "h5p_content_parse",
+    "h5p_content_read",
+    "h5p_quiz_import",
+    "h5p_upload_load",
     "html_to_text",
     "join_answers",
     "question_to_row",

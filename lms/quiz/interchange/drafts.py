@@ -20,6 +20,9 @@ from .columns import Kind
 class AnswerDraft:
     text: str
     correct: bool
+    tip: str = ""
+    chosen_feedback: str = ""
+    not_chosen_feedback: str = ""
 
 
 @dataclass
@@ -123,20 +126,27 @@ def questions_create(items: list[tuple[QuestionDraft, Category, SubCategory | No
     Question.objects.bulk_create(questions, batch_size=500)
     Answer.objects.bulk_create(
         (
-            Answer(question=question, text=answer.text, correct=answer.correct, sort_order=index)
+            Answer(
+                question=question,
+                text=answer.text,
+                correct=answer.correct,
+                tip=answer.tip,
+                chosen_feedback=answer.chosen_feedback,
+                not_chosen_feedback=answer.not_chosen_feedback,
+                sort_order=index,
+            )
             for question, (draft, _category, _sub) in zip(questions, items, strict=True)
             for index, answer in enumerate(draft.answers)
         ),
         batch_size=1000,
     )
     pks = [question.pk for question in questions]
-
-    def update_reference_index():
-        if ReferenceIndex.is_indexed(Question):
-            for pk in pks:
-                update_reference_index_task.enqueue(
-                    Question._meta.app_label, Question._meta.model_name, str(pk)
-                )
-
-    transaction.on_commit(update_reference_index)
+    transaction.on_commit(lambda: reference_index_update(Question, pks))
     return questions
+
+
+def reference_index_update(model, pks) -> None:
+    """What Wagtail's own post_save handler does, for rows written without post_save (bulk_create)."""
+    if ReferenceIndex.is_indexed(model):
+        for pk in pks:
+            update_reference_index_task.enqueue(model._meta.app_label, model._meta.model_name, str(pk))

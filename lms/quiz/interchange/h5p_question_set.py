@@ -1,37 +1,28 @@
 """H5P Question Set content.json: a quiz exported for H5P, and H5P questions imported into the bank.
 
-Only content.json is handled (no .h5p packaging). The export maps a quiz's fixed questions to H5P.MultiChoice
-and H5P.TrueFalse; the import reads a Question Set, a Multiple Choice or a True/False content, refuses it
-whole with every problem listed, or writes all its questions. The mapping is in docs/quiz-import.md.
+The export writes content.json only (no .h5p packaging): a quiz's fixed questions as H5P.MultiChoice and
+H5P.TrueFalse, with each choice's tip and feedback. The import writes what h5p_read.py read from a Question
+Set, a Multiple Choice or a True/False content into the bank, all or nothing, and can make a quiz of a whole
+Question Set (its pass mark and pool size kept). The mapping is in docs/quiz-import.md.
 """
 
-import json
 import unicodedata
 import uuid
 from dataclasses import dataclass
 from html import escape
-from typing import BinaryIO
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from lms.spreadsheets import XLSX_SIGNATURE, upload_bytes
+from lms.text import strip_diacritics
 
-from ..models import Category, Question, Quiz, SubCategory
-from .columns import (
-    MAX_ANSWER_CHARS,
-    MAX_CHOICES,
-    MAX_EXPLANATION_CHARS,
-    MAX_NAME_CHARS,
-    MAX_QUESTION_CHARS,
-    Kind,
-)
-from .drafts import AnswerDraft, QuestionDraft, category_cache, category_for, questions_create
+from ..models import Category, Question, Quiz, QuizQuestion, SubCategory
+from .columns import MAX_NAME_CHARS, Kind
+from .drafts import category_cache, category_for, questions_create, reference_index_update
 from .errors import H5PContentError
-from .html_text import html_to_text, text_to_html
-
-MAX_H5P_BYTES = 2 * 1024 * 1024
-MAX_H5P_QUESTIONS = 500
+from .h5p_read import H5PRead, h5p_content_read
+from .html_text import text_to_html
 
 H5P_MULTICHOICE = "H5P.MultiChoice 1.16"
 H5P_TRUEFALSE = "H5P.TrueFalse 1.8"
@@ -47,6 +38,11 @@ class H5PExport:
 # --- Export ----------------------------------------------------------------------------------------------
 
 
+def _html(text: str) -> str:
+    """A feedback text as H5P HTML ("" stays "", as H5P's editor leaves an empty field)."""
+    return text_to_html(text) if text else ""
+
+
 def _multichoice_params(question: Question, *, random_answers: bool) -> dict:
     answers = sorted(question.answers.all(), key=lambda a: (a.sort_order or 0, a.pk))
     multi = question.kind == Kind.MULTIPLE
@@ -56,7 +52,11 @@ def _multichoice_params(question: Question, *, random_answers: bool) -> dict:
             {
                 "text": f"<div>{escape(a.text)}</div>",
                 "correct": bool(a.correct),
-                "tipsAndFeedback": {"tip": "", "chosenFeedback": "", "notChosenFeedback": ""},
+                "tipsAndFeedback": {
+                    "tip": _html(a.tip),
+                    "chosenFeedback": _html(a.chosen_feedback),
+                    "notChosenFeedback": _html(a.not_chosen_feedback),
+                },
             }
             for a in answers
         ],
@@ -172,154 +172,22 @@ def quiz_to_h5p_question_set(*, quiz: Quiz) -> H5PExport:
 # --- Import ----------------------------------------------------------------------------------------------
 
 
-def h5p_content_load(*, file: BinaryIO | bytes) -> dict:
-    """Read an uploaded content.json (UTF-8, at most MAX_H5P_BYTES)."""
-    data = upload_bytes(file, max_bytes=MAX_H5P_BYTES)
-    if len(data) > MAX_H5P_BYTES:
-        raise H5PContentError(
-            _("The file is larger than %(size)d MB.") % {"size": MAX_H5P_BYTES // (1024 * 1024)}
-        )
-    if data.startswith(XLSX_SIGNATURE):
-        raise H5PContentError(
-            _("This is a zip file (perhaps a whole .h5p package). Upload the content.json inside it.")
-        )
-    try:
-        content = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise H5PContentError(
-            _("This file is not valid JSON: upload the content.json of an H5P content.")
-        ) from None
-    if not isinstance(content, dict):
-        raise H5PContentError(_("The content.json must hold a JSON object."))
-    return content
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return value is True
-
-
-def _draft_from_multichoice(params: dict, label: str, errors: list[str]) -> QuestionDraft | None:
-    text = html_to_text(params.get("question"))
-    count = len(errors)
-    if not text:
-        errors.append(_("%(item)s: the question text is missing.") % {"item": label})
-    elif len(text) > MAX_QUESTION_CHARS:
-        errors.append(_("%(item)s: the question text is too long.") % {"item": label})
-    raw_answers = params.get("answers")
-    answers = []
-    if isinstance(raw_answers, list):
-        for raw in raw_answers:
-            if not isinstance(raw, dict):
-                errors.append(_("%(item)s: an answer is not an object.") % {"item": label})
-                continue
-            answer_text = html_to_text(raw.get("text"))
-            if not answer_text:
-                continue
-            if len(answer_text) > MAX_ANSWER_CHARS:
-                errors.append(_("%(item)s: an answer is too long.") % {"item": label})
-            answers.append(AnswerDraft(text=answer_text, correct=_truthy(raw.get("correct"))))
-    if len(answers) < 2:
-        errors.append(_("%(item)s: a multiple-choice question needs at least 2 answers.") % {"item": label})
-    elif len(answers) > MAX_CHOICES:
-        errors.append(_("%(item)s: more than %(max)d answers.") % {"item": label, "max": MAX_CHOICES})
-    n_correct = sum(a.correct for a in answers)
-    if answers and n_correct == 0:
-        errors.append(_("%(item)s: no answer is marked correct.") % {"item": label})
-    if len(errors) > count:
-        return None
-    behaviour = params.get("behaviour") if isinstance(params.get("behaviour"), dict) else {}
-    multiple = behaviour.get("type") == "multi" or n_correct > 1
-    feedback = params.get("overallFeedback")
-    explanation = ""
-    if isinstance(feedback, list):
-        explanation = next(
-            (html_to_text(f.get("feedback")) for f in feedback if isinstance(f, dict) and f.get("feedback")),
-            "",
-        )
-    return QuestionDraft(
-        kind=Kind.MULTIPLE if multiple else Kind.SINGLE,
-        text=text,
-        answers=answers,
-        partial_credit=multiple and not _truthy(behaviour.get("singlePoint", False)),
-        explanation=explanation[:MAX_EXPLANATION_CHARS],
-        answer_order=Question.AnswerOrder.RANDOM
-        if _truthy(behaviour.get("randomAnswers"))
-        else Question.AnswerOrder.AS_WRITTEN,
-    )
-
-
-def _draft_from_truefalse(params: dict, label: str, errors: list[str]) -> QuestionDraft | None:
-    text = html_to_text(params.get("question"))
-    count = len(errors)
-    if not text:
-        errors.append(_("%(item)s: the question text is missing.") % {"item": label})
-    elif len(text) > MAX_QUESTION_CHARS:
-        errors.append(_("%(item)s: the question text is too long.") % {"item": label})
-    correct = params.get("correct")
-    if isinstance(correct, bool):
-        correct = "true" if correct else "false"
-    if correct not in ("true", "false"):
-        errors.append(_('%(item)s: “correct” must be "true" or "false".') % {"item": label})
-    if len(errors) > count:
-        return None
-    behaviour = params.get("behaviour") if isinstance(params.get("behaviour"), dict) else {}
-    explanation = html_to_text(behaviour.get("feedbackOnCorrect")) or html_to_text(
-        behaviour.get("feedbackOnWrong")
-    )
-    return QuestionDraft(
-        kind=Kind.TRUE_FALSE,
-        text=text,
-        correct_is_true=correct == "true",
-        explanation=explanation[:MAX_EXPLANATION_CHARS],
-    )
-
-
-def h5p_content_parse(*, content) -> list[QuestionDraft]:
-    """Questions of an H5P QuestionSet, MultiChoice or TrueFalse content.json; raises H5PContentError."""
-    if not isinstance(content, dict):
-        raise H5PContentError(_("The content.json must hold a JSON object."))
-    errors: list[str] = []
-    drafts: list[QuestionDraft | None] = []
-    if isinstance(content.get("questions"), list):
-        items = content["questions"]
-        if not items:
-            raise H5PContentError(_("The question set has no questions."))
-        if len(items) > MAX_H5P_QUESTIONS:
+def _category(category: Category | str) -> Category:
+    if isinstance(category, str):
+        name = unicodedata.normalize("NFC", category).strip()
+        if not name or len(name) > MAX_NAME_CHARS:
             raise H5PContentError(
-                _("The question set has more than %(max)d questions.") % {"max": MAX_H5P_QUESTIONS}
+                _("Give the category a name of at most %(max)d characters.") % {"max": MAX_NAME_CHARS}
             )
-        for number, item in enumerate(items, start=1):
-            label = _("Question %(number)d") % {"number": number}
-            if not isinstance(item, dict) or not isinstance(item.get("params"), dict):
-                errors.append(_("%(item)s is malformed (no “params” object).") % {"item": label})
-                continue
-            library = item.get("library")
-            machine_name = library.split(" ", 1)[0] if isinstance(library, str) else ""
-            if machine_name == "H5P.MultiChoice":
-                drafts.append(_draft_from_multichoice(item["params"], label, errors))
-            elif machine_name == "H5P.TrueFalse":
-                drafts.append(_draft_from_truefalse(item["params"], label, errors))
-            else:
-                errors.append(
-                    _("%(item)s uses “%(library)s”: only H5P.MultiChoice and H5P.TrueFalse can be imported.")
-                    % {"item": label, "library": str(library or "?")[:80]}
-                )
-    elif isinstance(content.get("answers"), list):
-        drafts.append(_draft_from_multichoice(content, _("The question"), errors))
-    elif isinstance(content.get("correct"), str):
-        drafts.append(_draft_from_truefalse(content, _("The question"), errors))
-    else:
-        raise H5PContentError(
-            _(
-                "This content.json is not recognised: expected an H5P Question Set, Multiple Choice "
-                "or True/False content."
-            )
-        )
-    if errors:
-        raise H5PContentError(errors)
-    return [d for d in drafts if d is not None]
+        return category_for(name, category_cache())
+    return category
+
+
+def _write(read: H5PRead, *, category, sub_category) -> tuple[Category, list[Question]]:
+    category = _category(category)
+    if sub_category is not None and sub_category.category_id != category.pk:
+        raise H5PContentError(_("The sub-category does not belong to the category."))
+    return category, questions_create([(draft, category, sub_category) for draft in read.drafts])
 
 
 def h5p_content_import(
@@ -327,17 +195,50 @@ def h5p_content_import(
 ) -> list[Question]:
     """Write the questions of an H5P content.json into the bank, all or nothing.
 
-    `category` is a Category, or the name of one (found case-insensitively or created).
-    """
-    drafts = h5p_content_parse(content=content)
+    `category` is a Category, or the name of one (found case-insensitively or created). A Question Set's
+    items of other types are skipped (h5p_content_read lists them)."""
+    read = h5p_content_read(content=content)
     with transaction.atomic():
-        if isinstance(category, str):
-            name = unicodedata.normalize("NFC", category).strip()
-            if not name or len(name) > MAX_NAME_CHARS:
-                raise H5PContentError(
-                    _("Give the category a name of at most %(max)d characters.") % {"max": MAX_NAME_CHARS}
-                )
-            category = category_for(name, category_cache())
-        if sub_category is not None and sub_category.category_id != category.pk:
-            raise H5PContentError(_("The sub-category does not belong to the category."))
-        return questions_create([(draft, category, sub_category) for draft in drafts])
+        return _write(read, category=category, sub_category=sub_category)[1]
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(strip_diacritics(title))[:190].strip("-") or "quiz-h5p"
+    slug, number = base, 1
+    while Quiz.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def h5p_quiz_import(
+    *, content, category: Category | str, title: str = "", sub_category: SubCategory | None = None
+) -> tuple[Quiz, list[Question]]:
+    """Write a whole H5P Question Set into the bank and make a quiz of it, all or nothing.
+
+    The quiz keeps the set's questions in order, its pass mark (`passPercentage`, H5P's default 50 when
+    absent), pool size (`poolSize` → maximum questions, when smaller than the questions imported), random
+    order, intro title and text. `title` is used when the set has no intro-page title."""
+    read = h5p_content_read(content=content, title=title)
+    if not read.is_question_set:
+        raise H5PContentError(_("Only a whole Question Set can be imported as a quiz."))
+    with transaction.atomic():
+        category, questions = _write(read, category=category, sub_category=sub_category)
+        quiz_title = read.title or title or _("Quiz imported from H5P")
+        quiz = Quiz(
+            title=quiz_title[:200],
+            slug=_unique_slug(quiz_title),
+            description=read.description,
+            category=category,
+            pass_mark=read.pass_mark,
+            max_questions=read.quiz_pool_size,
+            random_order=read.random_order,
+        )
+        quiz.full_clean()
+        quiz.save()
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question=question, sort_order=index)
+            for index, question in enumerate(questions)
+        )
+        transaction.on_commit(lambda: reference_index_update(Quiz, [quiz.pk]))
+    return quiz, questions

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from lms.quiz import interchange
 from lms.quiz.interchange import (
@@ -654,13 +655,21 @@ def test_a_true_false_content_json_is_imported():
     content = {
         "question": "<p>Is this false?</p>",
         "correct": "false",
-        "behaviour": {"feedbackOnWrong": "Sai"},
+        "behaviour": {"feedbackOnWrong": "Sai", "feedbackOnCorrect": "Sai"},
     }
 
     (question,) = h5p_content_import(content=content, category=Category.objects.create(name="C"))
 
     assert (question.kind, question.text, question.correct_is_true) == ("true_false", "Is this false?", False)
-    assert question.explanation == "Sai"
+    assert question.explanation == "Sai"  # one text for both outcomes: an explanation for everyone
+
+
+def test_true_false_feedback_for_one_outcome_is_not_an_explanation_for_everyone():
+    content = {"question": "Q", "correct": "false", "behaviour": {"feedbackOnWrong": "Sai"}}
+
+    (question,) = h5p_content_import(content=content, category=Category.objects.create(name="C"))
+
+    assert question.explanation == ""
 
 
 def test_the_real_fixture_content_json_is_imported(h5p_fixture_path):
@@ -684,11 +693,9 @@ MALFORMED = [
     pytest.param([GOOD_MC], id="not-a-dict"),
     pytest.param({}, id="unrecognised-shape"),
     pytest.param({"questions": []}, id="empty-question-set"),
-    pytest.param(
-        {"questions": [GOOD_MC, {"library": "H5P.DragText 1.10", "params": {}}]}, id="unknown-library"
-    ),
-    pytest.param({"questions": [GOOD_MC, {"library": "H5P.MultiChoice 1.16"}]}, id="no-params"),
-    pytest.param({"questions": [GOOD_MC, "text"]}, id="item-not-object"),
+    pytest.param({"questions": [{"library": "H5P.DragText 1.10", "params": {}}]}, id="unknown-library"),
+    pytest.param({"questions": [{"library": "H5P.MultiChoice 1.16"}]}, id="no-params"),
+    pytest.param({"questions": ["text"]}, id="item-not-object"),
     pytest.param({"question": "Q", "answers": []}, id="no-answers"),
     pytest.param({"question": "<p> </p>", "answers": GOOD_MC["params"]["answers"]}, id="no-question-text"),
     pytest.param(
@@ -710,13 +717,38 @@ def test_malformed_h5p_content_is_rejected_and_nothing_is_written(content):
     assert Category.objects.count() == 0
 
 
-def test_every_problem_of_a_question_set_is_reported_with_its_number():
-    content = {"questions": [GOOD_MC, {"library": "H5P.Blanks 1.14", "params": {}}, {"library": "x"}]}
+@pytest.mark.parametrize(
+    "other",
+    [{"library": "H5P.DragText 1.10", "params": {}}, {"library": "H5P.MultiChoice 1.16"}, "text"],
+    ids=["unknown-library", "no-params", "item-not-object"],
+)
+def test_a_question_set_imports_what_it_can_and_skips_the_rest(other):
+    (question,) = h5p_content_import(content={"questions": [GOOD_MC, other]}, category="Mới")
 
-    with pytest.raises(H5PContentError) as rejected:
+    assert question.text == "Q"
+
+
+def test_every_problem_of_a_question_set_is_reported_with_its_number():
+    content = {
+        "questions": [
+            {"library": "H5P.Blanks 1.14", "params": {}},
+            {"library": "H5P.MultiChoice 1.16"},
+            {"library": "x", "metadata": {"title": "Kéo thả"}},
+        ]
+    }
+
+    with pytest.raises(H5PContentError) as rejected, translation.override("en"):
         h5p_content_import(content=content, category="Mới")
 
-    assert len(rejected.value.messages) == 2
+    # The refusal, then each reason once with its count, naming the questions with their type and title.
+    refusal, other_types, malformed = rejected.value.messages
+    assert "3 questions" in refusal
+    assert other_types.startswith("2 questions: only Multiple Choice and True/False")
+    assert "question 1 (H5P.Blanks 1.14)" in other_types
+    assert "question 3 (x, “Kéo thả”)" in other_types
+    assert malformed.startswith("1 question: the item is malformed")
+    assert "question 2 (H5P.MultiChoice 1.16)" in malformed
+    assert Question.objects.count() == 0
 
 
 @pytest.mark.parametrize(
