@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from lms.errors import UserError
 
 from .models import ContentVersion, Result, Statement, UserData
+from .player import activity_iri
 from .signals import result_recorded
-from .xapi import CheckedStatement
+from .xapi import CheckedStatement, grants_removed
 
 MAX_STATE_BYTES = 64 * 1024
 
@@ -62,7 +63,7 @@ def statement_record(*, user, version: ContentVersion, lesson_id: int, checked: 
                 success=checked.success,
                 completion=checked.completion,
                 duration=checked.duration,
-                payload=checked.payload,
+                payload=grants_removed(checked.payload, activity_iri(version)),
             )
             result = (
                 _result_update(user=user, version=version, statement=statement) if checked.is_result else None
