@@ -6,7 +6,7 @@ range, a unit other than bytes, or a range that starts past the end is answered 
 which RFC 9110 allows and every media player handles. Files never change under their names (every stored
 folder is new and unique: storage.py), so no If-Range or ETag is needed.
 
-Text files (scripts, styles, JSON, SVG, XML) go out brotli- or gzip-compressed when the browser accepts it
+Text files (scripts, styles, JSON, SVG, XML) and uncompressed fonts (TTF, OTF, EOT) go out brotli- or gzip-compressed when the browser accepts it
 and asks for no range; the compressed bytes of recent files are kept in memory.
 """
 
@@ -20,7 +20,16 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.utils.cache import patch_vary_headers
 
 CHUNK_BYTES = 64 * 1024
-COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml", "model/gltf+json")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "model/gltf+json",
+    "font/ttf",  # woff and woff2 are compressed already
+    "font/otf",
+    "application/vnd.ms-fontobject",
+)
 MAX_COMPRESS_BYTES = 4 * 1024 * 1024
 MEMORY_CACHE_BYTES = 32 * 1024 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
