@@ -6,8 +6,9 @@ range, a unit other than bytes, or a range that starts past the end is answered 
 which RFC 9110 allows and every media player handles. Files never change under their names (every stored
 folder is new and unique: storage.py), so no If-Range or ETag is needed.
 
-Text files (scripts, styles, JSON, SVG, XML) and uncompressed fonts (TTF, OTF, EOT) go out brotli- or gzip-compressed when the browser accepts it
-and asks for no range; the compressed bytes of recent files are kept in memory.
+Text files (scripts, styles, JSON, SVG, XML) and uncompressed fonts (TTF, OTF, EOT) go out brotli- or
+gzip-compressed when the browser accepts it and asks for no range; the compressed bytes of recent files
+are kept in memory.
 """
 
 import gzip
