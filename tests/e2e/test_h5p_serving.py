@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from bench._browser import NetworkMeter, chromium_path, launch
+from bench._browser import CHROMIUM_ARGS, NetworkMeter, chromium_path
 from courses.models import LessonPage
 from lms.h5p.models import Activity
 from lms.learning.services import enrolment_create
@@ -26,14 +26,12 @@ AUDIO_SECONDS = 1200  # 8 kHz, 16-bit mono: 16 KB a second, about 19 MB
 
 
 @pytest.fixture(scope="module")
-def isolated_browser():
-    """Chromium with every frame in the page's process, so one CDP session sees the player's requests."""
-    if chromium_path() is None:
-        pytest.skip("Chromium is not installed.")
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def isolated_browser(browser):
+    """Chromium with every frame in the page's process, so one CDP session sees the player's requests
+    (launched by the same Playwright as the suite's browser: only one may run in this thread)."""
+    isolated = browser.browser_type.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    yield isolated
+    isolated.close()
 
 
 @pytest.fixture
