@@ -10,7 +10,7 @@ Playwright (bench/_browser.py). Prints one `name: value` line per figure:
 - h5p_ready_s_400kbps: seconds from opening the lesson (cold cache) to the activity being ready, on an
   emulated 400 kbit/s link with 400 ms latency.
 The player runs on an origin of its own (H5P_PLAYER_ORIGIN: the live server's other name, 127.0.0.1), as
-docs/h5p.md recommends; in the opaque sandbox the browser keeps no cache for it.
+docs/h5p.md recommends; `--opaque` keeps it in the opaque sandbox, where the browser keeps no cache for it.
 
 More measurements: add a function taking the `Site` and returning {name: value} to MEASUREMENTS (issue 14:
 lesson_kb, quiz_kb, hr_dashboard_*).
@@ -118,6 +118,9 @@ def _live_server():
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", choices=sorted(MEASUREMENTS), action="append")
+    parser.add_argument(
+        "--opaque", action="store_true", help="the H5P player in the opaque sandbox on the site's origin"
+    )
     args = parser.parse_args()
     if chromium_path() is None:
         sys.exit("Chromium is not installed (CHROMIUM_PATH or /usr/bin/chromium).")
@@ -130,8 +133,9 @@ def main() -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     server = _live_server()
     url = f"http://localhost:{server.port}"
-    settings.H5P_PLAYER_ORIGIN = f"http://127.0.0.1:{server.port}"
+    settings.H5P_PLAYER_ORIGIN = "" if args.opaque else f"http://127.0.0.1:{server.port}"
     print(f"database: {connection.vendor}")
+    print(f"h5p_player_origin: {settings.H5P_PLAYER_ORIGIN or 'none (opaque sandbox)'}")
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
