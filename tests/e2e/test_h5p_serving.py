@@ -152,3 +152,23 @@ def test_an_h5p_lesson_loads_once(live_server, transactional_db, isolated_browse
         u: s for u, s in repeat.sizes.items() if s
     }
     assert not [u for u, s in repeat.sizes.items() if ("/h5p/tep/" in u or "/h5p/nguon/" in u) and s]
+
+
+def test_single_choice_set_sound_effects_load_through_the_cors_preflight(live_server, transactional_db, page):
+    """H5P's sound library asks with X-Requested-With from the opaque origin: a preflight (was 405)."""
+    assert_player_assets_installed()
+    lesson = lesson_with((THIRDPARTY / "H5P.SingleChoiceSet.h5p").read_bytes(), username="hocvien_am")
+    log_in(page, live_server, "hocvien_am")
+    sounds = []
+    page.context.on(
+        "response",
+        lambda r: sounds.append((r.request.method, r.status)) if "/sounds/" in r.url else None,
+    )
+
+    page.goto(live_server.url + lesson.url)
+    expect(page.locator("[data-h5p-activity].is-ready")).to_be_attached(timeout=60_000)
+    page.wait_for_timeout(3000)  # let the player ask for its sounds
+
+    assert sounds, "the package asked for no sound"
+    assert all(status in (200, 204, 206) for _method, status in sounds), sounds
+    assert any(method == "GET" and status in (200, 206) for method, status in sounds), sounds
