@@ -222,7 +222,14 @@ class H5PActivityBlock(blocks.StructBlock):
         )
         user = getattr(request, "user", None)
         if page is not None and version is not None and user is not None and user.is_authenticated:
-            context["player_url"] = h5p_player.player_url(user=user, version=version, lesson_id=page.pk)
+            origin = request.build_absolute_uri("/") if hasattr(request, "build_absolute_uri") else ""
+            context["player_url"] = h5p_player.player_url(
+                user=user, version=version, lesson_id=page.pk, parent_origin=origin
+            )
+            context["player_same_origin"] = h5p_player.separate_origin(origin)
+            # The lesson's first activity starts loading with the page, not when scrolled to.
+            context["player_eager"] = not getattr(request, "_h5p_eager_given", False)
+            request._h5p_eager_given = True
             known = parent_context.get("h5p_results")  # the lesson page loads them all at once
             context["result"] = (
                 known.get(activity.pk)

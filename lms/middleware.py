@@ -51,4 +51,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.replace = {**admin["DIRECTIVES"], **(parts.replace or {})}
         if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
             parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        player = getattr(settings, "H5P_PLAYER_ORIGIN", "")
+        if player:  # the H5P player's origin of its own (lms/h5p/player.py) may be framed by lesson pages
+            parts.update = {**(parts.update or {}), "frame-src": [player]}
         return parts

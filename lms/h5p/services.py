@@ -15,9 +15,10 @@ from lms.errors import UserError
 from . import compatibility
 from .models import Activity, ContentVersion, Result, Statement, UserData
 from .package_errors import ActivityInUse
+from .player import activity_iri
 from .selectors import activity_in_use_reason
 from .signals import result_recorded
-from .xapi import CheckedStatement
+from .xapi import CheckedStatement, grants_removed
 
 MAX_STATE_BYTES = 64 * 1024
 
@@ -72,7 +73,7 @@ def statement_record(*, user, version: ContentVersion, lesson_id: int, checked: 
                 success=checked.success,
                 completion=checked.completion,
                 duration=checked.duration,
-                payload=checked.payload,
+                payload=grants_removed(checked.payload, activity_iri(version)),
             )
             if checked.is_result:
                 result = _result_update(user=user, version=version, statement=statement)

@@ -9,6 +9,11 @@ sends them to the server with the learner's own session and CSRF token.
 These views are the only way to H5P files: they live in the private storage (lms/storage.py), which the web
 server never serves, and every file goes out with `Content-Security-Policy: sandbox` and `nosniff`, so a
 library's SVG or XML opened on its own runs no script with the site's origin.
+
+The player page loads its files from addresses that stay the same from view to view (player.py): the
+version's files under a signed files key, the player's scripts under their build hash, all cached for a
+year (`immutable`), compressed, and served in byte ranges for media (serving.py). The older addresses
+under the grant still answer, cached for an hour.
 """
 
 import mimetypes
@@ -16,15 +21,27 @@ import posixpath
 import re
 from urllib.parse import urlsplit
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from . import assets
 from .external_media import csp_sources
 from .mathjax import library_config
 from .models import ContentVersion, Library, UserData
-from .player import Grant, grant_read
+from .player import (
+    Grant,
+    activity_iri,
+    files_key,
+    files_key_read,
+    grant_read,
+    origin_of,
+    player_origin,
+    separate_origin,
+)
+from .serving import file_response, preflight
 from .storage import h5p_storage
 
 RESTORE_SAVE_FREQ_SECONDS = 3600
@@ -60,6 +77,11 @@ _FILE_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Cross-Origin-Resource-Policy": "cross-origin",
 }
+# Addresses that name their bytes for ever: a year, never revalidated. A version's content is private to
+# those given its files key (no shared cache keeps it); library and player code is the same for everyone.
+_PRIVATE_FOR_EVER = {**_FILE_HEADERS, "Cache-Control": "private, max-age=31536000, immutable"}
+_PUBLIC_FOR_EVER = {**_FILE_HEADERS, "Cache-Control": "public, max-age=31536000, immutable"}
+_FILE_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 
 def _grant_or_404(token: str) -> Grant:
@@ -73,16 +95,21 @@ def _site_origin(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def player_csp(origin: str, external: list[str] | None = None) -> str:
+def player_csp(
+    origin: str, external: list[str] | None = None, *, parent_origin: str = "", same_origin: bool = False
+) -> str:
     """The player page's policy. Under `sandbox` without allow-same-origin the document's origin is
     opaque; browsers match 'self' against the page's URL, but the site's origin is named as well so that
     the policy does not depend on that. `external`: the sites this content version names that an
-    administrator allowed (external_media.csp_sources), for its media, embeds and their scripts."""
+    administrator allowed (external_media.csp_sources), for its media, embeds and their scripts.
+    `same_origin` only on an origin of the player's own (player.py): there the origin itself keeps the
+    package away from the site's cookies and pages."""
     site = f"'self' {origin}"
     media = " ".join([site, *(external or [])])
+    ancestors = f"'self' {origin}" if not parent_origin or parent_origin == origin else parent_origin
     return "; ".join(
         [
-            "sandbox allow-scripts",
+            "sandbox allow-scripts allow-same-origin" if same_origin else "sandbox allow-scripts",
             "default-src 'none'",
             f"script-src {media} 'unsafe-inline' 'unsafe-eval'",
             f"style-src {site} 'unsafe-inline'",
@@ -95,7 +122,7 @@ def player_csp(origin: str, external: list[str] | None = None) -> str:
             "object-src 'none'",
             "form-action 'none'",
             "base-uri 'none'",
-            f"frame-ancestors {site}",
+            f"frame-ancestors {ancestors}",
         ]
     )
 
@@ -106,7 +133,7 @@ def player(request, token: str):
     grant = _grant_or_404(token)
     version = (
         ContentVersion.objects.filter(pk=grant.version_id)
-        .only("pk", "activity_id", "h5p_json", "external_media")
+        .only("pk", "activity_id", "number", "h5p_json", "external_media")
         .first()
     )
     if version is None:
@@ -122,12 +149,17 @@ def player(request, token: str):
         .values_list("data", flat=True)
         .first()
     )
-    base = request.path.rstrip("/")
+    base = reverse("h5p:files_h5p_json", args=[files_key(version.pk)]).removesuffix("/h5p.json")
     origin = _site_origin(request)
+    parent_origin = grant.parent_origin or origin
+    # allow-same-origin only on the player's own origin, never on the lesson page's.
+    same_origin = separate_origin(parent_origin) and origin_of(origin) == player_origin()
     options = {
         "h5pJsonPath": base,
         "contentJsonPath": f"{base}/content",
         "librariesPath": f"{base}/libraries",
+        # One IRI per activity version in every statement, never this page's address and its grant.
+        "xAPIObjectIRI": activity_iri(version),
         "frame": False,
         "copyright": False,
         "export": False,
@@ -151,11 +183,16 @@ def player(request, token: str):
         {
             "title": str(version.h5p_json.get("title") or ""),
             "options": options,
-            "parent_origin": origin,
+            "parent_origin": parent_origin,
             "allowed_hosts": " ".join(sorted({urlsplit(source).hostname for source in external})),
+            "main_js": assets.asset_url(assets.STANDALONE + "main.bundle.js"),
+            "frame_js": assets.asset_url(assets.STANDALONE + "frame.bundle.js"),
+            "frame_css": assets.asset_url(assets.STANDALONE + "styles/h5p.css"),
+            "player_js": assets.asset_url("js/h5p-player.js"),
         },
     )
-    response["Content-Security-Policy"] = player_csp(origin, external)
+    policy = player_csp(origin, external, parent_origin=parent_origin, same_origin=same_origin)
+    response["Content-Security-Policy"] = policy
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -182,42 +219,49 @@ def _content_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def _serve(name: str):
-    try:
-        handle = h5p_storage().open(name, "rb")
-    except OSError as error:  # missing, a folder, unreadable: the same 404 for all
-        raise Http404("No such file.") from error
-    response = FileResponse(handle, content_type=_content_type(name))
-    for header, value in _FILE_HEADERS.items():
-        response[header] = value
-    return response
-
-
-def _version_prefix(grant: Grant) -> str:
-    prefix = (
-        ContentVersion.objects.filter(pk=grant.version_id).values_list("storage_prefix", flat=True).first()
+def _serve(request, name: str, headers: dict = _FILE_HEADERS):
+    return file_response(
+        request,
+        opener=lambda: h5p_storage().open(name, "rb"),
+        key=name,
+        content_type=_content_type(name),
+        headers=headers,
     )
+
+
+def _version_prefix(version_id: int) -> str:
+    prefix = ContentVersion.objects.filter(pk=version_id).values_list("storage_prefix", flat=True).first()
     if not prefix:
         raise Http404("No such content.")
     return prefix if prefix.endswith("/") else prefix + "/"
 
 
-@require_GET
+@require_http_methods(_FILE_METHODS)
 def h5p_json(request, token: str):
+    if request.method == "OPTIONS":
+        return preflight()
     grant = _grant_or_404(token)
-    return _serve(_version_prefix(grant) + "h5p.json")
+    return _serve(request, _version_prefix(grant.version_id) + "h5p.json")
 
 
-@require_GET
+@require_http_methods(_FILE_METHODS)
 def content_file(request, token: str, path: str):
+    if request.method == "OPTIONS":
+        return preflight()
     grant = _grant_or_404(token)
     path = _safe_path(path)
-    return _serve(f"{_version_prefix(grant)}content/{path}")
+    return _serve(request, f"{_version_prefix(grant.version_id)}content/{path}")
 
 
-@require_GET
+@require_http_methods(_FILE_METHODS)
 def library_file(request, token: str, folder: str, path: str):
+    if request.method == "OPTIONS":
+        return preflight()
     grant = _grant_or_404(token)
+    return _serve(request, _library_name(grant.version_id, folder, path))
+
+
+def _library_name(version_id: int, folder: str, path: str) -> str:
     path = _safe_path(path)
     match = _FOLDER.match(folder)
     if match is None:
@@ -227,7 +271,7 @@ def library_file(request, token: str, folder: str, path: str):
     # H5P does (<Machine>-<major>.<minor>); its files are wherever its row says they were stored.
     prefix = (
         Library.objects.filter(
-            content_versions__pk=grant.version_id,
+            content_versions__pk=version_id,
             machine_name=machine_name,
             major_version=major,
             minor_version=minor,
@@ -237,4 +281,51 @@ def library_file(request, token: str, folder: str, path: str):
     )
     if prefix is None:
         raise Http404("No such library.")
-    return _serve(prefix + path)
+    return prefix + path
+
+
+def _files_version(key: str) -> int:
+    version_id = files_key_read(key)
+    if version_id is None:
+        raise Http404("No such files.")
+    return version_id
+
+
+@require_http_methods(_FILE_METHODS)
+def files_h5p_json(request, key: str):
+    if request.method == "OPTIONS":
+        return preflight()
+    return _serve(request, _version_prefix(_files_version(key)) + "h5p.json", _PRIVATE_FOR_EVER)
+
+
+@require_http_methods(_FILE_METHODS)
+def files_content(request, key: str, path: str):
+    if request.method == "OPTIONS":
+        return preflight()
+    version_id = _files_version(key)
+    path = _safe_path(path)
+    return _serve(request, f"{_version_prefix(version_id)}content/{path}", _PRIVATE_FOR_EVER)
+
+
+@require_http_methods(_FILE_METHODS)
+def files_library(request, key: str, folder: str, path: str):
+    if request.method == "OPTIONS":
+        return preflight()
+    return _serve(request, _library_name(_files_version(key), folder, path), _PUBLIC_FOR_EVER)
+
+
+@require_http_methods(_FILE_METHODS)
+def asset(request, build: str, path: str):
+    """One of the player's own files (assets.py), at the address of the current build only."""
+    if request.method == "OPTIONS":
+        return preflight()
+    filename = assets.asset_file(build, _safe_path(path))
+    if filename is None:
+        raise Http404("No such file.")
+    return file_response(
+        request,
+        opener=lambda: open(filename, "rb"),  # noqa: SIM115 — closed by the response
+        key=f"asset:{build}:{path}",
+        content_type=_content_type(path),
+        headers=_PUBLIC_FOR_EVER,
+    )

@@ -34,6 +34,11 @@ _DURATION = re.compile(
     r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$"
 )
 SCORE_LIMIT = Decimal("1000000")
+# A player address (its grant) or a files address (its key) anywhere in a statement: H5P names its object
+# by the page's address unless told otherwise (player.py: activity_iri), and a package may copy it anywhere.
+_PLAYER_ADDRESS = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://[^/\s\"']+)?/h5p/(?:choi|tep)/[^/?#\s\"']+/?", re.IGNORECASE
+)
 MAX_VERB_CHARS = 255  # Statement.verb
 
 
@@ -181,3 +186,15 @@ def statement_check(statement) -> CheckedStatement:
         duration=duration,
         payload=statement,
     )
+
+
+def grants_removed(value, iri: str):
+    """The statement with every player or files address replaced by the activity's IRI (keeping what
+    follows it, such as `?subContentId=`), so that no stored statement carries a grant."""
+    if isinstance(value, str):
+        return _PLAYER_ADDRESS.sub(iri, value) if "/h5p/" in value else value
+    if isinstance(value, dict):
+        return {key: grants_removed(item, iri) for key, item in value.items()}
+    if isinstance(value, list):
+        return [grants_removed(item, iri) for item in value]
+    return value

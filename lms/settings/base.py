@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.h5p.middleware.PlayerOriginMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.VietnameseFirstLocaleMiddleware",
@@ -317,6 +318,13 @@ H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(200 * 1024 *
 H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
 H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "2000"))
 H5P_MAX_RATIO = int(os.environ.get("H5P_MAX_RATIO", "100"))
+
+# The H5P player's own origin (e.g. https://h5p.example.vn, served by this same application): there the
+# player is isolated from the site by its origin instead of an opaque sandbox, and the browser can keep its
+# files (docs/h5p.md, "Serving"). Empty: the player runs in an opaque sandbox on the site's origin.
+H5P_PLAYER_ORIGIN = os.environ.get("H5P_PLAYER_ORIGIN", "")
+# The base of the xAPI object ids of H5P activities (lms/h5p/player.py: activity_iri); SITE_URL if empty.
+H5P_XAPI_IRI_BASE = os.environ.get("H5P_XAPI_IRI_BASE", "")
 
 # The real H5P package that load_demo puts in a demo lesson (test data beside the checkout, not part of it).
 _demo_package = os.environ.get(

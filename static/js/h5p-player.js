@@ -29,19 +29,13 @@
       clear: () => items.clear(),
     };
   };
+  // On an origin of the player's own (H5P_PLAYER_ORIGIN) the real storage works but is shared by every
+  // package: the memory storage is used there too.
   for (const name of ["localStorage", "sessionStorage"]) {
-    let usable = false;
     try {
-      usable = Boolean(window[name]);
+      Object.defineProperty(window, name, { value: memoryStorage(), configurable: true, writable: true });
     } catch (error) {
-      usable = false;
-    }
-    if (!usable) {
-      try {
-        Object.defineProperty(window, name, { value: memoryStorage(), configurable: true, writable: true });
-      } catch (error) {
-        // Nothing better to offer: H5P then fails to start and we report it below.
-      }
+      // Nothing better to offer: H5P then fails to start and we report it below.
     }
   }
 
