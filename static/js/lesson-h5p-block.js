@@ -56,7 +56,14 @@
               .replace("%(rules)s", allowed.map((value) => `“${label(value)}”`).join(", "))
           : "";
         warning.hidden = !cannotMeet;
-        rule.setAttribute("aria-invalid", cannotMeet ? "true" : "false");
+        // Marked invalid while the warning shows; an error the server gave the field is left as it is.
+        if (cannotMeet) {
+          rule.setAttribute("aria-invalid", "true");
+          rule.dataset.h5pRuleInvalid = "";
+        } else if ("h5pRuleInvalid" in rule.dataset) {
+          rule.removeAttribute("aria-invalid");
+          delete rule.dataset.h5pRuleInvalid;
+        }
       };
 
       // Wagtail's chooser sets its hidden input and sends "change" when an activity is chosen or cleared.
