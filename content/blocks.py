@@ -2,9 +2,15 @@
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.admin.staticfiles import versioned_static
+from wagtail.admin.telepath import register
+from wagtail.blocks.struct_block import StructBlockAdapter
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -169,10 +175,9 @@ class H5PActivityBlock(blocks.StructBlock):
         default=h5p_selectors.RULE_COMPLETED,
         label=_("Counts as done when the learner"),
         help_text=_(
-            "Choose a rule the activity can meet: content that reports no result (Accordion, Dialog Cards, "
-            "Image Hotspots…) can only be “views or interacts with it”; “passes it” uses the package's "
-            "pass mark when the content does not say whether the learner passed. Saving tells you which "
-            "rules the chosen activity can meet."
+            "The list offers the rules the chosen activity can meet: content that reports no result "
+            "(Accordion, Dialog Cards, Image Hotspots…) can only be “views or interacts with it”; “passes "
+            "it” uses the package's pass mark when the content does not say whether the learner passed."
         ),
     )
     min_score = blocks.IntegerBlock(
@@ -238,6 +243,34 @@ class H5PActivityBlock(blocks.StructBlock):
             )
             context["rule_met"] = h5p_selectors.rule_met(result=context["result"], rule=value)
         return context
+
+
+class H5PActivityBlockAdapter(StructBlockAdapter):
+    """The H5P block's form offers, as the trainer picks an activity, only the rules that activity can meet
+    and warns when the block's rule cannot be met (static/js/lesson-h5p-block.js). The rules of every
+    activity come with the form, read in one query; `H5PActivityBlock.clean` still refuses on save."""
+
+    js_constructor = "content.blocks.H5PActivityBlock"
+
+    def js_args(self, block):
+        name, children, meta = super().js_args(block)
+        meta = {
+            **meta,
+            "activityRules": {str(pk): list(rules) for pk, rules in h5p_selectors.activity_rules().items()},
+            # %(rule)s and %(rules)s are filled in by the script with the rule names the list shows.
+            "ruleWarning": gettext(
+                "Learners could never meet the rule “%(rule)s” on this activity: it does not report it. "
+                "Choose one of: %(rules)s."
+            ),
+        }
+        return [name, children, meta]
+
+    @cached_property
+    def media(self):
+        return super().media + forms.Media(js=[versioned_static("js/lesson-h5p-block.js")])
+
+
+register(H5PActivityBlockAdapter(), H5PActivityBlock)
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -182,10 +182,12 @@ def _h5p_results(user) -> dict:
                 "score_max": result.score_max,
                 "score_scaled": result.score_scaled,
                 "success": result.success,
+                "success_inferred": result.success_inferred,
                 "completion": result.completion,
                 "duration": result.duration,
                 "best_scaled": result.best_scaled,
                 "ever_passed": result.ever_passed,
+                "viewed_at": _time(result.viewed_at),
                 "first_completed_at": _time(result.first_completed_at),
                 "updated_at": _time(result.updated_at),
             }

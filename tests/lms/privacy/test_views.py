@@ -115,7 +115,9 @@ def test_the_files_hold_the_persons_data(client, person, colleague):
     assert enrolment["completed_at"] and len(enrolment["lesson_completions"]) == 4
     (attempt,) = read_json(archive, "quiz_attempts.json")
     assert attempt["answers"][0]["response"] == {"text": "Trả lời DIEM"}
-    assert read_json(archive, "h5p_results.json")["results"][0]["activity"] == "Hoạt động DIEM"
+    (result,) = read_json(archive, "h5p_results.json")["results"]
+    assert result["activity"] == "Hoạt động DIEM"
+    assert result["viewed_at"] and result["success"] is True and result["success_inferred"] is False
     assert len(read_json(archive, "h5p_statements.json")) == 1
     (certificate,) = read_json(archive, "certificates.json")
     assert certificate["holder_name"] == "Nguyễn Thị Ngọc Diễm"
@@ -175,3 +177,21 @@ def test_the_profile_page_offers_the_download(client, learner):
     page = client.get(reverse("people:profile")).content.decode()
 
     assert f'action="{URL}"' in page
+
+
+def test_h5p_results_say_when_passed_was_decided_from_the_score(client, org, course):
+    """Content that sends no result.success (e.g. Blanks): the export says success was inferred by us."""
+    user = make_official(org.ward_a, name="Trần Thị Lan").user
+    activity = make_activity(title="Điền vào chỗ trống")
+    h5p_services.statement_record(
+        user=user,
+        version=activity.current_version,
+        lesson_id=lessons_of(course)[0].pk,
+        checked=xapi.statement_check(statement(success=None)),
+    )
+
+    _response, archive = download(client, user)
+
+    (result,) = read_json(archive, "h5p_results.json")["results"]
+    assert (result["success"], result["success_inferred"]) == (True, True)
+    assert result["viewed_at"]
