@@ -36,8 +36,10 @@ _DURATION = re.compile(
 SCORE_LIMIT = Decimal("1000000")
 # A player address (its grant) or a files address (its key) anywhere in a statement: H5P names its object
 # by the page's address unless told otherwise (player.py: activity_iri), and a package may copy it anywhere.
+# The slash after the grant goes with it only where nothing of a path follows ("…/choi/<grant>/?sub…"); a
+# file's path inside the content keeps its own ("…/tep/<key>/content/a.png" → "<IRI>/content/a.png").
 _PLAYER_ADDRESS = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://[^/\s\"']+)?/h5p/(?:choi|tep)/[^/?#\s\"']+/?", re.IGNORECASE
+    r"(?:[a-z][a-z0-9+.-]*://[^/\s\"']+)?/h5p/(?:choi|tep)/[^/?#\s\"']+(?:/(?=[?#\s\"']|$))?", re.IGNORECASE
 )
 MAX_VERB_CHARS = 255  # Statement.verb
 

@@ -306,4 +306,6 @@ def test_a_statement_naming_the_player_address_is_stored_without_the_grant(versi
     payloads = [json.loads(text) for text in stored]
     assert payloads[0]["object"]["id"] == iri
     assert payloads[1]["object"]["id"] == iri + "?subContentId=abc"
+    # A file's address inside the content keeps its path: the IRI, then the file's own slash.
+    assert payloads[0]["object"]["definition"]["extensions"]["x"] == iri + "/content/content.json"
     assert not Statement.objects.get(statement_id=child["id"]).is_top_level  # still seen as a child
