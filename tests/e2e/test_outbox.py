@@ -207,3 +207,100 @@ def test_a_connection_lost_during_an_answer_and_a_submission_loses_and_doubles_n
     assert attempt.state == Attempt.State.SUBMITTED
     assert Attempt.objects.count() == 1
     assert attempt.score == 1
+
+
+# Bad input: a session ended while offline and another person on the same device; a full disk; a damaged
+# store; two tabs answering the same attempt.
+
+
+def test_items_of_a_signed_out_learner_wait_for_that_learner_and_no_one_else(live_server, page, two_quizzes):
+    learner, lessons, quizzes, _feedback_questions, at_end_questions = two_quizzes
+    short = at_end_questions[1]
+    other = UserFactory(username="hocvien_khac")
+    network = Network(page.context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_contain_text("(1 mục chờ gửi)")
+    page.context.clear_cookies(name="sessionid")  # signed out (idle timeout, or elsewhere) while offline
+
+    network.go_online(page)
+    expect(form_of(page, short).locator(".quiz-save-status")).to_contain_text("Bạn đã đăng xuất")
+    expect(page.locator(".outbox-indicator")).to_contain_text(
+        "Bạn đã đăng xuất — đã lưu trên máy (1 mục chờ gửi)"
+    )
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/tra-loi/" in r.url else None)
+
+    log_in(page, live_server, other.username)  # another official on the same PC
+    page.goto(live_server.url + "/hoc-tap-cua-toi/")
+    expect(page.locator("#outbox")).to_have_attribute("data-user", str(other.pk))
+    page.wait_for_timeout(1500)
+    expect(page.locator(".outbox-indicator")).to_be_hidden()
+    assert sent == []
+    assert not AttemptAnswer.objects.exists()
+
+    page.context.clear_cookies()
+    log_in(page, live_server, learner.username)  # the owner comes back: it goes, under their name
+    expect(page.locator(".outbox-indicator")).to_be_hidden(timeout=10_000)
+    answer = AttemptAnswer.objects.get()
+    assert answer.attempt.user == learner
+    assert answer.response == {"text": correct_response(short)}
+    assert len(sent) == 1
+
+
+def test_a_full_disk_a_damaged_store_and_two_tabs_lose_nothing_and_double_nothing(
+    live_server, page, two_quizzes
+):
+    learner, lessons, quizzes, feedback_questions, at_end_questions = two_quizzes
+    multiple, short, _essay = at_end_questions
+    context = page.context
+    # A store left damaged (no object store where one is expected), as a crash or an old release may leave it.
+    context.add_init_script(
+        "if (!sessionStorage.getItem('damaged')) { sessionStorage.setItem('damaged', '1');"
+        " indexedDB.open('smartward-outbox', 1).onsuccess = (e) => e.target.result.close(); }"
+    )
+    network = Network(context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_have_text(
+        "Đang ngoại tuyến — đã lưu trên máy (1 mục chờ gửi)"
+    )
+
+    # The disk fills up: the learner is told; what was already stored stays.
+    page.evaluate(
+        "() => { IDBObjectStore.prototype.put = function () {"
+        " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); }; }"
+    )
+    for choice in correct_response(multiple):
+        form_of(page, multiple).locator(f"input[name=choices][value='{choice}']").check()
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_contain_text("Bộ nhớ trên máy đã đầy")
+    expect(page.locator(".outbox-indicator")).to_contain_text("Bộ nhớ trên máy đã đầy")
+    network.go_online(page)
+    expect(page.locator(".outbox-indicator")).not_to_contain_text("mục chờ gửi", timeout=10_000)
+    attempt = Attempt.objects.get(quiz=quizzes[1])
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_have_text("Đã lưu câu trả lời.")
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 2
+
+    # Two tabs on the same attempt (feedback after each answer): the first answer counts; the second tab is
+    # told why its answer was refused, and the refusal stays listed until the learner dismisses it.
+    feedback_url = start_quiz(page, live_server, lessons[0])
+    second = context.new_page()
+    second.goto(feedback_url)
+    question = feedback_questions[0]
+    right = correct_response(question)
+    wrong = next(a.pk for a in question.answers.all() if not a.correct)
+    form_of(page, question).locator(f"input[name=choice][value='{right}']").check()
+    form_of(page, question).get_by_role("button", name="Trả lời").click()
+    expect(form_of(page, question).locator(".quiz-feedback")).to_contain_text("Chính xác.")
+    form_of(second, question).locator(f"input[name=choice][value='{wrong}']").check()
+    form_of(second, question).get_by_role("button", name="Trả lời").click()
+    expect(form_of(second, question).locator(".quiz-save-status")).to_have_text("Bạn đã trả lời câu hỏi này.")
+    expect(second.locator(".outbox-indicator")).to_contain_text("Bạn đã trả lời câu hỏi này.")
+    feedback_attempt = Attempt.objects.get(quiz=quizzes[0])
+    assert AttemptAnswer.objects.get(attempt=feedback_attempt).score == 1
+    second.locator(".outbox-indicator").get_by_role("button", name="Tôi đã hiểu").click()
+    expect(second.locator(".outbox-indicator")).to_be_hidden()
