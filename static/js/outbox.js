@@ -181,22 +181,32 @@
   };
   const refusal = (response, data) => {
     if (data && typeof data.message === "string" && data.message) return data.message;
+    if (data && typeof data.error === "string" && data.error) return data.error; // the H5P endpoints' word
     if (response.type === "opaqueredirect") return says.msgSignedOutItem;
     const known = { 400: says.msgBadRequest, 403: says.msgForbidden, 404: says.msgNotFound };
     return known[response.status] || says.msgRefused.replace("%s", String(response.status));
   };
   const sendOne = async (item) => {
-    const body = new FormData();
-    item.fields.forEach(([name, value]) => body.append(name, value));
-    body.set("csrfmiddlewaretoken", says.csrf); // this session's token: the item may predate a new sign-in
-    body.set("client_id", item.id);
-    body.set("made_at", item.madeAt);
+    // This session's CSRF token, not the one of the page that made the item: it may predate a new sign-in.
+    const headers = { "X-Requested-With": "fetch", "X-CSRFToken": says.csrf };
+    let body;
+    if (item.json) {
+      // An H5P statement: JSON, its id (item.id) inside it.
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(item.json);
+    } else {
+      body = new FormData();
+      item.fields.forEach(([name, value]) => body.append(name, value));
+      body.set("csrfmiddlewaretoken", says.csrf);
+      body.set("client_id", item.id);
+      body.set("made_at", item.madeAt);
+    }
     let response;
     try {
       response = await fetch(item.url, {
         method: "POST",
         body,
-        headers: { "X-Requested-With": "fetch", "X-CSRFToken": says.csrf },
+        headers,
         credentials: "same-origin",
         redirect: "manual", // a redirect here is the login page: the session ended
         signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined,
@@ -207,7 +217,7 @@
     if (response.status >= 500 || response.status === 408 || response.status === 429) return { outcome: "server" };
     const data = await readJson(response);
     if (response.ok && !data) return { outcome: "offline" }; // a captive portal's page, not our reply
-    if (response.type === "opaqueredirect" || response.headers.get("X-Signed-Out") === "1") {
+    if (response.type === "opaqueredirect" || response.status === 401 || response.headers.get("X-Signed-Out") === "1") {
       return { outcome: "held", message: refusal(response, data) };
     }
     if (response.ok && data.ok) return { outcome: "sent", data };
@@ -260,9 +270,10 @@
   // ---- Adding. `key` names what the item replaces: a newer answer to the same question supersedes an older
   // one still waiting. A full disk is reported; what was already stored stays.
   let counter = 0;
-  const add = async ({ kind, url, fields, key = "", label = "", state = "pending" }) => {
+  const add = async ({ kind, url, fields = [], json = null, id = null, key = "", label = "", state = "pending" }) => {
     const item = {
-      id: uuid4(),
+      id: id || uuid4(),
+      json,
       user,
       kind,
       url,
@@ -300,6 +311,7 @@
     add,
     remove,
     all,
+    uuid4,
     flush,
     listen: (listener) => listeners.add(listener),
     get offline() { return offline; },

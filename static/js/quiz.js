@@ -163,8 +163,9 @@
     });
   });
 
-  submitForm.addEventListener("submit", (event) => {
-    if (event.defaultPrevented) return; // the confirmation (site.js) was declined
+  // On the document, after site.js's listener (this script runs after it): its confirmation comes first.
+  document.addEventListener("submit", (event) => {
+    if (event.target !== submitForm || event.defaultPrevented) return; // the confirmation was declined
     event.preventDefault();
     submitQuiz();
   });
