@@ -43,7 +43,10 @@ def _login_required(view):
     def wrapper(request, *args, **kwargs):
         if _wants_json(request) and not request.user.is_authenticated:
             message = _("You are signed out, so this answer was not saved. Sign in again to continue.")
-            return _fail(request, message=message, status=403)
+            response = _fail(request, message=message, status=403)
+            # The outbox keeps the action and sends it when the same person signs in again.
+            response["X-Signed-Out"] = "1"
+            return response
         return protected(request, *args, **kwargs)
 
     return wrapper
@@ -129,6 +132,9 @@ class AnswerForm(forms.Form):
     question = IdField()
     go = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     number = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    # From the offline outbox (static/js/outbox.js): the device's id for this answer, and when it was made.
+    client_id = forms.UUIDField(required=False)
+    made_at = forms.DateTimeField(required=False)
 
 
 @_login_required
@@ -141,9 +147,17 @@ def attempt_answer(request, attempt_id: int):
     question = Question.objects.filter(pk=question_id).first() if question_id else None
     if question is None:
         return _fail(request, message=_("This question is not part of your attempt."), status=400)
+    if "client_id" in form.errors or "made_at" in form.errors:
+        return _fail(
+            request, message=_("This answer was not accepted. Reload the page and answer again."), status=400
+        )
     try:
         result = quiz_services.attempt_save_answer(
-            attempt=attempt, question_id=question.pk, response=_response_from_post(request, question)
+            attempt=attempt,
+            question_id=question.pk,
+            response=_response_from_post(request, question),
+            client_id=form.cleaned_data.get("client_id"),
+            made_at=form.cleaned_data.get("made_at"),
         )
     except quiz_services.AttemptClosed as error:
         attempt.refresh_from_db()
@@ -167,7 +181,12 @@ def attempt_answer(request, attempt_id: int):
                 question=question, response=result.answer.response
             )
     if _wants_json(request):
-        return JsonResponse({"ok": True, "feedback": feedback})
+        # Built from what the server stored only, so a retried answer gets this same reply.
+        reply = {"ok": True, "feedback": feedback}
+        if result.late:
+            reply["late"] = True
+            reply["message"] = _("Sent after the time limit, but made before it: this answer counts.")
+        return JsonResponse(reply)
     if feedback is not None:
         request.session[f"quiz-feedback-{attempt.pk}"] = {"question": question.pk, **feedback}
     target = reverse("lesson_quiz:take", kwargs={"attempt_id": attempt.pk})
@@ -190,15 +209,20 @@ def _course_completed(request, attempt: Attempt) -> bool:
     return enrolment.completed_at is not None
 
 
-@login_required
+@_login_required
 @post_required
 def attempt_submit(request, attempt_id: int):
+    """Submitting twice is harmless (the service returns the submitted attempt), so the outbox's retries of a
+    submission need no receipt: every retry gets the same reply."""
     attempt = _own_attempt(request, attempt_id)
     completed_before = _course_completed(request, attempt)
     quiz_services.attempt_submit(attempt=attempt)
     if not completed_before and _course_completed(request, attempt):
         messages.success(request, _("Congratulations! You have completed the course."))
-    return redirect("lesson_quiz:result", attempt_id=attempt.pk)
+    target = reverse("lesson_quiz:result", kwargs={"attempt_id": attempt.pk})
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "submitted": True, "url": target})
+    return redirect(target)
 
 
 @login_required

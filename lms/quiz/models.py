@@ -381,3 +381,28 @@ class AttemptAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.question_id}"
+
+
+class AnswerReceipt(models.Model):
+    """An action a learner's device sent with its own id (the offline outbox): kept so that the same id sent
+    again — a retry after a lost reply, or two tabs — is acknowledged with the same reply, never applied
+    twice. The unique id is what makes concurrent duplicates safe."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("Answer")
+
+    client_id = models.UUIDField(_("id given by the device"), unique=True)
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("attempt")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ANSWER)
+    question_id = models.PositiveIntegerField(_("question"), null=True, blank=True)
+    reply = models.JSONField(_("reply"), default=dict)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer receipt")
+        verbose_name_plural = _("answer receipts")
+
+    def __str__(self) -> str:
+        return str(self.client_id)

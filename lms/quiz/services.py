@@ -16,11 +16,14 @@ from lms.audit.selectors import person_unit
 from lms.audit.services import audit_record
 from lms.errors import UserError
 
-from .models import Attempt, AttemptAnswer, Question, Quiz
+from .models import AnswerReceipt, Attempt, AttemptAnswer, Question, Quiz
 from .scoring import InvalidResponse, score_response
 from .signals import attempt_finished
 
-GRACE = timedelta(seconds=getattr(settings, "QUIZ_TIME_LIMIT_GRACE_SECONDS", 20))
+# A timed attempt's clock is the server's. Answers may arrive this long after the deadline (a slow or lost
+# connection, the offline outbox) and still count if they were made before it; the attempt stays open that
+# long, then it is submitted with what was saved. docs/offline.md explains it to trainers.
+GRACE = timedelta(seconds=getattr(settings, "QUIZ_TIME_LIMIT_GRACE_SECONDS", 120))
 
 
 class QuizError(UserError):
@@ -48,6 +51,7 @@ class AnswerResult:
     answer: AttemptAnswer
     is_correct: bool | None  # None for essays
     expired: bool = False
+    late: bool = False  # sent after the deadline, made before it: counted within the grace
 
 
 def _now(now=None):
@@ -148,21 +152,72 @@ def attempt_is_overdue(*, attempt: Attempt, now=None) -> bool:
 TIME_UP = _("Time is up: your attempt was submitted with the answers saved before the deadline.")
 
 
-def attempt_save_answer(*, attempt: Attempt, question_id, response, now=None) -> AnswerResult:
-    """Save (or replace) the answer to one question of an attempt in progress, scored on the server."""
+MADE_TOO_LATE = _("This answer was made after the time limit, so it was not counted.")
+
+
+def answer_time(*, made_at, now):
+    """When an answer counts as made: the device's word (`made_at`) is trusted only within the grace, never
+    for a time in the future. Without it (a form posted without JavaScript), the earliest time trusted."""
+    earliest = now - GRACE
+    if made_at is None:
+        return earliest
+    return min(max(made_at, earliest), now)
+
+
+def _replay(receipt: AnswerReceipt, attempt: Attempt) -> AnswerResult:
+    if receipt.attempt_id != attempt.pk:
+        raise AnswerRejected(_("This answer was sent for another attempt."))
+    answer = AttemptAnswer.objects.filter(attempt=attempt, question_id=receipt.question_id).first()
+    reply = receipt.reply
+    return AnswerResult(answer=answer, is_correct=reply.get("is_correct"), late=bool(reply.get("late")))
+
+
+def attempt_save_answer(
+    *, attempt: Attempt, question_id, response, now=None, client_id=None, made_at=None
+) -> AnswerResult:
+    """Save (or replace) the answer to one question of an attempt in progress, scored on the server.
+
+    `client_id`: the device's id for this answer; the same id again gets the first reply and changes nothing.
+    `made_at`: when the device says the answer was made (see `answer_time`)."""
     now = _now(now)
+    if client_id is not None:
+        receipt = AnswerReceipt.objects.filter(client_id=client_id).first()
+        if receipt is not None:
+            return _replay(receipt, attempt)
     if attempt_expire_if_due(attempt=attempt, now=now):
         raise AttemptClosed(TIME_UP)
-    return _save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
+    try:
+        return _save_answer(
+            attempt=attempt,
+            question_id=question_id,
+            response=response,
+            now=now,
+            client_id=client_id,
+            made_at=made_at,
+        )
+    except IntegrityError:
+        # The same id saved by a request the row lock did not order (the whole save was rolled back).
+        receipt = AnswerReceipt.objects.filter(client_id=client_id).first() if client_id else None
+        if receipt is None:
+            raise
+        return _replay(receipt, attempt)
 
 
 @transaction.atomic
-def _save_answer(*, attempt: Attempt, question_id, response, now) -> AnswerResult:
+def _save_answer(*, attempt: Attempt, question_id, response, now, client_id, made_at) -> AnswerResult:
     attempt = _locked(attempt)
+    if client_id is not None:
+        # A duplicate sent at the same moment waited for the lock above: it finds the first one's receipt.
+        receipt = AnswerReceipt.objects.filter(client_id=client_id).first()
+        if receipt is not None:
+            return _replay(receipt, attempt)
     if attempt.state != Attempt.State.IN_PROGRESS:
         raise AttemptClosed(_("This attempt has already been submitted; answers can no longer change."))
     if attempt_is_overdue(attempt=attempt, now=now):
         raise AttemptClosed(TIME_UP)  # the deadline passed a moment ago; the next request submits it
+    made = answer_time(made_at=made_at, now=now)
+    if attempt.deadline is not None and made > attempt.deadline:
+        raise AttemptClosed(MADE_TOO_LATE)
     try:
         question_id = int(question_id)
     except (TypeError, ValueError):
@@ -183,10 +238,23 @@ def _save_answer(*, attempt: Attempt, question_id, response, now) -> AnswerResul
     answer, _created = AttemptAnswer.objects.update_or_create(
         attempt=attempt,
         question=question,
-        defaults={"response": scored.response, "score": scored.score, "answered_at": now},
+        defaults={
+            "response": scored.response,
+            "score": scored.score,
+            "answered_at": now if made_at is None else made,
+        },
     )
     is_correct = None if scored.score is None else scored.score >= question.points
-    return AnswerResult(answer=answer, is_correct=is_correct)
+    late = attempt.deadline is not None and now > attempt.deadline
+    if client_id is not None:
+        AnswerReceipt.objects.create(
+            client_id=client_id,
+            attempt=attempt,
+            question_id=question_id,
+            reply={"is_correct": is_correct, "late": late},
+            received_at=now,
+        )
+    return AnswerResult(answer=answer, is_correct=is_correct, late=late)
 
 
 def _recompute(attempt: Attempt) -> None:

@@ -346,3 +346,7 @@ REMINDER_QUIET_END_HOUR = 7
 REMINDER_DIGEST_WEEKDAY = 0
 REMINDER_MAX_ATTEMPTS = 5
 REMINDER_MESSAGE_DOMAIN = "smartward.local"
+
+# Timed quizzes: how long after the deadline an answer made before it may still arrive (a slow link, the
+# offline outbox) and count; the attempt is submitted once it has passed. docs/offline.md.
+QUIZ_TIME_LIMIT_GRACE_SECONDS = int(os.environ.get("QUIZ_TIME_LIMIT_GRACE_SECONDS", "120"))

@@ -1,8 +1,9 @@
 // The trusted side of the H5P bridge, on the lesson page. The player runs in a sandboxed frame with an opaque
 // origin; it can only talk to us by postMessage. We accept messages from that frame alone, check their shape,
 // and send results and resume state to the server with the learner's session and CSRF token.
-// xAPI statements get an id here and wait in a queue (kept in localStorage) until the server has them, so a
-// bad connection delays a result but never loses or duplicates it.
+// xAPI statements get an id here and wait in the shared outbox (static/js/outbox.js, IndexedDB; a localStorage
+// queue when it is absent) until the server has them, so a bad connection delays a result but never loses or
+// duplicates it.
 (() => {
   "use strict";
   if (window.smartwardH5PLesson) return; // the block template includes this script once per activity
@@ -15,6 +16,7 @@
   const MAX_FAILURES = 40; // server errors for one statement: about ten minutes of retries every 15 s
   const KINDS = new Set(["ready", "xapi", "state", "height", "error", "media"]);
   const HOST = /^[a-z0-9.-]{1,253}$/;
+  const outbox = window.SmartwardOutbox || null; // without it (no signed-in page), the localStorage queue below
 
   const uuid4 = () => {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -123,13 +125,56 @@
     // learner), and keep it until the server has answered for it.
     enqueue(statement) {
       const copy = { ...statement, id: uuid4() };
+      if (outbox) {
+        this.toOutbox({ ...this.ids, statement: copy });
+        return;
+      }
       const queue = store.read(this.queueKey);
       queue.push({ ...this.ids, statement: copy });
       store.write(this.queueKey, queue.slice(-MAX_QUEUE));
       this.flush();
     }
 
+    // The shared outbox (static/js/outbox.js): IndexedDB, per person, in order with the learner's other actions.
+    // The outbox item's id is the statement's id, which the server accepts once.
+    toOutbox(item) {
+      if (!this.msg.xapiUrl) return;
+      outbox
+        .add({ kind: "h5p", url: this.msg.xapiUrl, json: item, id: item.statement.id, label: this.msg.label || "" })
+        .catch((error) => {
+          this.say(error.message);
+          outbox.flush();
+        });
+    }
+
+    outboxEvent(event) {
+      const item = event.item;
+      if (!item || item.kind !== "h5p" || !item.json || item.json.activity !== this.ids.activity ||
+        item.json.lesson !== this.ids.lesson) return;
+      if (event.type === "sending") this.say(this.msg.msgSaving);
+      else if (event.type === "offline" || event.type === "server" || event.type === "held") {
+        this.say(this.msg.msgOffline);
+      } else if (event.type === "sent") {
+        this.say(this.msg.msgSaved);
+        this.showOutcome(event.data);
+      } else if (event.type === "refused") this.say(`${this.msg.msgRefused} ${event.message}`);
+    }
+
+    // Statements an earlier release left in localStorage move to the outbox, keeping their ids.
+    adoptOldQueue() {
+      const old = store.read(this.queueKey);
+      if (!old.length) return;
+      Promise.all(old.map((item) => outbox.add({ kind: "h5p", url: this.msg.xapiUrl, id: item.statement.id,
+        json: { lesson: item.lesson, activity: item.activity, version: item.version, statement: item.statement } })))
+        .then(() => store.write(this.queueKey, []))
+        .catch(() => null); // kept where they were; tried again on the next visit
+    }
+
     async flush() {
+      if (outbox) {
+        outbox.flush();
+        return;
+      }
       const url = this.msg.xapiUrl;
       if (this.flushing || !url) return;
       this.flushing = true;
@@ -305,6 +350,10 @@
     activity.receive(message);
   });
 
+  if (outbox) {
+    outbox.listen((event) => activities.forEach((activity) => activity.outboxEvent(event)));
+    activities.forEach((activity) => activity.adoptOldQueue());
+  }
   const flushAll = () => activities.forEach((activity) => activity.flush());
   window.addEventListener("online", () => {
     flushAll();

@@ -1,7 +1,37 @@
-// Quiz enhancements: a countdown that speaks only at a few moments, auto-submit at the deadline,
-// and saving answers in the background (quizzes that show answers at the end) with retry when offline; an
-// answer the server refuses is explained, not retried.
+// Quiz enhancements: a countdown that speaks only at a few moments, submission at the deadline, and every
+// answer and the submission going through the outbox (static/js/outbox.js): stored on this device first,
+// sent when the connection allows, so the learner stays on the page offline. Essay and short-answer text is
+// kept while typing. Without JavaScript the forms post as before.
 (() => {
+  const outbox = window.SmartwardOutbox;
+  const quiz = document.querySelector("[data-quiz-attempt]");
+  const says = quiz ? quiz.dataset : {};
+  const submitForm = document.getElementById("quiz-submit-form");
+  const TYPING_MS = 1500;
+
+  // ---- The submission.
+  const submitStatus = () => {
+    let status = submitForm.querySelector(".quiz-submit-status");
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "quiz-submit-status";
+      status.setAttribute("aria-live", "polite");
+      submitForm.append(status);
+    }
+    return status;
+  };
+  const submitQuiz = async () => {
+    const button = submitForm.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    try {
+      await outbox.add({ kind: "submit", url: submitForm.action, fields: [], key: `submit:${submitForm.action}`,
+        label: says.labelSubmit });
+    } catch (error) {
+      outbox.flush();
+    }
+    if (outbox.offline) submitStatus().textContent = says.msgSubmitQueued;
+  };
+
   const timer = document.querySelector(".quiz-timer");
   if (timer) {
     const deadline = Date.parse(timer.dataset.deadline);
@@ -24,105 +54,173 @@
       }
       if (left === 0) {
         clearInterval(handle);
-        if (form) { form.dataset.confirm = ""; form.submit(); }
+        if (form && outbox && form === submitForm) submitQuiz();
+        else if (form) { form.dataset.confirm = ""; form.submit(); }
       }
     };
     const handle = setInterval(tick, 1000);
     tick();
   }
+  if (!quiz || !outbox) return;
 
-  // Saving answers in the background. What may pass (no connection, no answer in time, a server error: 5xx,
-  // 408, 429, or a 2xx that is not our JSON, as a captive portal sends) keeps the answer and tries again when
-  // the connection returns and after a growing pause. A refusal (any other 4xx, or a redirect: the session
-  // ended) would be refused again: it is shown with its reason, the server's when it sends one, and dropped.
-  const quiz = document.querySelector("[data-quiz-attempt]");
-  const says = quiz ? quiz.dataset : {};
-  const TIMEOUT_MS = 30000;
-  const RETRY_FIRST_MS = 4000;
-  const RETRY_MAX_MS = 60000;
-  const pending = new Set();
-  const chains = new Map();
-  let retryDelay = RETRY_FIRST_MS;
-  let retryHandle = null;
-
-  const say = (form, text, refused) => {
-    const status = form.querySelector(".quiz-save-status");
-    status.textContent = text;
+  // ---- Answers.
+  const forms = [...document.querySelectorAll("form.quiz-question")];
+  const questionOf = (form) => form.querySelector("input[name=question]").value;
+  const keyOf = (form) => `${form.action}#${questionOf(form)}`;
+  const isLocked = (form) => form.dataset.autosave !== "1"; // feedback after each answer: one answer only
+  const statusOf = (form) => form.querySelector(".quiz-save-status");
+  const say = (form, text, refused = false) => {
+    const status = statusOf(form);
+    status.textContent = text || "";
     status.classList.toggle("is-refused", refused);
   };
-  const retryAll = () => {
-    retryHandle = null;
-    for (const form of pending) queueSave(form);
+  const fieldsOf = (form) =>
+    [...new FormData(form)].filter(([name, value]) => typeof value === "string" &&
+      !["csrfmiddlewaretoken", "go"].includes(name));
+  const formFor = (item) => forms.find((form) => form.action === item.url &&
+    item.fields.some(([name, value]) => name === "question" && value === questionOf(form)));
+  const labelOf = (form) => (form.querySelector(".quiz-number") || {}).textContent || "";
+  const lastQueued = new WeakMap();
+  const goAfter = new Map(); // item id -> question number to open once the server has it
+
+  const apply = (form, fields) => {
+    const values = new Map();
+    fields.forEach(([name, value]) => values.set(name, [...(values.get(name) || []), value]));
+    form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((input) => {
+      if (values.has(input.name)) input.checked = values.get(input.name).includes(input.value);
+    });
+    form.querySelectorAll("input[type=text], textarea").forEach((input) => {
+      if (values.has(input.name)) input.value = values.get(input.name)[0];
+    });
   };
-  const keep = (form, text) => {
-    say(form, text, false);
-    pending.add(form);
-    if (retryHandle === null) {
-      retryHandle = window.setTimeout(retryAll, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  const lock = (form, locked) => {
+    const fieldset = form.querySelector("fieldset");
+    if (fieldset) fieldset.disabled = locked;
+    const button = form.querySelector(".quiz-actions button[type=submit]");
+    if (button) button.disabled = locked;
+  };
+  const showFeedback = (form, feedback) => {
+    form.querySelectorAll(".quiz-feedback").forEach((old) => old.remove());
+    const box = document.createElement("div");
+    box.className = `quiz-feedback ${feedback.correct ? "is-correct" : "is-wrong"}`;
+    box.setAttribute("role", "status");
+    const verdict = document.createElement("p");
+    const strong = document.createElement("strong");
+    strong.textContent = feedback.correct ? says.msgCorrect : says.msgWrong;
+    verdict.append(strong);
+    box.append(verdict);
+    if (feedback.explanation) {
+      const explanation = document.createElement("p");
+      explanation.textContent = feedback.explanation;
+      box.append(explanation);
     }
+    statusOf(form).before(box);
   };
-  const refusal = (response, data) => {
-    if (data && typeof data.message === "string" && data.message) return data.message;
-    if (response.type === "opaqueredirect") return says.msgSignedOut;
-    const known = { 400: says.msgBadRequest, 403: says.msgForbidden, 404: says.msgNotFound };
-    return known[response.status] || (says.msgRefused || "").replace("%s", String(response.status));
+  const markAnswered = (form) => {
+    const number = (form.querySelector("input[name=number]") || {}).value;
+    const link = number && document.querySelector(`.quiz-nav a[href='?cau=${number}']`);
+    if (link) link.classList.add("is-answered");
   };
-  const readJson = async (response) => {
-    if (!(response.headers.get("Content-Type") || "").startsWith("application/json")) return null;
+
+  const queueAnswer = async (form, { state = "pending", go = null } = {}) => {
+    const fields = fieldsOf(form);
+    const signature = `${state}:${JSON.stringify(fields)}`;
+    if (lastQueued.get(form) === signature && go === null) return;
+    lastQueued.set(form, signature);
     try {
-      return await response.json();
+      const item = await outbox.add({ kind: "answer", url: form.action, fields, key: keyOf(form),
+        label: labelOf(form), state });
+      if (state !== "pending") return;
+      if (go !== null) goAfter.set(item.id, go);
+      if (outbox.offline) say(form, says.msgQueued);
     } catch (error) {
-      return null;
+      say(form, error.message, true); // the disk is full: nothing stored before is lost; sent from memory
+      if (error.item && go !== null) goAfter.set(error.item.id, go);
+      outbox.flush();
     }
   };
-  const save = async (form) => {
-    let response;
-    try {
-      response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "X-Requested-With": "fetch" },
-        credentials: "same-origin",
-        redirect: "manual", // a redirect here is the login page: the session ended
-        signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined,
-      });
-    } catch (error) {
-      keep(form, form.querySelector(".quiz-save-status").dataset.offline);
-      return;
-    }
-    if (response.status >= 500 || response.status === 408 || response.status === 429) {
-      keep(form, says.msgServer);
-      return;
-    }
-    const data = await readJson(response);
-    if (response.ok && !data) {
-      keep(form, form.querySelector(".quiz-save-status").dataset.offline);
-      return;
-    }
-    pending.delete(form);
-    if (data && data.submitted) {
-      window.location.reload(); // the result page says why the attempt is closed
-      return;
-    }
-    if (response.ok && data.ok) {
-      retryDelay = RETRY_FIRST_MS;
-      say(form, form.querySelector(".quiz-save-status").dataset.saved, false);
-      return;
-    }
-    say(form, refusal(response, data), true);
-  };
-  // One request at a time per question, so an older answer never lands after a newer one.
-  const queueSave = (form) => {
-    const next = (chains.get(form) || Promise.resolve()).then(() => save(form));
-    chains.set(form, next);
-    return next;
-  };
-  document.querySelectorAll("form.quiz-question[data-autosave='1']").forEach((form) => {
-    form.addEventListener("change", () => queueSave(form));
+
+  forms.forEach((form) => {
+    let typing = null;
+    const locked = isLocked(form);
+    form.addEventListener("change", () => {
+      if (!locked) queueAnswer(form);
+    });
+    form.addEventListener("input", (event) => {
+      if (!event.target.matches("input[type=text], textarea")) return;
+      window.clearTimeout(typing);
+      // Answers at the end: saved on the server while typing. Feedback after each answer: the answer is
+      // final once sent, so the text is only kept on this device until "Answer" is pressed.
+      typing = window.setTimeout(() => queueAnswer(form, { state: locked ? "draft" : "pending" }), TYPING_MS);
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      window.clearTimeout(typing);
+      const submitter = event.submitter;
+      const go = !locked && submitter && submitter.name === "go" ? submitter.value : null;
+      queueAnswer(form, { go });
+      if (locked) lock(form, true); // kept as answered; its feedback shows when the server has it
+    });
   });
-  window.addEventListener("online", () => {
-    window.clearTimeout(retryHandle);
-    retryAll();
+
+  // On the document, after site.js's listener (this script runs after it): its confirmation comes first.
+  document.addEventListener("submit", (event) => {
+    if (event.target !== submitForm || event.defaultPrevented) return; // the confirmation was declined
+    event.preventDefault();
+    submitQuiz();
   });
+
+  outbox.listen((event) => {
+    const item = event.item;
+    if (!item) return;
+    if (item.kind === "submit" && item.url === submitForm.action) {
+      if (event.type === "sent") window.location.assign(event.data.url);
+      else if (event.type === "offline") submitStatus().textContent = says.msgSubmitQueued;
+      else if (event.type === "refused" || event.type === "held") {
+        submitStatus().textContent = event.message;
+        const button = submitForm.querySelector("button[type=submit]");
+        if (button) button.disabled = false;
+      }
+      return;
+    }
+    if (item.kind !== "answer") return;
+    const form = formFor(item);
+    if (!form) return;
+    if (event.type === "offline") say(form, says.msgQueued);
+    else if (event.type === "server") say(form, says.msgServer);
+    else if (event.type === "held") say(form, event.message, true);
+    else if (event.type === "refused") {
+      say(form, event.message, true);
+      if (event.data && event.data.submitted) window.location.reload(); // the result page says why
+    } else if (event.type === "sent") {
+      const data = event.data;
+      say(form, data.late && data.message ? data.message : statusOf(form).dataset.saved);
+      if (data.feedback) showFeedback(form, data.feedback);
+      markAnswered(form);
+      if (isLocked(form)) {
+        const button = form.querySelector(".quiz-actions button[type=submit]");
+        if (button) button.remove();
+      }
+      if (goAfter.has(item.id)) window.location.assign(`?cau=${goAfter.get(item.id)}`);
+    }
+  });
+
+  // ---- After a reload or reopening the tab: what waits on this device is shown in its form again.
+  outbox.all().then((items) => {
+    items.forEach((item) => {
+      if (item.kind === "submit" && item.url === submitForm.action && item.state === "pending") {
+        submitStatus().textContent = says.msgSubmitQueued;
+        return;
+      }
+      if (item.kind !== "answer" || item.state === "refused") return;
+      const form = formFor(item);
+      if (!form) return;
+      apply(form, item.fields);
+      lastQueued.set(form, `${item.state}:${JSON.stringify(item.fields)}`);
+      if (item.state === "pending") {
+        say(form, says.msgQueued);
+        if (isLocked(form)) lock(form, true);
+      }
+    });
+  }).catch(() => null);
 })();

@@ -301,3 +301,28 @@ def test_passing_the_last_required_quiz_completes_the_course_and_says_so(
     assert "Chúc mừng! Bạn đã hoàn thành khóa học." in result.content.decode()
     again = learner_client.get(reverse("lesson_quiz:result", args=[attempt.pk])).content.decode()
     assert "Chúc mừng!" not in again
+
+
+def test_an_answer_sent_twice_by_the_outbox_gets_the_same_json_reply_and_is_stored_once(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    data = {
+        "question": questions[0].pk,
+        "choice": correct_response(questions[0]),
+        "client_id": "0b7c7a4e-4f0e-4c1a-9d3e-2f5a3c1b8e11",
+        "made_at": "2026-01-01T00:00:00Z",
+    }
+    url = reverse("lesson_quiz:answer", args=[attempt.pk])
+
+    first = learner_client.post(url, data, HTTP_X_REQUESTED_WITH="fetch")
+    again = learner_client.post(url, data, HTTP_X_REQUESTED_WITH="fetch")
+
+    assert first.status_code == again.status_code == 200
+    assert json.loads(first.content) == json.loads(again.content) == {"ok": True, "feedback": None}
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
+    bad = learner_client.post(url, {**data, "client_id": "not-a-uuid"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert bad.status_code == 400

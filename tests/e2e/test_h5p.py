@@ -14,6 +14,7 @@ from lms.h5p.models import Activity, Library, Statement, UserData
 from lms.h5p.storage import h5p_storage
 from lms.learning.services import enrolment_create
 from tests.builders import UserFactory, make_catalogue, make_course
+from tests.e2e.outbox_helpers import waiting_h5p_statements
 from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
 
 PASSWORD = "MatKhau@123"  # tests.builders.UserFactory's
@@ -67,10 +68,7 @@ def test_learner_answers_the_real_true_false_activity_and_the_lesson_completes(
     expect(activity_box.locator(".h5p-save-status")).to_have_text(
         activity_box.get_attribute("data-msg-offline")
     )
-    queued = page.evaluate(
-        "Object.keys(localStorage).filter((k) => k.startsWith('smartward-h5p-queue:'))"
-        ".flatMap((k) => JSON.parse(localStorage.getItem(k))).map((item) => item.statement.id)"
-    )
+    queued = [s["id"] for s in waiting_h5p_statements(page)]
     assert len(queued) >= 2 and not Statement.objects.exists()
 
     # Back online, the lesson page (not the sandbox) sends them with the ids they were given. The resume

@@ -13,6 +13,7 @@ from lms.h5p.models import Activity, Result
 from lms.learning.models import Enrolment, LessonCompletion
 from lms.learning.services import enrolment_create
 from tests.builders import UserFactory, make_catalogue, make_course
+from tests.e2e.outbox_helpers import waiting_h5p_statements
 from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package, thirdparty_dir
 
 from .test_h5p import COMPLETED_TEXT, log_in, open_player
@@ -101,10 +102,7 @@ def test_content_without_a_result_completes_by_viewed(
     expect(page.locator(".h5p-save-status")).to_have_text(
         page.locator("[data-h5p-activity]").get_attribute("data-msg-offline")
     )
-    queued = page.evaluate(
-        "Object.keys(localStorage).filter((k) => k.startsWith('smartward-h5p-queue:'))"
-        ".flatMap((k) => JSON.parse(localStorage.getItem(k))).map((item) => item.statement.verb.id)"
-    )
+    queued = [s["verb"]["id"] for s in waiting_h5p_statements(page)]
     assert queued == ["http://adlnet.gov/expapi/verbs/experienced"] and not Result.objects.exists()
     page.context.set_offline(False)
 

@@ -1,0 +1,358 @@
+// The outbox: every learner action (a quiz answer, essay text, a submission, "mark as complete") is written
+// to IndexedDB first, with an id made here, then sent in order when the connection allows. The server applies
+// each id once and answers a repeat with the same reply, so a retry after a lost reply never doubles anything.
+// Kept per person (the signed-in user's id): on a shared office PC, another official never sends or sees them.
+// Pages listen with SmartwardOutbox.listen(fn) and add with SmartwardOutbox.add({...}); docs/offline.md.
+(() => {
+  "use strict";
+  const root = document.getElementById("outbox");
+  if (!root || window.SmartwardOutbox) return;
+  const says = root.dataset;
+  const user = Number(says.user);
+  const DB_NAME = "smartward-outbox";
+  const DB_VERSION = 1;
+  const STORE = "items";
+  const TIMEOUT_MS = 30000;
+  const RETRY_FIRST_MS = 4000;
+  const RETRY_MAX_MS = 60000;
+
+  const uuid4 = () => {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+
+  // ---- Storage. IndexedDB, or this page's memory when it cannot be opened (then the learner is told).
+  const memory = new Map();
+  let db = null;
+  let storageProblem = "";
+  const request = (req) =>
+    new Promise((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  const openOnce = () =>
+    new Promise((resolve, reject) => {
+      const req = window.indexedDB.open(DB_NAME, DB_VERSION);
+      req.onupgradeneeded = () => {
+        const upgrading = req.result;
+        if (!upgrading.objectStoreNames.contains(STORE)) {
+          upgrading.createObjectStore(STORE, { keyPath: "id" }).createIndex("user", "user");
+        }
+      };
+      req.onsuccess = () => {
+        const opened = req.result;
+        const ok = opened.objectStoreNames.contains(STORE) &&
+          opened.transaction(STORE).objectStore(STORE).indexNames.contains("user");
+        if (ok) resolve(opened);
+        else {
+          opened.close();
+          reject(new Error("damaged"));
+        }
+      };
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error("blocked"));
+    });
+  const open = async () => {
+    if (!window.indexedDB) throw new Error("none");
+    try {
+      return await openOnce();
+    } catch (error) {
+      // A damaged store (wrong shape, another release's leftovers) cannot be read: start a fresh one.
+      await request(window.indexedDB.deleteDatabase(DB_NAME)).catch(() => null);
+      return openOnce();
+    }
+  };
+  const ready = open()
+    .then((opened) => { db = opened; })
+    .catch(() => { storageProblem = says.msgNoStorage; });
+
+  const valid = (item) =>
+    item && typeof item === "object" && typeof item.id === "string" && item.user === user &&
+    typeof item.url === "string" && Array.isArray(item.fields) && typeof item.seq === "number";
+
+  const all = async () => {
+    await ready;
+    if (!db) return [...memory.values()].sort((a, b) => a.seq - b.seq);
+    const tx = db.transaction(STORE, "readwrite");
+    const items = await request(tx.objectStore(STORE).index("user").getAll(user));
+    const good = [];
+    for (const item of items) {
+      // A damaged record is removed rather than blocking the queue behind it.
+      if (valid(item)) good.push(item);
+      else tx.objectStore(STORE).delete(item.id);
+    }
+    memory.forEach((item) => good.push(item)); // what a full disk kept out, for this page view
+    return good.sort((a, b) => a.seq - b.seq);
+  };
+  const write = async (puts, deletes) => {
+    await ready;
+    deletes.forEach((id) => memory.delete(id));
+    if (!db) {
+      puts.forEach((item) => memory.set(item.id, item));
+      return;
+    }
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      try {
+        deletes.forEach((id) => store.delete(id));
+        puts.forEach((item) => store.put(item));
+      } catch (error) {
+        tx.abort();
+        reject(error);
+        return;
+      }
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
+      tx.onerror = () => null; // onabort follows with the reason
+    });
+  };
+
+  // ---- Listeners and the indicator.
+  const listeners = new Set();
+  const held = new Set(); // signed out: kept, sent again once this person is signed in again
+  let offline = false;
+  let sending = false;
+  const emit = (event) => listeners.forEach((listener) => {
+    try { listener(event); } catch (error) { /* one page's bug must not stop the queue */ }
+  });
+
+  const indicator = document.createElement("div");
+  indicator.className = "outbox-indicator";
+  indicator.setAttribute("role", "status");
+  indicator.setAttribute("aria-live", "polite");
+  indicator.hidden = true;
+  root.append(indicator);
+  const render = async () => {
+    const items = await all().catch(() => []);
+    const waiting = items.filter((item) => item.state === "pending");
+    const refused = items.filter((item) => item.state === "refused");
+    indicator.replaceChildren();
+    const line = (text, cls) => {
+      const p = document.createElement("p");
+      p.textContent = text;
+      if (cls) p.className = cls;
+      indicator.append(p);
+      return p;
+    };
+    if (storageProblem) line(storageProblem, "is-refused");
+    if (waiting.length) {
+      const n = String(waiting.length);
+      if (waiting.every((item) => held.has(item.id))) line(says.msgSignedOut.replace("%s", n));
+      else if (offline) line(says.msgOffline.replace("%s", n), "outbox-offline");
+      else line(says.msgSending.replace("%s", n));
+    }
+    if (refused.length) {
+      line(says.msgRefusedTitle, "is-refused");
+      const list = document.createElement("ul");
+      refused.forEach((item) => {
+        const li = document.createElement("li");
+        li.textContent = `${item.label || ""}${item.label ? ": " : ""}${item.message}`;
+        list.append(li);
+      });
+      indicator.append(list);
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "button";
+      dismiss.textContent = says.msgDismiss;
+      dismiss.addEventListener("click", () => write([], refused.map((item) => item.id)).then(render));
+      indicator.append(dismiss);
+    }
+    indicator.hidden = !indicator.childElementCount;
+    emit({ type: "count", waiting: waiting.length, offline });
+  };
+
+  // ---- Sending, one at a time, in the order made; across tabs too (Web Locks) when the browser has them.
+  let retryDelay = RETRY_FIRST_MS;
+  let retryHandle = null;
+  const scheduleRetry = () => {
+    if (retryHandle !== null) return;
+    retryHandle = window.setTimeout(() => { retryHandle = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  };
+  const readJson = async (response) => {
+    if (!(response.headers.get("Content-Type") || "").startsWith("application/json")) return null;
+    try { return await response.json(); } catch (error) { return null; }
+  };
+  const refusal = (response, data) => {
+    if (data && typeof data.message === "string" && data.message) return data.message;
+    if (data && typeof data.error === "string" && data.error) return data.error; // the H5P endpoints' word
+    if (response.type === "opaqueredirect") return says.msgSignedOutItem;
+    const known = { 400: says.msgBadRequest, 403: says.msgForbidden, 404: says.msgNotFound };
+    return known[response.status] || says.msgRefused.replace("%s", String(response.status));
+  };
+  const sendOne = async (item) => {
+    // This session's CSRF token, not the one of the page that made the item: it may predate a new sign-in.
+    const headers = { "X-Requested-With": "fetch", "X-CSRFToken": says.csrf };
+    let body;
+    if (item.json) {
+      // An H5P statement: JSON, its id (item.id) inside it.
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(item.json);
+    } else {
+      body = new FormData();
+      item.fields.forEach(([name, value]) => body.append(name, value));
+      body.set("csrfmiddlewaretoken", says.csrf);
+      body.set("client_id", item.id);
+      body.set("made_at", item.madeAt);
+    }
+    let response;
+    try {
+      response = await fetch(item.url, {
+        method: "POST",
+        body,
+        headers,
+        credentials: "same-origin",
+        redirect: "manual", // a redirect here is the login page: the session ended
+        signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined,
+      });
+    } catch (error) {
+      return { outcome: "offline" };
+    }
+    if (response.status >= 500 || response.status === 408 || response.status === 429) return { outcome: "server" };
+    const data = await readJson(response);
+    if (response.ok && !data) return { outcome: "offline" }; // a captive portal's page, not our reply
+    if (response.type === "opaqueredirect" || response.status === 401 || response.headers.get("X-Signed-Out") === "1") {
+      return { outcome: "held", message: refusal(response, data) };
+    }
+    if (response.ok && data.ok) return { outcome: "sent", data };
+    return { outcome: "refused", message: refusal(response, data), data };
+  };
+  const drain = async () => {
+    for (;;) {
+      const items = await all();
+      const item = items.find((candidate) => candidate.state === "pending" && !held.has(candidate.id));
+      if (!item) return;
+      emit({ type: "sending", item });
+      const result = await sendOne(item);
+      if (result.outcome === "offline" || result.outcome === "server") {
+        offline = result.outcome === "offline";
+        emit({ type: result.outcome, item });
+        scheduleRetry();
+        return;
+      }
+      offline = false;
+      retryDelay = RETRY_FIRST_MS;
+      if (result.outcome === "held") {
+        held.add(item.id);
+        emit({ type: "held", item, message: result.message });
+        continue;
+      }
+      if (result.outcome === "sent") {
+        held.clear(); // the session is back: what waited for it goes too
+        await write([], [item.id]);
+        emit({ type: "sent", item, data: result.data });
+      } else {
+        await write([{ ...item, state: "refused", message: result.message }], []);
+        emit({ type: "refused", item, message: result.message, data: result.data });
+      }
+      render();
+    }
+  };
+  let flushing = null;
+  const flush = () => {
+    if (flushing) return flushing.then(() => flush());
+    sending = true;
+    const run = () => drain().catch(() => scheduleRetry());
+    flushing = (navigator.locks ? navigator.locks.request("smartward-outbox", run) : run()).finally(() => {
+      flushing = null;
+      sending = false;
+      render();
+    });
+    return flushing;
+  };
+
+  // ---- Adding. `key` names what the item replaces: a newer answer to the same question supersedes an older
+  // one still waiting. A full disk is reported; what was already stored stays.
+  let counter = 0;
+  const add = async ({ kind, url, fields = [], json = null, id = null, key = "", label = "", state = "pending" }) => {
+    const item = {
+      id: id || uuid4(),
+      json,
+      user,
+      kind,
+      url,
+      fields,
+      key,
+      label,
+      state,
+      madeAt: new Date().toISOString(),
+      seq: Date.now() * 1000 + (counter++ % 1000),
+    };
+    const superseded = key
+      ? (await all().catch(() => [])).filter((o) => o.key === key && o.state !== "refused").map((o) => o.id)
+      : [];
+    try {
+      await write([item], superseded);
+    } catch (error) {
+      const full = error && (error.name === "QuotaExceededError" || /quota/i.test(String(error.message)));
+      storageProblem = full ? says.msgFull : says.msgNoStorage;
+      render();
+      // Not stored on this device: send it now, kept in memory for this page only.
+      if (state === "pending") memory.set(item.id, item);
+      const error2 = new Error(storageProblem);
+      error2.item = item;
+      error2.full = full;
+      throw error2;
+    }
+    render();
+    if (state === "pending") flush();
+    return item;
+  };
+  const remove = (ids) => write([], ids).then(render);
+
+  window.SmartwardOutbox = {
+    ready,
+    add,
+    remove,
+    all,
+    uuid4,
+    flush,
+    listen: (listener) => listeners.add(listener),
+    get offline() { return offline; },
+    get sending() { return sending; },
+  };
+  // Plain forms marked data-outbox (e.g. "Mark as complete"): queued like the rest; the page the server names
+  // opens once it has the action. Without JavaScript they post as before.
+  document.querySelectorAll("form[data-outbox]").forEach((form) => {
+    const note = document.createElement("p");
+    note.className = "muted";
+    note.setAttribute("aria-live", "polite");
+    form.append(note);
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;
+      event.preventDefault();
+      const fields = [...new FormData(form)].filter(([name, value]) => typeof value === "string" &&
+        name !== "csrfmiddlewaretoken");
+      add({ kind: "form", url: form.action, fields, key: form.action, label: form.dataset.outbox })
+        .catch((error) => { note.textContent = error.message; flush(); });
+      const button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+    });
+    listeners.add((event) => {
+      if (!event.item || event.item.url !== form.action) return;
+      if (event.type === "sent") window.location.assign(event.data.url || window.location.href);
+      else if (event.type === "offline" || event.type === "server") note.textContent = says.msgQueued;
+      else if (event.type === "refused" || event.type === "held") note.textContent = event.message;
+    });
+  });
+  all().then((items) => {
+    items.forEach((item) => {
+      const form = [...document.querySelectorAll("form[data-outbox]")].find((f) => f.action === item.url);
+      if (form && item.state === "pending") form.querySelector("p.muted:last-child").textContent = says.msgQueued;
+    });
+  }).catch(() => null);
+
+  window.addEventListener("online", () => {
+    window.clearTimeout(retryHandle);
+    retryHandle = null;
+    flush();
+  });
+  window.addEventListener("offline", () => { offline = true; render(); });
+  ready.then(() => { render(); flush(); });
+})();

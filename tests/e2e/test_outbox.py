@@ -1,0 +1,306 @@
+"""The offline outbox in a real browser (static/js/outbox.js, static/js/quiz.js). The connection is cut by
+routing: every POST is aborted and every GET is answered from the copy taken while online (as the service
+worker does; it is not part of these tests) or aborted. Nothing relies on `set_offline` alone."""
+
+import contextlib
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import LessonPage
+from lms.learning.models import LessonCompletion
+from lms.learning.services import enrolment_create
+from lms.quiz.models import AnswerReceipt, Attempt, AttemptAnswer
+from tests.builders import UserFactory, make_catalogue, make_course
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_h5p import log_in
+from tests.quiz_builders import correct_response, make_question, make_quiz, quiz_block
+
+ESSAY = "Chữ ký số giúp xác thực văn bản điện tử."
+OFFLINE = re.compile(r"Đang ngoại tuyến — đã lưu trên máy \((\d+) mục chờ gửi\)")
+
+
+class Network:
+    """Cuts and restores one browser context's connection; while cut, pages already seen come from a copy."""
+
+    def __init__(self, context):
+        self.context = context
+        self.copies = {}
+        self.cut = False
+        context.on("response", self._keep)
+
+    def _keep(self, response):
+        request = response.request
+        if request.method == "GET" and response.status == 200 and not self.cut:
+            with contextlib.suppress(Exception):  # a response without a body (aborted)
+                self.copies[request.url.split("#")[0]] = (response.headers, response.body())
+
+    def _offline(self, route):
+        request = route.request
+        copy = self.copies.get(request.url.split("#")[0]) if request.method == "GET" else None
+        if copy is None:
+            route.abort("internetdisconnected")
+        else:
+            headers, body = copy
+            route.fulfill(status=200, headers=headers, body=body)
+
+    def go_offline(self):
+        self.cut = True
+        self.context.route("**/*", self._offline)
+
+    def go_online(self, *pages):
+        self.cut = False
+        self.context.unroute("**/*", self._offline)
+        for page in pages:
+            page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+def form_of(page, question):
+    return page.locator(f"form.quiz-question:has(input[name=question][value='{question.pk}'])")
+
+
+@pytest.fixture
+def two_quizzes(transactional_db):
+    """Lesson 1: a quiz with feedback after each answer (single choice, true/false). Lesson 2: a quiz with the
+    answers at the end (multiple choice, short answer, essay). All questions on one page."""
+    course = make_course(make_catalogue(), modules=1, lessons_per_module=2)
+    lessons = list(LessonPage.objects.descendant_of(course).order_by("path"))
+    feedback_questions = [make_question("single"), make_question("true_false")]
+    at_end_questions = [make_question("multiple"), make_question("short"), make_question("essay")]
+    quizzes = [
+        make_quiz(feedback_questions, one_per_page=False, review=4),
+        make_quiz(at_end_questions, one_per_page=False, answers_at_end=True, pass_mark=100),
+    ]
+    for lesson, quiz in zip(lessons, quizzes, strict=True):
+        lesson.body = quiz_block(quiz)
+        lesson.save()
+    learner = UserFactory(username="hocvien_ngoaituyen")
+    enrolment_create(user=learner, course=course)
+    return learner, lessons, quizzes, feedback_questions, at_end_questions
+
+
+def start_quiz(page, live_server, lesson) -> str:
+    page.goto(live_server.url + lesson.url)
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_selector("form.quiz-question")
+    return page.url
+
+
+def test_answers_made_offline_in_every_mode_survive_reload_and_reopening_and_reach_the_server_once(
+    live_server, page, two_quizzes
+):
+    learner, lessons, quizzes, feedback_questions, at_end_questions = two_quizzes
+    multiple, short, essay = at_end_questions
+    context = page.context
+    network = Network(context)
+    log_in(page, live_server, learner.username)
+    at_end_url = start_quiz(page, live_server, lessons[1])
+    feedback_url = start_quiz(page, live_server, lessons[0])
+    page.goto(at_end_url)
+
+    network.go_offline()
+    # Answers at the end: choices saved as they change, text while typing (no leaving the field).
+    for choice in correct_response(multiple):
+        form_of(page, multiple).locator(f"input[name=choices][value='{choice}']").check()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    form_of(page, essay).locator("[name=text]").press_sequentially(ESSAY, delay=5)
+    expect(page.locator(".outbox-indicator")).to_contain_text(OFFLINE)
+    expect(page.locator(".outbox-indicator")).to_have_text(
+        "Đang ngoại tuyến — đã lưu trên máy (3 mục chờ gửi)", timeout=10_000
+    )
+
+    page.close()  # the tab is closed; a new one opens the other quiz, still offline
+    page = context.new_page()
+    page.goto(feedback_url)
+    expect(page.locator(".outbox-indicator")).to_contain_text("(3 mục chờ gửi)")
+    for question in feedback_questions:
+        form = form_of(page, question)
+        value = correct_response(question)
+        name = "choice" if question.kind == "single" else "value"
+        form.locator(f"input[name={name}][value='{value}']").check()
+        form.get_by_role("button", name="Trả lời").click()
+        expect(form.locator(".quiz-save-status")).to_have_text(
+            "Đã lưu trên máy: sẽ được gửi khi có kết nối trở lại."
+        )
+    expect(page.locator(".outbox-indicator")).to_have_text(
+        "Đang ngoại tuyến — đã lưu trên máy (5 mục chờ gửi)"
+    )
+    page.screenshot(path=str(ARTIFACTS / "outbox-offline-feedback-quiz.png"), full_page=True)
+
+    page.reload()  # offline: the page from the copy, the answers from this device
+    form = form_of(page, feedback_questions[0])
+    expect(
+        form.locator(f"input[name=choice][value='{correct_response(feedback_questions[0])}']")
+    ).to_be_checked()
+    expect(form.locator("input[name=choice]").first).to_be_disabled()
+    expect(page.locator(".outbox-indicator")).to_contain_text("(5 mục chờ gửi)")
+    assert not AttemptAnswer.objects.exists()
+
+    network.go_online(page)
+    # The feedback of each answer shows once the server has it.
+    for question in feedback_questions:
+        expect(form_of(page, question).locator(".quiz-feedback")).to_contain_text("Chính xác.")
+    expect(page.locator(".outbox-indicator")).to_be_hidden()
+
+    feedback_attempt = Attempt.objects.get(quiz=quizzes[0])
+    at_end_attempt = Attempt.objects.get(quiz=quizzes[1])
+    assert AttemptAnswer.objects.filter(attempt=feedback_attempt).count() == 2
+    assert AttemptAnswer.objects.filter(attempt=at_end_attempt).count() == 3
+    assert AttemptAnswer.objects.get(attempt=at_end_attempt, question=essay).response == {"text": ESSAY}
+    assert AnswerReceipt.objects.filter(attempt=feedback_attempt).count() == 2
+
+    page.goto(at_end_url)
+    expect(form_of(page, essay).locator("textarea")).to_have_value(ESSAY)
+    for url in (feedback_url, at_end_url):
+        page.goto(url)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Nộp bài").click()
+        page.wait_for_url(re.compile(r"/ket-qua/$"))
+    feedback_attempt.refresh_from_db()
+    at_end_attempt.refresh_from_db()
+    assert feedback_attempt.passed is True and feedback_attempt.score == 2
+    assert at_end_attempt.awaiting_marking is True and at_end_attempt.score == 2
+    # Progress: the first lesson is complete by its quiz; the second waits for the essay's mark.
+    completed = set(
+        LessonCompletion.objects.filter(enrolment__user=learner).values_list("lesson_id", flat=True)
+    )
+    assert completed == {lessons[0].pk}
+
+
+def test_a_connection_lost_during_an_answer_and_a_submission_loses_and_doubles_nothing(
+    live_server, page, two_quizzes
+):
+    learner, lessons, quizzes, _feedback_questions, at_end_questions = two_quizzes
+    multiple = at_end_questions[0]
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    attempt = Attempt.objects.get()
+    delivered = []
+
+    def lost_reply(route):
+        # The server gets the request and answers; the reply never reaches the browser.
+        delivered.append(route.fetch().status)
+        route.abort("connectionreset")
+
+    page.route("**/tra-loi/", lost_reply)
+    for choice in correct_response(multiple):
+        form_of(page, multiple).locator(f"input[name=choices][value='{choice}']").check()
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_have_text(
+        "Đã lưu trên máy: sẽ được gửi khi có kết nối trở lại."
+    )
+    assert delivered and all(status == 200 for status in delivered)
+    page.unroute("**/tra-loi/", lost_reply)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_have_text("Đã lưu câu trả lời.")
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
+    assert AttemptAnswer.objects.get(attempt=attempt).score == 1
+
+    page.route("**/nop-bai/", lost_reply)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Nộp bài").click()
+    expect(page.locator(".quiz-submit-status")).to_contain_text("Bài nộp đã được lưu trên máy")
+    page.unroute("**/nop-bai/", lost_reply)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_url(re.compile(r"/ket-qua/$"))
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert Attempt.objects.count() == 1
+    assert attempt.score == 1
+
+
+# Bad input: a session ended while offline and another person on the same device; a full disk; a damaged
+# store; two tabs answering the same attempt.
+
+
+def test_items_of_a_signed_out_learner_wait_for_that_learner_and_no_one_else(live_server, page, two_quizzes):
+    learner, lessons, quizzes, _feedback_questions, at_end_questions = two_quizzes
+    short = at_end_questions[1]
+    other = UserFactory(username="hocvien_khac")
+    network = Network(page.context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_contain_text("(1 mục chờ gửi)")
+    page.context.clear_cookies(name="sessionid")  # signed out (idle timeout, or elsewhere) while offline
+
+    network.go_online(page)
+    expect(form_of(page, short).locator(".quiz-save-status")).to_contain_text("Bạn đã đăng xuất")
+    expect(page.locator(".outbox-indicator")).to_contain_text(
+        "Bạn đã đăng xuất — đã lưu trên máy (1 mục chờ gửi)"
+    )
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/tra-loi/" in r.url else None)
+
+    log_in(page, live_server, other.username)  # another official on the same PC
+    page.goto(live_server.url + "/hoc-tap-cua-toi/")
+    expect(page.locator("#outbox")).to_have_attribute("data-user", str(other.pk))
+    page.wait_for_timeout(1500)
+    expect(page.locator(".outbox-indicator")).to_be_hidden()
+    assert sent == []
+    assert not AttemptAnswer.objects.exists()
+
+    page.context.clear_cookies()
+    log_in(page, live_server, learner.username)  # the owner comes back: it goes, under their name
+    expect(page.locator(".outbox-indicator")).to_be_hidden(timeout=10_000)
+    answer = AttemptAnswer.objects.get()
+    assert answer.attempt.user == learner
+    assert answer.response == {"text": correct_response(short)}
+    assert len(sent) == 1
+
+
+def test_a_full_disk_a_damaged_store_and_two_tabs_lose_nothing_and_double_nothing(
+    live_server, page, two_quizzes
+):
+    learner, lessons, quizzes, feedback_questions, at_end_questions = two_quizzes
+    multiple, short, _essay = at_end_questions
+    context = page.context
+    # A store left damaged (no object store where one is expected), as a crash or an old release may leave it.
+    context.add_init_script(
+        "if (!sessionStorage.getItem('damaged')) { sessionStorage.setItem('damaged', '1');"
+        " indexedDB.open('smartward-outbox', 1).onsuccess = (e) => e.target.result.close(); }"
+    )
+    network = Network(context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_have_text(
+        "Đang ngoại tuyến — đã lưu trên máy (1 mục chờ gửi)"
+    )
+
+    # The disk fills up: the learner is told; what was already stored stays.
+    page.evaluate(
+        "() => { IDBObjectStore.prototype.put = function () {"
+        " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); }; }"
+    )
+    for choice in correct_response(multiple):
+        form_of(page, multiple).locator(f"input[name=choices][value='{choice}']").check()
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_contain_text("Bộ nhớ trên máy đã đầy")
+    expect(page.locator(".outbox-indicator")).to_contain_text("Bộ nhớ trên máy đã đầy")
+    network.go_online(page)
+    expect(page.locator(".outbox-indicator")).not_to_contain_text("mục chờ gửi", timeout=10_000)
+    attempt = Attempt.objects.get(quiz=quizzes[1])
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_have_text("Đã lưu câu trả lời.")
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 2
+
+    # Two tabs on the same attempt (feedback after each answer): the first answer counts; the second tab is
+    # told why its answer was refused, and the refusal stays listed until the learner dismisses it.
+    feedback_url = start_quiz(page, live_server, lessons[0])
+    second = context.new_page()
+    second.goto(feedback_url)
+    question = feedback_questions[0]
+    right = correct_response(question)
+    wrong = next(a.pk for a in question.answers.all() if not a.correct)
+    form_of(page, question).locator(f"input[name=choice][value='{right}']").check()
+    form_of(page, question).get_by_role("button", name="Trả lời").click()
+    expect(form_of(page, question).locator(".quiz-feedback")).to_contain_text("Chính xác.")
+    form_of(second, question).locator(f"input[name=choice][value='{wrong}']").check()
+    form_of(second, question).get_by_role("button", name="Trả lời").click()
+    expect(form_of(second, question).locator(".quiz-save-status")).to_have_text("Bạn đã trả lời câu hỏi này.")
+    expect(second.locator(".outbox-indicator")).to_contain_text("Bạn đã trả lời câu hỏi này.")
+    feedback_attempt = Attempt.objects.get(quiz=quizzes[0])
+    assert AttemptAnswer.objects.get(attempt=feedback_attempt).score == 1
+    second.locator(".outbox-indicator").get_by_role("button", name="Tôi đã hiểu").click()
+    expect(second.locator(".outbox-indicator")).to_be_hidden()
