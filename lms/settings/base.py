@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.audit.context.AuditContextMiddleware",
+    "lms.offline.middleware.OfflineUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -111,6 +112,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # The service worker (/sw.js, lms.offline) and the web app manifest are the site's own files.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
     },
 }
 # Wagtail's admin (and the HR pages inside it) needs more than the learner pages: Wagtail 8 still writes
