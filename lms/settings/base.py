@@ -232,6 +232,9 @@ H5P_STANDALONE_DIST = BASE_DIR / "node_modules" / "h5p-standalone" / "dist"
 if H5P_STANDALONE_DIST.is_dir():
     STATICFILES_DIRS.append(("vendor/h5p-standalone", H5P_STANDALONE_DIST))
 MEDIA_URL = "/media/"
+# The service worker's release (docs/offline.md): by default a digest of the project's static files; set it
+# to make every browser replace its stored static files at the next page.
+OFFLINE_RELEASE = os.environ.get("OFFLINE_RELEASE", "")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Files that only views checking permission may serve (staged imports, H5P packages): outside MEDIA_ROOT,
 # without a URL, never served by the web server (lms/storage.py, docs/operations.md).

@@ -93,7 +93,8 @@ async function page(event) {
     return offline || Response.error();
   }
   const work = (async () => {
-    await followPerson(response);
+    // Only a top-level page says who is signed in (a frame, such as the H5P player, has no say).
+    if (request.destination === "document") await followPerson(response);
     if (response.ok && !response.redirected && response.headers.get("X-Offline-Page") === "1") {
       await storePage(request, response);
     }
@@ -136,7 +137,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const path = url.pathname;
-  if (path.startsWith("/admin/") || path.startsWith("/django-admin/") || path.startsWith("/tai-khoan/")) return;
+  // Never touched: the admin, the login pages, and the sandboxed H5P player (its own grant and policy).
+  const skipped = ["/admin/", "/django-admin/", "/tai-khoan/", "/h5p/"];
+  if (skipped.some((prefix) => path.startsWith(prefix))) return;
   if (request.mode === "navigate") {
     event.respondWith(page(event));
   } else if (path.startsWith(CONFIG.staticPrefix) && !path.startsWith(CONFIG.staticPrefix + "wagtail")) {

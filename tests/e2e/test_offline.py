@@ -38,6 +38,9 @@ def image_shown(page) -> bool:
 def download(page, live_server, course):
     page.goto(live_server.url + course.url)
     wait_for_worker(page)
+    # Only the first step shows before the learner asks: the size comes before any download.
+    expect(page.get_by_role("button", name="Bắt đầu tải về")).to_be_hidden()
+    expect(page.get_by_role("button", name="Xóa bản tải về")).to_be_hidden()
     page.get_by_role("button", name="Tải về để học offline").click()
     size = re.compile(r"Khóa học chiếm khoảng [\d,.<\s]+MB \(\d+ tệp\)")
     expect(page.locator(".offline-status")).to_contain_text(size)
@@ -196,6 +199,9 @@ def test_a_full_storage_is_told_in_vietnamese_and_leaves_no_half_download(live_s
     page.reload()
 
     page.get_by_role("button", name="Tải về để học offline").click()
+    expect(page.get_by_role("button", name="Bắt đầu tải về")).to_be_visible()
+    expect(page.get_by_role("button", name="Xóa bản tải về")).to_be_hidden()
+    expect(page.locator(".offline-status")).to_contain_text("Khóa học chiếm khoảng")
     page.get_by_role("button", name="Bắt đầu tải về").click()
 
     expect(page.locator(".offline-status")).to_have_text(
