@@ -5,31 +5,16 @@
   const script = document.currentScript;
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
 
-  const PERSONAL = (name) => name === "swl-pages" || name.startsWith("swl-course-") || name === "swl-meta";
+  const PERSONAL = (name) => name === "swl-pages" || name.startsWith("swl-course-");
 
-  async function clearPersonalCaches() {
-    for (const name of await caches.keys()) {
-      if (PERSONAL(name)) await caches.delete(name);
-    }
-    const worker = navigator.serviceWorker.controller;
-    if (!worker) return;
-    await new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = resolve;
-      worker.postMessage({ type: "clear-personal" }, [channel.port2]);
-      setTimeout(resolve, 1000);
-    });
-  }
-
-  // Logout: nothing of this person stays on the device, whether or not the request gets through.
+  // Logout: nothing of this person stays on the device. The worker empties the caches (it outlives this
+  // page, and the next page, made for nobody, makes it empty them anyway); the page starts on it as well.
+  // The logout itself is not held up.
   document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!form.matches("form[data-offline-logout]") || form.dataset.cleared) return;
-    event.preventDefault();
-    clearPersonalCaches().finally(() => {
-      form.dataset.cleared = "1";
-      form.submit();
-    });
+    if (!event.target.matches("form[data-offline-logout]")) return;
+    const worker = navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "clear-personal" });
+    caches.keys().then((names) => Promise.all(names.filter(PERSONAL).map((name) => caches.delete(name))));
   });
 
   function offerReload(registration) {
@@ -77,9 +62,9 @@
   document.querySelectorAll("[data-offline-course]").forEach(setUpDownload);
 
   function megabytes(bytes) {
-    const value = bytes / (1024 * 1024);
     const lang = document.documentElement.lang || "vi";
-    return (value < 0.1 ? "< 0,1" : value.toLocaleString(lang, { maximumFractionDigits: 1 })) + " MB";
+    if (bytes < 1024 * 1024) return Math.max(1, Math.ceil(bytes / 1024)).toLocaleString(lang) + " KB";
+    return (bytes / (1024 * 1024)).toLocaleString(lang, { maximumFractionDigits: 1 }) + " MB";
   }
 
   function setUpDownload(panel) {

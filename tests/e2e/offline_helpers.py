@@ -3,10 +3,12 @@ fetches) is aborted by routing, and the browser is told it is offline as well.""
 
 import io
 import json
+import time
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
+from playwright.sync_api import Error as PlaywrightError
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection
@@ -31,8 +33,22 @@ def cache_names(page) -> list[str]:
     return page.evaluate("caches.keys()")
 
 
+def wait_until(page, expression: str, timeout: float = 20.0):
+    """Polls an expression with page.evaluate. Playwright's wait_for_function compiles its predicate with
+    eval() inside the page once it has to poll, which the site's policy (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:  # the page is navigating (a reload): ask the next one
+            pass
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
 def wait_for_worker(page):
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 def log_in(page, live_server, username: str):

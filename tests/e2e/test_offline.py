@@ -14,6 +14,7 @@ from tests.e2e.offline_helpers import (
     log_in,
     restore_connection,
     wait_for_worker,
+    wait_until,
 )
 
 OFFLINE_HEADING = "Bạn đang ngoại tuyến"
@@ -31,7 +32,7 @@ def offline_site(settings):
 def image_shown(page) -> bool:
     image = page.locator("figure.block-image img")
     image.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete", arg=image.element_handle())
+    wait_until(page, "document.querySelector('figure.block-image img').complete")
     return image.evaluate("img => img.naturalWidth > 0")
 
 
@@ -42,7 +43,7 @@ def download(page, live_server, course):
     expect(page.get_by_role("button", name="Bắt đầu tải về")).to_be_hidden()
     expect(page.get_by_role("button", name="Xóa bản tải về")).to_be_hidden()
     page.get_by_role("button", name="Tải về để học offline").click()
-    size = re.compile(r"Khóa học chiếm khoảng [\d,.<\s]+MB \(\d+ tệp\)")
+    size = re.compile(r"Khóa học chiếm khoảng [\d,.]+ (KB|MB) \(\d+ tệp\)")
     expect(page.locator(".offline-status")).to_contain_text(size)
     page.get_by_role("button", name="Bắt đầu tải về").click()
     expect(page.locator(".offline-status")).to_contain_text("Đã tải về để học offline", timeout=30_000)
@@ -121,8 +122,9 @@ def test_a_new_release_replaces_the_old_worker_and_removes_its_caches(live_serve
     expect(page.get_by_text("IMAGE-LESSON")).to_be_visible()
     assert "swl-static-release-1" in cache_names(page)
     page.get_by_role("button", name="Tải lại").click()
-    page.wait_for_function(
-        "caches.keys().then(k => k.includes('swl-static-release-2') && !k.includes('swl-static-release-1'))"
+    wait_until(
+        page,
+        "caches.keys().then(k => k.includes('swl-static-release-2') && !k.includes('swl-static-release-1'))",
     )
     names = set(cache_names(page))
     assert "smartward-offline-v0" not in names
