@@ -15,6 +15,7 @@ from content.blocks import LessonBodyBlock
 from lms.learning.models import LessonCompletion, LessonRequirement
 from lms.learning.requirements import Requirement, all_met
 from lms.learning.services import enrolment_touch, requirements_recheck, requirements_sync
+from lms.offline import allow_offline
 from lms.text import fold
 
 from . import selectors
@@ -45,6 +46,9 @@ class CourseIndexPage(Page):
             )
         )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return allow_offline(super().serve(request, *args, **kwargs))
 
 
 class CourseTag(TaggedItemBase):
@@ -122,6 +126,9 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.course_outline(course=self, user=request.user))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return allow_offline(super().serve(request, *args, **kwargs))
 
 
 class ModulePage(Page):
@@ -249,7 +256,7 @@ class LessonPage(Page):
         enrolment = response.context_data.get("enrolment")
         if enrolment is not None and not getattr(request, "is_preview", False):
             enrolment_touch(enrolment=enrolment, lesson=self)
-        return response
+        return allow_offline(response)
 
 
 class InfoPage(Page):

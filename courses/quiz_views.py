@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lms.http import post_required, problem
 from lms.learning import services as learning_services
+from lms.offline import allow_offline
 from lms.quiz import selectors as quiz_selectors
 from lms.quiz import services as quiz_services
 from lms.quiz.models import Attempt, Question, Quiz
@@ -97,21 +98,23 @@ def attempt_take(request, attempt_id: int):
     else:
         number, shown = None, questions
     feedback = request.session.pop(f"quiz-feedback-{attempt.pk}", None)
-    return render(
-        request,
-        "quiz/take.html",
-        {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            "questions": questions,
-            "shown": shown,
-            "number": number,
-            "answered": answered,
-            "lesson_url": _lesson_url(request, attempt),
-            "locked": not attempt.quiz.answers_at_end,
-            "feedback": feedback,
-            "unanswered": len(questions) - answered,
-        },
+    return allow_offline(
+        render(
+            request,
+            "quiz/take.html",
+            {
+                "attempt": attempt,
+                "quiz": attempt.quiz,
+                "questions": questions,
+                "shown": shown,
+                "number": number,
+                "answered": answered,
+                "lesson_url": _lesson_url(request, attempt),
+                "locked": not attempt.quiz.answers_at_end,
+                "feedback": feedback,
+                "unanswered": len(questions) - answered,
+            },
+        )
     )
 
 
@@ -234,15 +237,17 @@ def attempt_result(request, attempt_id: int):
         return redirect("lesson_quiz:take", attempt_id=attempt.pk)
     grade = quiz_selectors.quiz_grade(user=request.user, quiz=attempt.quiz)
     lesson_url = _lesson_url(request, attempt)
-    return render(
-        request,
-        "quiz/result.html",
-        {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            "grade": grade,
-            "review": quiz_selectors.attempt_review(attempt=attempt),
-            "lesson_url": lesson_url,
-            "can_retake": attempt.context_page_id is not None and grade.attempts_left != 0,
-        },
+    return allow_offline(
+        render(
+            request,
+            "quiz/result.html",
+            {
+                "attempt": attempt,
+                "quiz": attempt.quiz,
+                "grade": grade,
+                "review": quiz_selectors.attempt_review(attempt=attempt),
+                "lesson_url": lesson_url,
+                "can_retake": attempt.context_page_id is not None and grade.attempts_left != 0,
+            },
+        )
     )

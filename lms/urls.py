@@ -32,6 +32,8 @@ urlpatterns = [
     path("thong-bao/", include("lms.reminders.urls")),
     path("health/", include("lms.ops.urls")),
     path("ho-so/du-lieu-cua-toi/", include("lms.privacy.urls")),
+    path("tai-ve/", include("courses.offline_urls")),
+    path("", include("lms.offline.urls")),
 ]
 
 if settings.DEBUG:

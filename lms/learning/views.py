@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from lms.http import post_required, problem
+from lms.offline import allow_offline
 from lms.quiz import selectors as quiz_selectors
 
 from . import selectors, services, structure
@@ -82,7 +83,7 @@ def my_learning(request):
     in_progress = [e for e in enrolments if e.completed_at is None]
     completed = sorted((e for e in enrolments if e.completed_at), key=lambda e: e.completed_at, reverse=True)
     completed_page = Paginator(completed, 20).get_page(request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "learning/my_learning.html",
         {
@@ -93,3 +94,4 @@ def my_learning(request):
             "links": my_learning_links(),
         },
     )
+    return allow_offline(response)

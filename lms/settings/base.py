@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.audit.context.AuditContextMiddleware",
+    "lms.offline.middleware.OfflineUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -112,6 +113,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # The service worker (/sw.js, lms.offline) and the web app manifest are the site's own files.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
     },
 }
 # Wagtail's admin (and the HR pages inside it) needs more than the learner pages: Wagtail 8 still writes
@@ -235,6 +239,9 @@ STATICFILES_FINDERS = [
     "lms.h5p.mathjax.MathJaxFinder",
 ]
 MEDIA_URL = "/media/"
+# The service worker's release (docs/offline.md): by default a digest of the project's static files; set it
+# to make every browser replace its stored static files at the next page.
+OFFLINE_RELEASE = os.environ.get("OFFLINE_RELEASE", "")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Files that only views checking permission may serve (staged imports, H5P packages): outside MEDIA_ROOT,
 # without a URL, never served by the web server (lms/storage.py, docs/operations.md).

@@ -1,0 +1,90 @@
+"""Cutting the connection for real: every request of the context (pages, and the service worker's own
+fetches) is aborted by routing, and the browser is told it is offline as well."""
+
+import io
+import json
+import time
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from playwright.sync_api import Error as PlaywrightError
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Collection
+
+from lms.learning.services import enrolment_create
+from tests.builders import UserFactory, lessons_of, make_catalogue, make_course
+
+PASSWORD = "MatKhau@123"
+
+
+def cut_connection(context):
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    context.set_offline(True)
+
+
+def restore_connection(context):
+    context.unroute("**/*")
+    context.set_offline(False)
+
+
+def cache_names(page) -> list[str]:
+    return page.evaluate("caches.keys()")
+
+
+def wait_until(page, expression: str, timeout: float = 20.0):
+    """Polls an expression with page.evaluate. Playwright's wait_for_function compiles its predicate with
+    eval() inside the page once it has to poll, which the site's policy (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:  # the page is navigating (a reload): ask the next one
+            pass
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+def wait_for_worker(page):
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+
+
+def log_in(page, live_server, username: str):
+    page.goto(live_server.url + "/tai-khoan/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/tai-khoan/login/" not in url)
+
+
+def course_with_media(*, learners=("hocvien_offline",)):
+    """A course of four lessons: lesson 1 shows an image, lesson 2 links a document."""
+    if Collection.get_first_root_node() is None:  # lost with the flush between browser tests
+        Collection.add_root(name="Root")
+    catalogue = make_catalogue()
+    course = make_course(catalogue, title="Học khi mất mạng")
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1000, 500), "teal").save(buffer, format="PNG")
+    image = Image.objects.create(title="Sơ đồ", file=ImageFile(buffer, name="so-do.png"))
+    document = Document.objects.create(title="Mẫu báo cáo", file=ContentFile(b"x" * 4096, name="mau.pdf"))
+    first, second = lessons_of(course)[:2]
+    first.body = json.dumps(
+        [
+            {"type": "paragraph", "value": "<p>IMAGE-LESSON</p>"},
+            {"type": "image", "value": {"image": image.pk, "alt_text": "Sơ đồ luồng hồ sơ", "caption": ""}},
+        ]
+    )
+    first.save_revision().publish()
+    second.body = json.dumps(
+        [
+            {"type": "paragraph", "value": "<p>DOCUMENT-LESSON</p>"},
+            {"type": "document", "value": {"document": document.pk, "title": "", "description": ""}},
+        ]
+    )
+    second.save_revision().publish()
+    people = [UserFactory(username=name, full_name=f"Người học {name}") for name in learners]
+    for person in people:
+        enrolment_create(user=person, course=course)
+    return course, lessons_of(course), people
