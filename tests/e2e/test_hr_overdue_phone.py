@@ -10,7 +10,14 @@ from lms.reminders.models import Kind, Reminder
 from tests.builders import make_catalogue
 from tests.lms.compliance.report_data import build_city
 
+from .conftest import ARTIFACTS
 from .test_hr_dashboard import log_in
+
+
+def shot(page, name: str, selector: str = "main") -> None:
+    """The page content: the admin scrolls inside its own container, so a full-page shot shows one screen."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(selector).first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 @pytest.fixture
@@ -51,6 +58,7 @@ def test_ward_hr_on_a_phone_reminds_two_people_and_exempts_one(live_server, tran
     box = status.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
     expect(status).to_be_visible()
+    shot(page, "hr-phone-01-dashboard")
 
     page.locator("#overdue-link").click()
     expect(page.locator("#overdue")).to_be_visible()
@@ -58,6 +66,7 @@ def test_ward_hr_on_a_phone_reminds_two_people_and_exempts_one(live_server, tran
     expect(rows).to_have_count(2)
     names = [row.locator(".person-name").inner_text().strip() for row in rows.all()]
     assert sorted(names) == ["Lê Văn Trễ", "Phạm Thị Văn Phòng"]
+    shot(page, "hr-phone-02-overdue", "#overdue-form")
 
     # Remind both: select, review, send.
     for row in rows.all():
@@ -73,6 +82,7 @@ def test_ward_hr_on_a_phone_reminds_two_people_and_exempts_one(live_server, tran
     late.locator("input[name=obligations]").check()
     page.locator("#act-exempt").click()
     expect(page.locator("#exempt-confirm-list tbody tr")).to_have_count(1)
+    shot(page, "hr-phone-03-exempt")
     page.locator("#exempt-confirm textarea[name=reason]").fill("Đã học tại Sở Nội vụ")
     page.locator("#exempt-confirm button[type=submit]", has_text="Miễn học").click()
     expect(page.locator("#overdue tbody tr")).to_have_count(1)
