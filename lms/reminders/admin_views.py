@@ -20,6 +20,7 @@ from django.template import TemplateSyntaxError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -238,11 +239,12 @@ def nudge_confirm(request):
     """The people selected in the nudge list (admin_lists.NudgeIndexView). First POST: show who will be
     reminded. POST with `confirm`: send (scheduling.obligations_nudge)."""
     form = NudgeForm(request.POST)
+    back = _nudge_back(request)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("reminders_admin:nudge")
+        return redirect(back)
     ids = form.cleaned_data["obligations"]
     message = form.cleaned_data["message"]
     now = timezone.now()
@@ -260,8 +262,14 @@ def nudge_confirm(request):
             ngettext("%(count)s reminder is on its way.", "%(count)s reminders are on their way.", created)
             % {"count": created},
         )
-        if created and not sent:
-            messages.info(request, _("It is quiet hours now: the reminders will go out at 07:00."))
+        if created and planning.quiet_until(now) is not None:
+            messages.info(
+                request,
+                _(
+                    "It is quiet hours now: the reminders are in the people's notification centre already; "
+                    "the emails will go out at 07:00."
+                ),
+            )
         if refused:
             messages.warning(
                 request,
@@ -272,7 +280,7 @@ def nudge_confirm(request):
                 )
                 % {"count": refused},
             )
-        return redirect("reminders_admin:nudge")
+        return redirect(back)
     rows = list(selectors.nudge_candidates(request.user, now=now).filter(pk__in=ids))
     return TemplateResponse(
         request,
@@ -284,5 +292,15 @@ def nudge_confirm(request):
             "ignored": len(ids) - len(rows),
             "will_send": sum(1 for row in rows if not row.nudged_today),
             "now": now,
+            "next_url": back,
         },
     )
+
+
+def _nudge_back(request) -> str:
+    """Where the nudge goes back to: the page that sent the selection (`next`: the HR reports' overdue list or
+    a person's page), if it is a path on this site; else the nudge list."""
+    target = (request.POST.get("next") or "").strip()
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("reminders_admin:nudge")

@@ -3,7 +3,8 @@
 A send task delivers a batch of reminders (`reminders_deliver`): it reads the batch once (`Batch`), takes
 each reminder's delivery lock (`held`: PostgreSQL session-level advisory locks) and reads again which are
 still pending, decides per reminder (`delivery_decide`: stops, preferences, quiet hours, address), writes the
-in-app copies in one statement, then sends each email (`messages.reminder_email`, Django's
+in-app copies in one statement (during quiet hours too: they hold back the email only), then sends each
+email (`messages.reminder_email`, Django's
 `EmailMultiAlternatives`) with `send_messages` on the batch's one connection from `get_connection()`, and
 marks the row sent through the ORM right after the mail server accepted it (`delivery_carry_out`). No MIME
 or SMTP dialogue is written here: Django's email backend does both; the only SQL of this module's own is
@@ -206,8 +207,8 @@ class Plan:
 def delivery_decide(reminder: Reminder, *, batch: Batch, composer: Composer, now: datetime) -> Plan:
     """Decide what to do with a reminder whose row is locked and whose own fields were read after locking."""
     quiet = planning.quiet_until(now)
-    if quiet is not None or reminder.not_before > now:
-        return Plan(reminder, defer_to=max(quiet or now, reminder.not_before))
+    if reminder.not_before > now and (quiet is None or reminder.not_before > quiet):
+        return Plan(reminder, defer_to=reminder.not_before)  # not yet: claimed early (a retry's wait)
     stop = stop_reason(reminder, batch=batch, now=now)
     if stop is not None:
         return Plan(reminder, state=Reminder.State.SKIPPED, detail=STOPPED[stop])
@@ -225,11 +226,16 @@ def delivery_decide(reminder: Reminder, *, batch: Batch, composer: Composer, now
             user_id=reminder.recipient_id,
             kind=reminder.kind,
             subject=message.subject,
-            body=message.text.split("\n--\n")[0].strip(),
-            url=message.url,
+            body=message.short,
+            url=message.path,
             created_at=now,
         ),
     )
+    if quiet is not None:
+        # Quiet hours hold back the email only: the in-app copy is written now (the notification is unique per
+        # reminder, so the delivery at 07:00 adds none), the reminder waits for 07:00 to decide its email.
+        plan.defer_to = max(quiet, reminder.not_before)
+        return plan
     in_digest = preference is not None and preference.mandatory_in_digest
     address = (reminder.recipient.email or "").strip()
     if in_digest and reminder.kind in MANDATORY_KINDS - {Kind.NUDGE}:

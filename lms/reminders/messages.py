@@ -6,6 +6,7 @@ context (person, course, due, days, lines, action_url, rows, unsubscribe_url, �
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -17,8 +18,9 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import EmailTemplate, Kind, Reminder
+from .models import ACTION_LABELS, EmailTemplate, Kind, Reminder
 
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
@@ -28,15 +30,26 @@ class Message:
     subject: str
     text: str
     html: str
-    url: str
+    url: str  # absolute, for the email
     unsubscribe_url: str
     rows: list = field(default_factory=list)
+    path: str = ""  # the same link relative to the site, for the notification centre
+    short: str = ""  # the notification centre's text: the message's paragraphs, without greeting or links
 
 
 def absolute(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def site_path(url: str) -> str:
+    """A link as a path on this site ("/khoa-hoc/…"), whatever address the site is reached by: the in-app
+    notification's link, never built from SITE_URL (which may not be the address the person uses)."""
+    parts = urlsplit(url or "/")
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return path + query + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
@@ -60,73 +73,77 @@ def _day(moment) -> str:
 
 def _course_url(course) -> str:
     url = course.get_url() if course is not None else None
-    return absolute(url or "/")
+    return absolute(site_path(url or "/"))
+
+
+def _overdue_line(title: dict, days_late: int) -> str:
+    return ngettext(
+        "The mandatory course “%(course)s” was due on %(due)s: it is %(days)s day overdue.",
+        "The mandatory course “%(course)s” was due on %(due)s: it is %(days)s days overdue.",
+        days_late,
+    ) % {**title, "days": days_late}
 
 
 def _lines(
     reminder: Reminder, *, course_title: str, due: str, days_late: int, sender: str = ""
 ) -> tuple[str, list[str], str]:
-    """Subject, paragraphs and the label of the button, per kind."""
+    """Subject, paragraphs and the label of the button, per kind. A due date already past is worded as
+    overdue ("đã quá hạn 10 ngày"), never as a date to finish by."""
     title = {"course": course_title, "due": due}
     kind = reminder.kind
+    action = str(ACTION_LABELS.get(kind, ACTION_LABELS[Kind.DIGEST]))
+    late = days_late > 0 and kind != Kind.COMPLETED
+    finish = [_overdue_line(title, days_late), _("Please complete it as soon as you can.")] if late else None
     if kind == Kind.ASSIGNED:
         return (
             _("New mandatory course: %(course)s") % title,
-            [
-                _("You have been assigned the mandatory course “%(course)s”.") % title,
-                _("Please complete it by %(due)s.") % title,
-            ],
-            _("Start the course"),
+            [_("You have been assigned the mandatory course “%(course)s”.") % title]
+            + (finish or [_("Please complete it by %(due)s.") % title]),
+            action,
         )
     if kind == Kind.EXPIRING:
         return (
             _("Time to renew: %(course)s") % title,
-            [
-                _("Your completion of “%(course)s” is about to lose its validity.") % title,
-                _("Please take the course again by %(due)s.") % title,
-            ],
-            _("Take the course again"),
+            [_("Your completion of “%(course)s” is about to lose its validity.") % title]
+            + (finish or [_("Please take the course again by %(due)s.") % title]),
+            action,
         )
     if kind == Kind.DUE_SOON:
         return (
             _("%(days)s days left: %(course)s") % {**title, "days": reminder.offset},
-            [_("The mandatory course “%(course)s” is due on %(due)s.") % title],
-            _("Continue the course"),
+            finish or [_("The mandatory course “%(course)s” is due on %(due)s.") % title],
+            action,
         )
     if kind == Kind.DUE_TODAY:
         return (
             _("Due today: %(course)s") % title,
-            [_("Today is the last day to complete the mandatory course “%(course)s”.") % title],
-            _("Continue the course"),
+            finish or [_("Today is the last day to complete the mandatory course “%(course)s”.") % title],
+            action,
         )
     if kind == Kind.OVERDUE:
         return (
             _("Overdue: %(course)s") % title,
-            [
-                _("The mandatory course “%(course)s” was due on %(due)s, %(days)s days ago.")
-                % {**title, "days": days_late},
-                _("Please complete it as soon as you can."),
-            ],
-            _("Continue the course"),
+            finish or [_("Please complete the mandatory course “%(course)s” as soon as you can.") % title],
+            action,
         )
     if kind == Kind.COMPLETED:
         return (
             _("Completed: %(course)s") % title,
             [_("You have completed the mandatory course “%(course)s”. Well done!") % title],
-            _("Download your certificate"),
+            action,
         )
     if kind == Kind.NUDGE:
         return (
             _("A reminder from %(sender)s: %(course)s") % {**title, "sender": sender}
             if sender
             else _("A reminder from your HR manager: %(course)s") % title,
-            [_("Please complete the mandatory course “%(course)s” by %(due)s.") % title],
-            _("Continue the course"),
+            finish or [_("Please complete the mandatory course “%(course)s” by %(due)s.") % title],
+            action,
         )
     return (
         _("Weekly overview of mandatory training"),
         [_("These mandatory courses are overdue or waiting for you.")],
-        _("Open the overview"),
+        action,
     )
 
 
@@ -255,6 +272,9 @@ class Composer:
             else:
                 text = render_to_string("reminders/email/message.txt", context)
                 html = render_to_string("reminders/email/message.html", context)
+            short = " ".join(str(line) for line in lines)
+            if reminder.message:
+                short += "\n\n" + (f"“{reminder.message}” — {sender}" if sender else f"“{reminder.message}”")
         return Message(
             subject=" ".join(subject.split())[:250],
             text=text,
@@ -262,6 +282,8 @@ class Composer:
             url=url,
             unsubscribe_url=unsubscribe_url,
             rows=rows or [],
+            path=site_path(url),
+            short=short,
         )
 
 

@@ -19,6 +19,18 @@ class Kind(models.TextChoices):
     NUDGE = "nudge", _("Reminder from HR or a trainer")
 
 
+# The label of the button of each kind, in the email and in the notification centre.
+ACTION_LABELS = {
+    Kind.ASSIGNED: _("Start the course"),
+    Kind.EXPIRING: _("Take the course again"),
+    Kind.DUE_SOON: _("Continue the course"),
+    Kind.DUE_TODAY: _("Continue the course"),
+    Kind.OVERDUE: _("Continue the course"),
+    Kind.COMPLETED: _("Download your certificate"),
+    Kind.NUDGE: _("Continue the course"),
+    Kind.DIGEST: _("Open the overview"),
+}
+
 # Mandatory notices can be moved into the weekly digest but never turned off; the others can be turned off.
 MANDATORY_KINDS = frozenset({Kind.ASSIGNED, Kind.DUE_TODAY, Kind.OVERDUE, Kind.EXPIRING, Kind.NUDGE})
 OPTIONAL_KINDS = frozenset({Kind.DUE_SOON, Kind.COMPLETED, Kind.DIGEST})
@@ -142,6 +154,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def action_label(self) -> str:
+        """The button's label in the notification centre (the same as the email's)."""
+        return str(ACTION_LABELS.get(self.kind, _("Open")))
 
 
 class Preference(models.Model):

@@ -121,14 +121,19 @@ def reminders_claim(
     """Mark pending reminders whose time has come as queued and return their ids (for the send tasks).
 
     A reminder queued long ago and still pending (its task was lost) is queued again; sending it twice is
-    harmless because delivery locks and checks the row. Claims are exclusive: rows are taken batch by batch
+    harmless because delivery locks and checks the row. During quiet hours only the reminders waiting for
+    07:00 that have no in-app copy yet are claimed: delivery writes the copy and leaves the email for 07:00.
+    Claims are exclusive: rows are taken batch by batch
     under FOR UPDATE SKIP LOCKED, so two claimers at the same moment (the sweep and a planning task) never
     both queue a reminder."""
-    if planning.quiet_until(now) is not None:
-        return []
-    ready = Reminder.objects.filter(filters or Q(), state=Reminder.State.PENDING, not_before__lte=now).filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=now - stale_after)
-    )
+    quiet = planning.quiet_until(now)
+    if quiet is None:
+        ready = Reminder.objects.filter(filters or Q(), state=Reminder.State.PENDING, not_before__lte=now)
+    else:  # quiet hours: those waiting for 07:00 go now for their in-app copy only, once (delivery_decide)
+        ready = Reminder.objects.filter(
+            filters or Q(), state=Reminder.State.PENDING, not_before__lte=quiet, notification__isnull=True
+        )
+    ready = ready.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - stale_after))
     claimed: list[int] = []
     while True:
         with transaction.atomic():

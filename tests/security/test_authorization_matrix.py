@@ -122,6 +122,24 @@ def b_targets(w):
         "compliance_reports:export_xlsx_all": reverse("compliance_reports:export_xlsx_all"),
         "compliance_reports:export_csv": reverse("compliance_reports:export_csv", args=[b.pk]),
         "compliance_reports:export_xlsx": reverse("compliance_reports:export_xlsx", args=[b.pk]),
+        "compliance_reports:export_csv_excel_all": reverse("compliance_reports:export_csv_excel_all"),
+        "compliance_reports:export_csv_excel": reverse("compliance_reports:export_csv_excel", args=[b.pk]),
+        "compliance_reports:overdue_export_csv_all": reverse("compliance_reports:overdue_export_csv_all"),
+        "compliance_reports:overdue_export_csv_excel_all": reverse(
+            "compliance_reports:overdue_export_csv_excel_all"
+        ),
+        "compliance_reports:overdue_export_xlsx_all": reverse("compliance_reports:overdue_export_xlsx_all"),
+        "compliance_reports:overdue_export_csv": reverse(
+            "compliance_reports:overdue_export_csv", args=[b.pk]
+        ),
+        "compliance_reports:overdue_export_csv_excel": reverse(
+            "compliance_reports:overdue_export_csv_excel", args=[b.pk]
+        ),
+        "compliance_reports:overdue_export_xlsx": reverse(
+            "compliance_reports:overdue_export_xlsx", args=[b.pk]
+        ),
+        # POST only, with the selected obligations (ward B's are refused: test_overdue_actions.py)
+        "compliance_reports:exempt": reverse("compliance_reports:exempt"),
         "compliance_reports:person": reverse("compliance_reports:person", args=[w["person_b"].user_id]),
         "compliance_reports:person_pdf": reverse(
             "compliance_reports:person_pdf", args=[w["person_b"].user_id]
@@ -170,6 +188,10 @@ OBJECT_VIEWS = {
     "compliance_reports:overdue",
     "compliance_reports:export_csv",
     "compliance_reports:export_xlsx",
+    "compliance_reports:export_csv_excel",
+    "compliance_reports:overdue_export_csv",
+    "compliance_reports:overdue_export_csv_excel",
+    "compliance_reports:overdue_export_xlsx",
     "compliance_reports:person",
     "compliance_reports:person_pdf",
     "certificates_admin:revoke",

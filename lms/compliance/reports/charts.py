@@ -11,15 +11,56 @@ from .selectors import MonthPoint
 
 WIDTH = 640
 LABEL_WIDTH = 230
+LABEL_GAP = 8  # between a label's end and its bar
 VALUE_WIDTH = 56
 ROW_HEIGHT = 22
+LINE_HEIGHT = 13  # a unit name wraps onto at most LABEL_LINES lines of this height
+LABEL_LINES = 2
 BAR_HEIGHT = 14
-LABEL_CHARS = 34
+FONT_SIZE = 11  # px, as compliance-reports.css draws the chart's text
 PERCENT_TICKS = (0, 25, 50, 75, 100)
 
+# Advance widths (in em) generous enough for the fonts the admin uses, so that an estimated line is never
+# narrower than the drawn one: capitals and wide letters, narrow letters, spaces, everything else.
+_WIDE, _NARROW, _SPACE, _OTHER = 0.8, 0.3, 0.3, 0.6
 
-def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+def text_width(text: str, size: int = FONT_SIZE) -> float:
+    """An upper estimate of the drawn width of `text` in px."""
+    width = 0.0
+    for char in text:
+        if char.isspace():
+            width += _SPACE
+        elif char.isupper() or char in "mwMW@%":
+            width += _WIDE
+        elif char in "iljtf.,:;'|!()[]":
+            width += _NARROW
+        else:
+            width += _OTHER
+    return width * size
+
+
+def wrap_label(text: str, width: float = LABEL_WIDTH - LABEL_GAP, lines: int = LABEL_LINES) -> list[str]:
+    """The unit's name on at most `lines` lines, each no wider than `width` px: words wrap; what does not fit
+    is cut with "…" (the full name is in the bar's tooltip and in the table)."""
+    words = text.split()
+    result: list[str] = []
+    taken = 0
+    while taken < len(words) and len(result) < lines:
+        line = words[taken]
+        taken += 1
+        while taken < len(words) and text_width(f"{line} {words[taken]}") <= width:
+            line = f"{line} {words[taken]}"
+            taken += 1
+        result.append(line)
+    fitted = []
+    for number, line in enumerate(result):
+        left_out = number == len(result) - 1 and taken < len(words)
+        ellipsis = "…" if left_out or text_width(line) > width else ""
+        while line and text_width(line + ellipsis) > width:
+            line = line[:-1]
+        fitted.append(line.rstrip() + ellipsis)
+    return fitted or [""]
 
 
 @dataclass(frozen=True)
@@ -31,6 +72,7 @@ class Bar:
     text_y: float
     width: float
     value_x: float
+    lines: tuple[tuple[str, float], ...] = ()  # the label's lines with their baselines
 
 
 @dataclass(frozen=True)
@@ -58,22 +100,28 @@ def bar_chart(figures: Sequence[UnitFigures]) -> BarChart | None:
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     top = 8
     bars = []
-    for index, figure in enumerate(figures):
-        y = top + index * ROW_HEIGHT
+    y = top
+    for figure in figures:
+        lines = wrap_label(figure.unit.name)
+        height = max(ROW_HEIGHT, len(lines) * LINE_HEIGHT + 8)
         percent = figure.percent
         width = round(plot * (percent or 0) / 100, 1)
+        middle = y + height / 2
+        first = middle + 4 - (len(lines) - 1) * LINE_HEIGHT / 2
         bars.append(
             Bar(
-                label=_short(figure.unit.name),
+                label=" ".join(lines),
                 full_label=figure.unit.name,
                 percent=percent,
-                y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                text_y=y + ROW_HEIGHT / 2 + 4,
+                y=middle - BAR_HEIGHT / 2,
+                text_y=middle + 4,
                 width=width,
                 value_x=LABEL_WIDTH + width + 6,
+                lines=tuple((line, first + n * LINE_HEIGHT) for n, line in enumerate(lines)),
             )
         )
-    plot_bottom = top + len(figures) * ROW_HEIGHT
+        y += height
+    plot_bottom = y
     ticks = [Tick(value=t, x=LABEL_WIDTH + plot * t / 100, y=plot_bottom + 16) for t in PERCENT_TICKS]
     return BarChart(
         width=WIDTH,

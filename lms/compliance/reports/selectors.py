@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms import dates
 from lms.certificates.selectors import certificates_for_user, hours_per_year, training_hours_by_unit
+from lms.collation import vi_order, vietnamese_key
 from lms.learning import structure
 from lms.people.models import Official, OrgUnit
 from lms.people.scope import officials_visible, scope_for, scope_roots
@@ -118,7 +119,7 @@ def courses_for_choice() -> QuerySet:
         structure.course_model()
         .objects.filter(pk__in=Assignment.objects.values("course_id"))
         .only("pk", "title")
-        .order_by("title")
+        .order_by(vi_order("title"))
     )
 
 
@@ -167,7 +168,7 @@ def _scope_summary(*, viewer, course_ids, due_from, due_to, now) -> tuple[UnitFi
             top.counts[status] = top.counts.get(status, 0) + count
             if bucket is not None:
                 bucket.counts[status] = bucket.counts.get(status, 0) + count
-    return top, sorted(roots.values(), key=lambda f: f.unit.name)
+    return top, sorted(roots.values(), key=lambda f: vietnamese_key(f.unit.name))
 
 
 @dataclass(frozen=True)
@@ -296,8 +297,10 @@ ROW_FIELDS = (
     "email",
     "phone",
 )
-PEOPLE_ORDER = ("unit__path", "person_name", "user_id", "due_at", "pk")
-LATE_ORDER = ("unit__path", "due_at", "person_name", "user_id", "pk")
+# Names in Vietnamese dictionary order (lms.collation: ICU in PostgreSQL, the same key on SQLite).
+PEOPLE_ORDER = ("unit__path", vi_order("person_name"), "user_id", "due_at", "pk")
+LATE_ORDER = ("unit__path", "due_at", vi_order("person_name"), "user_id", "pk")
+LATE_FIELDS = (*ROW_FIELDS, "course_id", "valid_until")  # the overdue list computes days late from them
 
 
 class _Paginator(Paginator):
@@ -396,7 +399,7 @@ def overdue_page(
     now = now or timezone.now()
     late_filters = replace(filters, status=LATE_FILTER)
     base = _obligations(viewer=viewer, unit=unit, filters=late_filters, now=now)
-    rows = _rows(base, now).values(*ROW_FIELDS).order_by(*LATE_ORDER)
+    rows = _rows(base, now).values(*LATE_FIELDS).order_by(*LATE_ORDER)
     return _Paginator(rows, PER_PAGE, counted=base).get_page(page_number)
 
 

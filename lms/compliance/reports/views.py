@@ -31,7 +31,8 @@ from lms.people.scope import scope_roots
 from lms.validation import DateField, IdChoiceField
 
 from ..status import LATE, Status
-from . import charts, exports, record
+from . import actions, charts, exports, record
+from . import overdue as late_list
 from . import selectors as reports
 from .selectors import ReportFilters
 
@@ -207,6 +208,7 @@ def _base_context(request, unit, form, filters) -> dict:
         "dashboard_url": _with_query(unit_url(unit), query),
         "overdue_url": _with_query(unit_url(unit, "overdue"), query),
         "csv_url": _with_query(unit_url(unit, "export_csv"), query),
+        "csv_excel_url": _with_query(unit_url(unit, "export_csv_excel"), query),
         "xlsx_url": _with_query(unit_url(unit, "export_xlsx"), query),
         "index_url": _with_query(reverse("compliance_reports:index"), query),
     }
@@ -273,37 +275,39 @@ def overdue(request, unit_id: int | None = None):
     if switch is not None:
         return switch
     filters = form.filters()
+    now = timezone.now()
     page = reports.overdue_page(
-        viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p")
+        viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p"), now=now
     )
     context = _base_context(request, unit, form, filters)
-    late_query = QueryDict(context["filter_query"], mutable=True)
-    late_query["status"] = reports.LATE_FILTER
+    query = context["filter_query"]
     context.update(
         {
             "page": page,
-            "rows": _table_rows(page),
+            "rows": late_list.overdue_rows(_table_rows(page), now=now),
             "elided_page_range": page.paginator.get_elided_page_range(page.number),
-            "csv_url": _with_query(unit_url(unit, "export_csv"), late_query.urlencode()),
-            "xlsx_url": _with_query(unit_url(unit, "export_xlsx"), late_query.urlencode()),
+            "csv_url": _with_query(unit_url(unit, "overdue_export_csv"), query),
+            "csv_excel_url": _with_query(unit_url(unit, "overdue_export_csv_excel"), query),
+            "xlsx_url": _with_query(unit_url(unit, "overdue_export_xlsx"), query),
             "late_statuses": [s.label for s in LATE],
+            **actions.action_context(request),
         }
     )
     return TemplateResponse(request, "compliance/overdue.html", context)
 
 
-def _export_filename(unit, extension: str) -> str:
+def _export_filename(unit, extension: str, prefix: str = "bao-cao-dao-tao") -> str:
     code = slugify(unit.code) if unit else "tat-ca"
-    return f"bao-cao-dao-tao_{code}_{dates.today().isoformat()}.{extension}"
+    return f"{prefix}_{code}_{dates.today().isoformat()}.{extension}"
 
 
-def _audit_export(request, *, form: ReportFilterForm, unit, filters, fmt: str) -> None:
+def _audit_export(request, *, form: ReportFilterForm, unit, filters, fmt: str, late: bool = False) -> None:
     """Who exported which people's training records, with the filters, in the audit trail."""
     with translation.override(settings.LANGUAGE_CODE):  # kept in the platform's language
-        _audit_export_record(request, form=form, unit=unit, filters=filters, fmt=fmt)
+        _audit_export_record(request, form=form, unit=unit, filters=filters, fmt=fmt, late=late)
 
 
-def _audit_export_record(request, *, form: ReportFilterForm, unit, filters, fmt: str) -> None:
+def _audit_export_record(request, *, form: ReportFilterForm, unit, filters, fmt: str, late: bool) -> None:
     choices = {key: str(label) for key, label in form.fields["course"].choices}
     status = dict(reports.STATUS_FILTER_CHOICES).get(filters.status, filters.status)
     given = {
@@ -317,20 +321,27 @@ def _audit_export_record(request, *, form: ReportFilterForm, unit, filters, fmt:
         object_repr=_("Training report of %(unit)s") % {"unit": unit.name if unit else _("all my units")},
         unit=unit or _single_root(request),
         changes={
-            "exported": _("Training report (people and their mandatory courses)"),
-            "format": fmt.upper(),
+            "exported": _("Overdue list (people and their overdue courses)")
+            if late
+            else _("Training report (people and their mandatory courses)"),
+            "format": FORMAT_LABELS.get(fmt, fmt.upper()),
             "filters": {key: value for key, value in given.items() if value} or _("none"),
         },
     )
 
 
+FORMAT_LABELS = {"csv": "CSV", exports.CSV_EXCEL: "CSV (Excel, ;)", "xlsx": "XLSX"}
+
+
 @private_no_store
 @require_GET
-def export(request, fmt: str, unit_id: int | None = None):
-    """The people table of the page, with the same scope and filters, every row (not only one page)."""
+def export(request, fmt: str, unit_id: int | None = None, late: bool = False):
+    """The people table of the page (or, with `late`, the overdue list with its own columns), with the same
+    scope and filters, every row (not only one page). A filter that matches nothing gives the header and a
+    note."""
     _require_reports(request)
     unit = _unit_or_404(request, unit_id)
-    form = _form(request, unit)
+    form = _form(request, unit, with_status=not late)
     refused = [str(error) for name in EXPORT_FILTERS for error in form.errors.get(name, [])]
     if refused:  # an export holds exactly what was asked for, or nothing: never a silently wider file
         return problem(
@@ -338,21 +349,35 @@ def export(request, fmt: str, unit_id: int | None = None):
             title=_("This export cannot be made"),
             message=" ".join(refused),
             status=400,
-            back_url=_with_query(unit_url(unit), _filter_query(request)),
+            back_url=_with_query(unit_url(unit, "overdue" if late else "unit"), _filter_query(request)),
         )
     filters = form.filters()
-    headers = reports.export_headers()
-    rows = reports.export_rows(viewer=request.user, unit=unit, filters=filters)
-    if fmt == "csv":
-        _audit_export(request, form=form, unit=unit, filters=filters, fmt=fmt)
-        return exports.csv_response(headers=headers, rows=rows, filename=_export_filename(unit, "csv"))
+    if late:
+        headers, widths = late_list.overdue_export_headers(), late_list.OVERDUE_COLUMN_WIDTHS
+        rows = late_list.overdue_export_rows(viewer=request.user, unit=unit, filters=filters)
+        prefix, title = "danh-sach-qua-han", _("Overdue")
+        note = _("Nobody is overdue with these filters.")
+    else:
+        headers, widths = reports.export_headers(), COLUMN_WIDTHS
+        rows = reports.export_rows(viewer=request.user, unit=unit, filters=filters)
+        prefix, title = "bao-cao-dao-tao", _("Mandatory training")
+        note = _("No mandatory training matches these filters.")
+    rows = exports.with_note(rows, note)
+    if fmt in exports.CSV_DELIMITERS:
+        _audit_export(request, form=form, unit=unit, filters=filters, fmt=fmt, late=late)
+        return exports.csv_response(
+            headers=headers,
+            rows=rows,
+            filename=_export_filename(unit, "csv", prefix),
+            delimiter=exports.CSV_DELIMITERS[fmt],
+        )
     try:
         response = exports.xlsx_response(
             headers=headers,
             rows=rows,
-            filename=_export_filename(unit, "xlsx"),
-            sheet_title=_("Mandatory training"),
-            widths=COLUMN_WIDTHS,
+            filename=_export_filename(unit, "xlsx", prefix),
+            sheet_title=title,
+            widths=widths,
         )
     except exports.ExportTooLarge:
         messages.error(
@@ -363,12 +388,9 @@ def export(request, fmt: str, unit_id: int | None = None):
             )
             % {"max": f"{exports.XLSX_MAX_ROWS:,}".replace(",", ".")},
         )
-        if unit is not None:
-            page = reverse("compliance_reports:unit", args=[unit.pk])
-        else:
-            page = reverse("compliance_reports:index")
+        page = unit_url(unit, "overdue" if late else "unit")
         return redirect(f"{page}?{request.GET.urlencode()}" if request.GET else page)
-    _audit_export(request, form=form, unit=unit, filters=filters, fmt=fmt)
+    _audit_export(request, form=form, unit=unit, filters=filters, fmt=fmt, late=late)
     return response
 
 
@@ -385,6 +407,15 @@ def person(request, user_id: int):
     official = _official_or_404(request, user_id)
     person_record = reports.person_record(viewer=request.user, user=official.user, official=official)
     query = _filter_query(request)
+    obligations = [
+        {
+            "view": view,
+            "status_class": STATUS_CLASSES.get(view.status, ""),
+            # open: a reminder or an exemption still makes sense
+            "open": view.status in (Status.NOT_STARTED, Status.IN_PROGRESS, *LATE),
+        }
+        for view in person_record.obligations
+    ]
     return TemplateResponse(
         request,
         "compliance/person.html",
@@ -395,10 +426,9 @@ def person(request, user_id: int):
             "several_roots": _single_root(request) is None,
             "index_url": _with_query(reverse("compliance_reports:index"), query),
             "filter_query": query,
-            "obligations": [
-                {"view": view, "status_class": STATUS_CLASSES.get(view.status, "")}
-                for view in person_record.obligations
-            ],
+            "obligations": obligations,
+            "actionable": any(item["open"] for item in obligations),
+            **actions.action_context(request),
             "pdf_url": reverse("compliance_reports:person_pdf", args=[official.user_id]),
         },
     )

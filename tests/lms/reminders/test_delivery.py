@@ -85,7 +85,8 @@ def test_a_reminder_is_sent_once_in_vietnamese_with_html_text_and_an_unsubscribe
     assert (row.state, row.sent_at, row.attempts, row.last_error) == (Reminder.State.SENT, T0, 1, "")
     notification = Notification.objects.get(reminder=notice)
     assert (notification.user, notification.kind) == (person.user, Kind.ASSIGNED)
-    assert notification.subject == subject and notification.url == course_link
+    # The in-app link is relative to the site, not built from SITE_URL (issue 15).
+    assert notification.subject == subject and notification.url == course.url
     assert COURSE in notification.body and "http" not in notification.body.split("\n")[0]
 
     assert deliver(notice).state == "gone"  # a redelivered task, or a second worker
@@ -426,13 +427,15 @@ def test_in_quiet_hours_delivery_waits_until_seven_and_then_sends(smtp_sink, not
         None,
     )
     assert smtp_sink.count == 0
-    assert not Notification.objects.filter(reminder=notice).exists()
+    # Quiet hours hold back the email only: the in-app copy is there at once (issue 15), and only once.
+    assert Notification.objects.filter(reminder=notice).count() == 1
 
     assert scheduling.reminders_claim(now=at(MONDAY + days(1), 6, 59)) == []
     morning = at(MONDAY + days(1), 7)
     assert scheduling.reminders_claim(now=morning) == [notice.pk]
     assert deliver(notice, now=morning).state == Reminder.State.SENT
     assert smtp_sink.count == 1
+    assert Notification.objects.filter(reminder=notice).count() == 1
 
 
 def test_a_due_today_deferred_past_midnight_is_not_sent_a_day_late(smtp_sink, hr, person, course):

@@ -85,7 +85,7 @@ def test_due_today(obligation, course):
 def test_overdue_counts_the_days_since_the_due_date(obligation, course):
     message = render(make(obligation, Kind.OVERDUE, offset=1), now=T0 + days(DUE_IN + 9))
     assert message.subject == f"Overdue: {course.title}"
-    assert f"was due on {DUE_DAY}, 9 days ago." in message.text
+    assert f"was due on {DUE_DAY}: it is 9 days overdue." in message.text
 
 
 def test_expiring(obligation, course):
