@@ -202,3 +202,24 @@ def test_no_admin_page_refers_to_gravatar(client, db):
         html = response.content.decode()
         assert not GRAVATAR.search(html), url
         assert "avatar" in html, url  # the avatar is there, from the site's own static files
+
+
+def test_wagtails_icon_sprite_is_cached_for_a_year_at_its_hashed_address(client, db):
+    """icons.js fetches the sprite on every admin page; Wagtail sends it never_cache. At the address with the
+    current hash (what the admin pages link) it may be kept a year; at any other it is not kept at all."""
+    from wagtail.admin.icons import get_icon_sprite_url
+
+    url = get_icon_sprite_url()
+    assert url.startswith("/admin/sprite/?h=")
+
+    response = client.get(url, **FIRST_PARTY)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert "<svg" in body(response) and response["Content-Encoding"] == "gzip"
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=31536000", "immutable"} <= directives
+    assert "no-cache" not in directives and "no-store" not in directives
+
+    stale = client.get("/admin/sprite/?h=00000000")
+    assert stale.status_code == 200
+    assert "no-cache" in stale["Cache-Control"] and "immutable" not in stale["Cache-Control"]
