@@ -79,7 +79,8 @@ class CompressionMiddleware(GZipMiddleware):
     from a client that does not say, is answered uncompressed. On top of that, Django's compression adds up to
     100 random bytes to each response (Heal The BREACH) and Django masks the CSRF token afresh in every
     response. Only text types are compressed, never a partial (range) response nor one that forbids
-    transformation; the response varies on Sec-Fetch-Site as well as on Accept-Encoding."""
+    transformation; the response varies on Sec-Fetch-Site as well as on Accept-Encoding. A compressed whole
+    drops `Accept-Ranges`: ranges are of the uncompressed bytes."""
 
     def process_response(self, request, response):
         if getattr(request, "is_dummy", False) or not self.compressible(response):
@@ -87,7 +88,12 @@ class CompressionMiddleware(GZipMiddleware):
         patch_vary_headers(response, ("Accept-Encoding", "Sec-Fetch-Site"))
         if request.headers.get("Sec-Fetch-Site") not in FIRST_PARTY_FETCHES:
             return response
-        return super().process_response(request, response)
+        response = super().process_response(request, response)
+        if response.get("Content-Encoding") == "gzip" and response.has_header("Accept-Ranges"):
+            # Byte ranges of this file are ranges of the uncompressed bytes (a range request is answered
+            # uncompressed, above): the gzipped whole must not invite them.
+            del response.headers["Accept-Ranges"]
+        return response
 
     @staticmethod
     def compressible(response) -> bool:

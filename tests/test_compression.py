@@ -117,6 +117,13 @@ def test_json_is_compressed_but_not_files_ranges_or_no_transform():
     assert not compressed(untouchable)
     assert not compressed(FileResponse(iter([text.encode()]), content_type="image/png"))
 
+    rangeable = FileResponse(iter([text.encode()]), content_type="application/javascript")
+    rangeable["Accept-Ranges"] = "bytes"
+    response = middleware.process_response(request, rangeable)
+    assert response["Content-Encoding"] == "gzip"
+    assert not response.has_header("Accept-Ranges")  # ranges are of the uncompressed file
+    assert gzip.decompress(b"".join(response.streaming_content)).decode() == text
+
 
 def test_production_serves_static_files_before_compressing_pages_and_hashes_them():
     code = (
