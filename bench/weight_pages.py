@@ -78,19 +78,25 @@ def build_site():
     return connection
 
 
-def pick_lessons() -> tuple[str, str]:
-    """A text-only lesson (no quiz, H5P or video) and a lesson with a quiz, from the demo."""
-    from courses.models import LessonPage
+def pick_lessons(username: str) -> tuple[str, str]:
+    """A text-only lesson (no quiz, H5P or video) and a lesson with a quiz, from the demo; the learner is
+    enrolled in their courses (the quiz block offers its start button to enrolled learners)."""
+    from courses.models import CoursePage, LessonPage
+    from lms.learning.services import enrolment_create
+    from lms.people.models import User
 
     text = quiz = None
+    learner = User.objects.get(username=username)
     for lesson in LessonPage.objects.live().order_by("path"):
         kinds = {block.block_type for block in lesson.body}
         if text is None and kinds and kinds <= {"heading", "paragraph", "callout", "faq", "image"}:
-            text = lesson.get_url()
+            text = lesson
         if quiz is None and "quiz" in kinds:
-            quiz = lesson.get_url()
+            quiz = lesson
     assert text and quiz, "the demo has no text lesson or no quiz lesson"
-    return text, quiz
+    for lesson in (text, quiz):
+        enrolment_create(user=learner, course=CoursePage.objects.ancestor_of(lesson).get())
+    return text.get_url(), quiz.get_url()
 
 
 def start_server(port: int, database_name: str) -> subprocess.Popen:
@@ -191,7 +197,7 @@ def main() -> None:
     connection = build_site()
     from lms.demo.accounts import DEMO_PASSWORD
 
-    text_url, quiz_url = pick_lessons()
+    text_url, quiz_url = pick_lessons("hocvien")
     server = start_server(args.port, connection.settings_dict["NAME"])
     base = f"http://127.0.0.1:{args.port}"
     figures: dict[str, list[float]] = {}
