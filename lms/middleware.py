@@ -1,6 +1,7 @@
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -55,3 +56,54 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if player:  # the H5P player's origin of its own (lms/h5p/player.py) may be framed by lesson pages
             parts.update = {**(parts.update or {}), "frame-src": [player]}
         return parts
+
+
+# What compression shrinks: text. Images, PDFs, XLSX and ZIP files are compressed already.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "image/svg+xml",
+)
+# Sec-Fetch-Site values of requests that no other site can have started: the site's own pages and scripts
+# ("same-origin") and the person typing the address or opening a bookmark or an app link ("none").
+FIRST_PARTY_FETCHES = ("same-origin", "none")
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's gzip compression, only where a BREACH attack cannot measure it (docs/performance.md,
+    Compressed pages and BREACH).
+
+    BREACH guesses a secret in a compressed page from the page's size, over many requests whose reflected
+    input the attacker chooses, made by the victim's browser from the attacker's site. So a response is
+    compressed only for a request of the site itself or of the person (`Sec-Fetch-Site: same-origin` or
+    `none`, which every current browser sends and no page can forge); a request started by another site, or
+    from a client that does not say, is answered uncompressed. On top of that, Django's compression adds up to
+    100 random bytes to each response (Heal The BREACH) and Django masks the CSRF token afresh in every
+    response. Only text types are compressed, never a partial (range) response nor one that forbids
+    transformation; the response varies on Sec-Fetch-Site as well as on Accept-Encoding. A compressed whole
+    drops `Accept-Ranges`: ranges are of the uncompressed bytes."""
+
+    def process_response(self, request, response):
+        if getattr(request, "is_dummy", False) or not self.compressible(response):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding", "Sec-Fetch-Site"))
+        if request.headers.get("Sec-Fetch-Site") not in FIRST_PARTY_FETCHES:
+            return response
+        response = super().process_response(request, response)
+        if response.get("Content-Encoding") == "gzip" and response.has_header("Accept-Ranges"):
+            # Byte ranges of this file are ranges of the uncompressed bytes (a range request is answered
+            # uncompressed, above): the gzipped whole must not invite them.
+            del response.headers["Accept-Ranges"]
+        return response
+
+    @staticmethod
+    def compressible(response) -> bool:
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        return (
+            content_type.startswith(COMPRESSIBLE_TYPES)
+            and response.status_code != 206
+            and not response.has_header("Content-Range")
+            and "no-transform" not in response.get("Cache-Control", "").lower()
+        )

@@ -5,10 +5,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.http import icon_sprite
 from lms.people import login_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's own (same address): the sprite with a year of caching (lms/http.py).
+    path("admin/sprite/", icon_sprite),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before every middleware that reads or writes the body; after WhiteNoise in production (production.py),
+    # whose static files are compressed ahead of time. Compresses only first-party requests (BREACH).
+    "lms.middleware.CompressionMiddleware",
     "lms.h5p.middleware.PlayerOriginMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
