@@ -7,7 +7,12 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lms.people import roles
+from lms.people.services import roles_sync
+from tests.builders import UserFactory
 
 LIBRARY_FOLDERS = (
     "H5P.TrueFalse-1.6",
@@ -63,3 +68,26 @@ def media_files(root) -> set[str]:
     if not root.exists():
         return set()
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+# People of the H5P admin pages (activities, libraries, media hosts): the role groups, a trainer, an
+# administrator (tests.builders.client_for signs them in).
+
+
+@pytest.fixture
+def groups():
+    return roles_sync()
+
+
+@pytest.fixture
+def trainer(groups):
+    user = UserFactory(username="giangvien_h5p")
+    user.groups.add(groups[roles.TRAINER])
+    return user
+
+
+@pytest.fixture
+def administrator(groups):
+    user = UserFactory(username="quantri_h5p")
+    user.groups.add(groups[roles.ADMINISTRATOR])
+    return user

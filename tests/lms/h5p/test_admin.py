@@ -9,8 +9,7 @@ from lms.h5p import admin_views
 from lms.h5p.models import Activity, ContentVersion, Library, Result, Statement
 from lms.h5p.packages import MESSAGES, PackageInvalid, package_store, package_validate
 from lms.people import roles
-from lms.people.services import roles_sync
-from tests.builders import UserFactory
+from tests.builders import UserFactory, client_for
 
 from .conftest import media_files, rebuild, upload
 
@@ -30,24 +29,6 @@ def inspect_url(activity):
 
 def delete_url(activity):
     return reverse("wagtailsnippets_h5p_activity:delete", args=[activity.pk])
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def groups():
-    return roles_sync()
-
-
-@pytest.fixture
-def trainer(groups):
-    user = UserFactory(username="giangvien_admin_h5p")
-    user.groups.add(groups[roles.TRAINER])
-    return user
 
 
 @pytest.fixture

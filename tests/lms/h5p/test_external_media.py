@@ -16,9 +16,7 @@ from lms.audit.models import AuditEntry
 from lms.h5p import player as h5p_player
 from lms.h5p.external_media import csp_sources, external_media_urls, url_host
 from lms.h5p.models import Activity, ExternalMediaHost
-from lms.people import roles
-from lms.people.services import roles_sync
-from tests.builders import UserFactory
+from tests.builders import UserFactory, client_for
 from tests.h5p_builders import store_package
 
 from .conftest import rebuild, upload
@@ -44,31 +42,6 @@ def with_external_media(h5p_bytes: bytes, *urls: str) -> bytes:
     images = "".join(f'<img src="{url}">' for url in urls)
     content["question"] = f"<p>Is this false?</p>{images}"
     return rebuild(h5p_bytes, replace={"content/content.json": json.dumps(content).encode()})
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def groups():
-    return roles_sync()
-
-
-@pytest.fixture
-def administrator(groups):
-    user = UserFactory(username="quantri_media")
-    user.groups.add(groups[roles.ADMINISTRATOR])
-    return user
-
-
-@pytest.fixture
-def trainer(groups):
-    user = UserFactory(username="giangvien_media")
-    user.groups.add(groups[roles.TRAINER])
-    return user
 
 
 def policy(response) -> dict[str, list[str]]:

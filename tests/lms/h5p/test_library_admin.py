@@ -2,15 +2,12 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.audit.models import AuditEntry
 from lms.h5p.models import Library
-from lms.people import roles
-from lms.people.services import roles_sync
-from tests.builders import UserFactory
+from tests.builders import client_for
 from tests.h5p_builders import approve_all, doctored_question, store_package
 
 pytestmark = pytest.mark.django_db
@@ -20,31 +17,6 @@ INDEX_URL = "/admin/h5p-libraries/"
 
 def approve_url(library: Library) -> str:
     return reverse("h5p_libraries:approve", args=[library.pk])
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def groups():
-    return roles_sync()
-
-
-@pytest.fixture
-def trainer(groups):
-    user = UserFactory(username="giangvien_duyet")
-    user.groups.add(groups[roles.TRAINER])
-    return user
-
-
-@pytest.fixture
-def administrator(groups):
-    user = UserFactory(username="quantri_duyet")
-    user.groups.add(groups[roles.ADMINISTRATOR])
-    return user
 
 
 @pytest.fixture
