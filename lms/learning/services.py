@@ -83,7 +83,7 @@ def enrolments_ensure(*, user_ids, course, source: str = Enrolment.Source.ASSIGN
 def enrolment_restart(*, enrolment: Enrolment, redo_from: datetime | None = None) -> None:
     """Start a course again: lesson completions and the completion time are cleared so the course can be
     completed anew. With `redo_from` (a recertification cycle), only quiz attempts and H5P statements from
-    that moment count toward the lessons; without it (a revoked certificate), earlier results are kept and
+    that moment count toward the lessons; without it (a completion taken back), earlier results are kept and
     a lesson whose requirements they still meet completes again when the person opens it."""
     LessonCompletion.objects.filter(enrolment=enrolment).delete()
     changes = {"completed_at": None, "last_activity_at": None}
