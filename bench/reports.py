@@ -233,6 +233,7 @@ class Built:
     officials: int
     obligations_current: int
     obligations_total: int
+    obligation_sources: int
     enrolments: int
     lesson_completions: int
     units: int
@@ -291,8 +292,8 @@ def _copy(cursor, table: str, columns: list[str], rows) -> int:
 
 
 BULK_TABLES = (
-    "people_user_groups", "people_official", "compliance_obligation", "learning_enrolment",
-    "learning_lessoncompletion",
+    "people_user_groups", "people_official", "compliance_obligation", "compliance_obligationsource",
+    "learning_enrolment", "learning_lessoncompletion",
 )  # fmt: skip
 
 
@@ -380,6 +381,22 @@ def _person_obligations(rng, assignments, now, admin_id):
         else:
             rows.append((a, 1, True, opened, a.due_at, started, completed, valid, None, "", None))
     return rows
+
+
+def _as_duties(rows: list) -> tuple[list, dict]:
+    """One duty per course (issue 15): of the rows planned per assignment, the governing assignment's (due
+    first) make the duty; every assignment of the course is one of its sources. Returns (rows, {course:
+    [assignment plans]})."""
+    by_course: dict[int, list] = {}
+    for row in rows:
+        by_course.setdefault(row[0].course, []).append(row)
+    duties, sources = [], {}
+    for course, course_rows in by_course.items():
+        reaching = sorted({r[0].pk: r[0] for r in course_rows}.values(), key=lambda a: (a.due_at, a.pk))
+        governing = reaching[0]
+        duties += [r for r in course_rows if r[0] is governing]
+        sources[course] = reaching
+    return duties, sources
 
 
 def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed: int = SEED) -> Built:
@@ -476,6 +493,17 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
             diligence = 0.5 + 0.4 * ((w * 7 + k) % 10) / 10
             completion = diligence if due < today else diligence * 0.5
             specs.append((city_courses + k, ward, None, created_at, due, None, completion))
+    # Overlaps: each ward also assigns one or two of the city-wide courses itself, with an earlier due date,
+    # so most people are reached twice for those courses (one duty each, two sources).
+    plain_city = list(range(recert_courses, city_courses))
+    for ward in ward_plans:
+        for c in rng.sample(plain_city, k=min(len(plain_city), rng.choice((1, 2)))):
+            city_created = specs[c][3]
+            created_at = city_created + timedelta(days=rng.randint(1, 10))
+            due = specs[c][4] - timedelta(days=rng.randint(5, 30))
+            specs.append(
+                (c, ward, None, created_at, max(due, timezone.localdate(created_at)), None, specs[c][6])
+            )
     leadership = min(5, city_courses - 1) if city_courses > 1 else 0
     for position in (0, 1):  # chairs and vice-chairs
         specs.append(
@@ -541,7 +569,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
         person_rng = random.Random(seed * 1_000_003 + user_id)
         reaching = city_wide + by_ward.get(ward.code, [])
         reaching = reaching + [p for p in for_leaders if p.position == position]
-        return _person_obligations(person_rng, reaching, now, admin.pk)
+        return _as_duties(_person_obligations(person_rng, reaching, now, admin.pk))
 
     pg = connection.connection
     cursor = pg.cursor()
@@ -583,10 +611,15 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
     )
     log(f"  users and officials: {time.perf_counter() - start:.1f} s")
 
-    counts = {"current": 0, "total": 0}
+    counts = {"current": 0, "total": 0, "sources": 0}
+    with connection.cursor() as c:
+        c.execute("SELECT COALESCE(MAX(id), 0) FROM compliance_obligation")
+        first_obligation = c.fetchone()[0] + 1
 
     def obligation_rows():
+        obligation_id = first_obligation
         for user_id, unit, position, ward in people:
+            rows, sources = person_plan(user_id, position, ward)
             for (
                 a,
                 cycle,
@@ -599,15 +632,17 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
                 exempt_at,
                 reason,
                 by,
-            ) in person_plan(user_id, position, ward):
+            ) in rows:
                 counts["total"] += 1
                 counts["current"] += current
                 yield (
-                    a.pk, user_id, course_ids[a.course], unit, cycle, current, opened, due, started,
-                    completed, valid, exempt_at, reason, by, None, "", 0,
+                    obligation_id, a.pk, user_id, course_ids[a.course], unit, cycle, current, opened, due,
+                    started, completed, valid, exempt_at, reason, by, None, "", 0,
                 )  # fmt: skip
+                obligation_id += 1
 
     obligation_columns = [
+        "id",
         "assignment_id",
         "user_id",
         "course_id",
@@ -627,7 +662,28 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
         "reopen_count",  # NOT NULL since certificate revocation reopens obligations; COPY sets no default
     ]
     _copy(cursor, "compliance_obligation", obligation_columns, obligation_rows())
-    log(f"  obligations: {time.perf_counter() - start:.1f} s")
+    _sync_sequence(cursor, "compliance_obligation")
+
+    def source_rows():
+        """The sources of the obligations just written: the same plans again (seeded per person), so the
+        obligation ids follow in the same order without holding millions of rows in memory."""
+        obligation_id = first_obligation
+        for user_id, _unit, position, ward in people:
+            rows, sources = person_plan(user_id, position, ward)
+            for row in rows:
+                a, cycle, opened, due = row[0], row[1], row[3], row[4]
+                for source in sources[a.course]:
+                    source_due = source.due_at if cycle == 1 else due
+                    yield (obligation_id, source.pk, max(opened, source.created_at), source_due, None, "")
+                obligation_id += 1
+
+    counts["sources"] = _copy(
+        cursor,
+        "compliance_obligationsource",
+        ["obligation_id", "assignment_id", "opened_at", "due_at", "closed_at", "closed_reason"],
+        source_rows(),
+    )
+    log(f"  obligations and their sources: {time.perf_counter() - start:.1f} s")
 
     # One enrolment per person and course, following the person's current cycle; lessons done to match.
     with connection.cursor() as c:
@@ -638,7 +694,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
         enrolment_id = first_enrolment
         for user_id, _unit, position, ward in people:
             per_course: dict[int, list] = {}
-            for row in person_plan(user_id, position, ward):
+            for row in person_plan(user_id, position, ward)[0]:
                 per_course.setdefault(row[0].course, []).append(row)
             for course, rows in per_course.items():
                 enrolled = min(r[3] for r in rows)
@@ -689,7 +745,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
     ManagedUnit.objects.create(user=hr, unit_id=ward_plan.pk)
     for table in (
         "people_orgunit", "people_user", "people_official", "compliance_assignment", "compliance_obligation",
-        "learning_enrolment", "learning_lessoncompletion",
+        "compliance_obligationsource", "learning_enrolment", "learning_lessoncompletion",
     ):  # fmt: skip
         cursor.execute(f"ANALYZE {table}")
     return Built(
@@ -700,6 +756,7 @@ def build(*, officials: int = 100_000, wards: int = 168, courses: int = 20, seed
         officials=len(people),
         obligations_current=counts["current"],
         obligations_total=counts["total"],
+        obligation_sources=counts["sources"],
         enrolments=enrolment_count,
         lesson_completions=completion_count,
         units=len(flat),
@@ -836,6 +893,7 @@ def main() -> None:
         print(f"built_officials: {built.officials}")
         print(f"built_obligations_current: {built.obligations_current}")
         print(f"built_obligations_total: {built.obligations_total}")
+        print(f"built_obligation_sources: {built.obligation_sources}")
         print(f"built_enrolments: {built.enrolments}")
         print(f"built_lesson_completions: {built.lesson_completions}")
     city, ward, admin, hr = built_data()

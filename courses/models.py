@@ -207,15 +207,18 @@ class LessonPage(Page):
             first.setdefault((requirement.kind, requirement.object_id), requirement)
         return list(first.values())
 
-    def accepts_progress(self, *, user, source: str) -> bool:
+    def accepts_progress(self, *, user, source: str, since=None) -> bool:
         """Whether this progress event completes the lesson (see learning.services.progress_record).
 
         A lesson with quizzes or H5P activities completes when the person has met all of their
-        requirements; a plain lesson when the person marks it complete.
+        requirements (with `since`, the start of a cycle to redo: by what they did from then on); a plain
+        lesson when the person marks it complete.
         """
         requirements = self.completion_requirements()
         if requirements:
-            return source != LessonCompletion.Source.MANUAL and all_met(user=user, requirements=requirements)
+            return source != LessonCompletion.Source.MANUAL and all_met(
+                user=user, requirements=requirements, since=since
+            )
         return source == LessonCompletion.Source.MANUAL
 
     def save(self, *args, **kwargs):

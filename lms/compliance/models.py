@@ -101,11 +101,14 @@ class Assignment(models.Model):
 
 
 class Obligation(models.Model):
-    """One person's duty under one assignment, for one cycle (cycle 2 onwards are recertifications).
+    """One person's duty to take one course, for one cycle (cycle 2 onwards are recertifications): however
+    many assignments reach the person for the course, they owe it once. The assignments are its sources
+    (ObligationSource); `assignment` is the one that governs, the active source due first, whose due date
+    is the duty's.
 
     The person's unit is copied here and kept current, so reports group obligations by unit without
     joining the people tables. Rows are never deleted: a closed or renewed cycle stays as history, and only
-    the current cycle of each (assignment, person) counts.
+    the current cycle of each (person, course) counts.
     """
 
     class Closed(models.TextChoices):
@@ -114,7 +117,10 @@ class Obligation(models.Model):
         DEACTIVATED = "deactivated", _("Account deactivated")
 
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("assignment")
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        verbose_name=_("governing assignment"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,9 +171,9 @@ class Obligation(models.Model):
         verbose_name_plural = _("obligations")
         permissions = [("view_reports", _("Can view training reports"))]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "user", "cycle"], name="obligation_once_per_cycle"),
+            models.UniqueConstraint(fields=["user", "course", "cycle"], name="obligation_duty_per_cycle"),
             models.UniqueConstraint(
-                fields=["assignment", "user"], condition=Q(is_current=True), name="obligation_one_current"
+                fields=["user", "course"], condition=Q(is_current=True), name="obligation_duty_current"
             ),
             models.CheckConstraint(
                 condition=(Q(exempt_at__isnull=True) & Q(exempt_reason=""))
@@ -231,3 +237,39 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.assignment_id} #{self.cycle}"
+
+
+class ObligationSource(models.Model):
+    """An assignment that reaches a person's duty: one row per (duty, assignment). Withdrawing the
+    assignment or leaving its group closes the row; the duty stays while another source is open."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="sources", verbose_name=_("obligation")
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="sources", verbose_name=_("assignment")
+    )
+    opened_at = models.DateTimeField(_("reached the person at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("closed because"), max_length=20, choices=Obligation.Closed.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("source of an obligation")
+        verbose_name_plural = _("sources of obligations")
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "assignment"], name="obligation_source_once"),
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(closed_reason=""))
+                | (Q(closed_at__isnull=False) & ~Q(closed_reason="")),
+                name="obligation_source_closed_with_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignment", "obligation"], name="obligation_source_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id} ← {self.assignment_id}"

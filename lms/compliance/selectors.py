@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
+from django.db.models import CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from lms.learning.selectors import enrolments_with_progress
 from lms.people.models import OrgUnit
 from lms.people.scope import scope_for
 
-from .models import Obligation
+from .models import Assignment, Obligation, ObligationSource
 from .status import Status, status_of, status_q
 
 
@@ -44,26 +44,47 @@ class ObligationView:
         return self.obligation.course.title
 
 
-def explain(obligation: Obligation, *, status: Status, now: datetime, done: int, total: int) -> str:
-    """The status in plain words: who assigned it, through which unit, when it is due, how far along."""
-    assignment = obligation.assignment
-    by = assignment.created_by.get_full_name() if assignment.created_by else _("an administrator")
-    if assignment.unit_id is not None:
-        origin = _("Assigned by %(by)s on %(date)s through %(unit)s") % {
-            "by": by,
-            "date": _day(assignment.created_at),
-            "unit": assignment.unit.name,
-        }
-        if assignment.position_id is not None:
-            origin += _(" (position: %(position)s)") % {"position": assignment.position.name}
+def open_sources_prefetch() -> Prefetch:
+    """The open sources of each duty with what the reason names, governing first (`open_sources`)."""
+    return Prefetch(
+        "sources",
+        queryset=ObligationSource.objects.filter(closed_at__isnull=True)
+        .select_related("assignment__created_by", "assignment__unit", "assignment__position")
+        .order_by("due_at", "assignment_id"),
+        to_attr="open_sources",
+    )
+
+
+def _origin(assignment: Assignment, *, first: bool) -> str:
+    values = {
+        "by": assignment.created_by.get_full_name() if assignment.created_by else _("an administrator"),
+        "date": _day(assignment.created_at),
+    }
+    if assignment.unit_id is None:
+        if first:
+            return _("Assigned to this person by %(by)s on %(date)s") % values
+        return _("and to this person by %(by)s on %(date)s") % values
+    values["unit"] = assignment.unit.name
+    if first:
+        origin = _("Assigned by %(by)s on %(date)s through %(unit)s") % values
     else:
-        origin = _("Assigned to this person by %(by)s on %(date)s") % {
-            "by": by,
-            "date": _day(assignment.created_at),
-        }
-    parts = [origin]
+        origin = _("and by %(by)s on %(date)s through %(unit)s") % values
+    if assignment.position_id is not None:
+        origin += _(" (position: %(position)s)") % {"position": assignment.position.name}
+    return origin
+
+
+def explain(obligation: Obligation, *, status: Status, now: datetime, done: int, total: int) -> str:
+    """The status in plain words: who assigned it, through which unit (every assignment that reaches the
+    duty, the governing one first), when it is due, how far along."""
+    assignment = obligation.assignment
+    sources = [s.assignment for s in getattr(obligation, "open_sources", None) or []] or [assignment]
+    parts = [" ".join(_origin(a, first=n == 0) for n, a in enumerate(sources))]
     if obligation.cycle > 1:
         parts.append(_("recertification, cycle %(cycle)s") % {"cycle": obligation.cycle})
+        parts.append(
+            _("only quiz and H5P results from %(date)s on count") % {"date": _day(obligation.opened_at)}
+        )
     elif (
         assignment.due_date is not None
         and dates.local_date(obligation.opened_at) > assignment.due_date
@@ -121,7 +142,9 @@ def obligation_views(
             "assignment__position",
             "exempted_by",
             "revoked_certificate",
-        ).order_by("due_at", "pk")
+        )
+        .prefetch_related(open_sources_prefetch())
+        .order_by("due_at", "pk")
     )
     progress = {e.course_id: e for e in enrolments_with_progress(user=user)} if rows else {}
     views = []
@@ -142,9 +165,38 @@ def obligation_views(
     return views
 
 
+@dataclass(frozen=True)
+class OwnStaff:
+    """A unit's own staff (not those of its subunits), as a row of the unit's table: stands in for a unit
+    wherever a row reads one (pk, name, path), so the rows of a table add up to its headline."""
+
+    unit: OrgUnit
+    own_staff = True
+
+    @property
+    def pk(self) -> int:
+        return self.unit.pk
+
+    @property
+    def name(self) -> str:
+        return _("Staff of %(unit)s directly") % {"unit": self.unit.name}
+
+    @property
+    def path(self) -> str:
+        return self.unit.path
+
+    @property
+    def depth(self) -> int:
+        return self.unit.depth
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+
 @dataclass
 class UnitFigures:
-    unit: OrgUnit
+    unit: OrgUnit | OwnStaff
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -245,21 +297,28 @@ def unit_summary(
     due_to: datetime | None = None,
     now: datetime | None = None,
 ) -> tuple[UnitFigures, list[UnitFigures]]:
-    """Figures for a unit and for each of its direct subunits (each with its whole subtree).
+    """Figures for a unit and for each of its direct subunits (each with its whole subtree), and a row of the
+    unit's own staff (`OwnStaff`, when it has obligations): the rows add up to the unit's figures.
 
     Two queries: the units of the subtree, and the obligations counted per unit and status in the database
     (`status_counts_by_unit`); the roll-up to subunits is done over the (few hundred) units in Python. A unit
-    outside the viewer's scope answers as empty.
+    outside the viewer's scope answers as empty. A unit moved since the caller read it (a report open while
+    the tree changes) is read again, so its subtree is the one it has now.
     """
     now = now or timezone.now()
     scope = scope_for(viewer)
-    units = list(
-        OrgUnit.objects.filter(path__startswith=root.path)
-        .filter(scope.unit_q())
-        .only("pk", "path", "depth", "name", "code", "kind", "numchild")
-    )
+    fields = ("pk", "path", "depth", "name", "code", "kind", "numchild")
+    units = list(OrgUnit.objects.filter(path__startswith=root.path).filter(scope.unit_q()).only(*fields))
+    if all(u.pk != root.pk for u in units):
+        moved = OrgUnit.objects.filter(pk=root.pk).first()
+        if moved is None or moved.path == root.path:
+            return UnitFigures(unit=root), []
+        root = moved
+        units = list(OrgUnit.objects.filter(path__startswith=root.path).filter(scope.unit_q()).only(*fields))
     top = UnitFigures(unit=root)
     children = {u.path: UnitFigures(unit=u) for u in units if u.depth == root.depth + 1}
+    own = UnitFigures(unit=OwnStaff(root))
+    children[root.path] = own
     if not scope.covers(root):
         return top, []
     obligations = Obligation.objects.filter(is_current=True, unit_id__in=[u.pk for u in units])
@@ -272,10 +331,13 @@ def unit_summary(
     path_of = {u.pk: u.path for u in units}
     child_len = OrgUnit.steplen * (root.depth + 1)
     for unit_id, counts in status_counts_by_unit(obligations, now=now).items():
-        bucket = children.get(path_of[unit_id][:child_len])
+        path = path_of[unit_id]
+        bucket = children.get(path[:child_len] if len(path) > len(root.path) else root.path)
         for status in Status:
             n = counts[status]
             top.counts[status] = top.counts.get(status, 0) + n
             if bucket is not None:
                 bucket.counts[status] = bucket.counts.get(status, 0) + n
-    return top, sorted(children.values(), key=lambda f: f.unit.name)
+    del children[root.path]
+    rows = sorted(children.values(), key=lambda f: f.unit.name)
+    return top, ([own] if own.total else []) + rows

@@ -1,8 +1,7 @@
 """Writes to mandatory training. Assignments open obligations; people's changes and course completions
-move them on. Every function keeps the rule "one current obligation per (assignment, person)". Whom an
+move them on. Every function keeps the rule "one duty per (person, course, cycle)" (duties.py). Whom an
 assignment reaches and when they must be done are rules.py's."""
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -17,13 +16,14 @@ from lms.audit.services import audit_record
 from lms.errors import UserError
 from lms.learning import structure
 from lms.learning.models import Enrolment
-from lms.learning.services import enrolment_restart, enrolments_ensure
+from lms.learning.services import enrolment_restart
 from lms.people.models import Official, OrgUnit, Position
 from lms.people.permissions import allows
 from lms.people.scope import scope_for
 
-from .models import Assignment, Obligation
-from .rules import assignments_reaching, due_for, officials_reached, valid_until_for
+from .duties import duties_of_assignment, duties_reach, duties_refresh, valid_until, validity_months
+from .models import Assignment, Obligation, ObligationSource
+from .rules import assignments_reaching, officials_reached
 
 MAX_DUE_DAYS = 3650
 MAX_VALIDITY_MONTHS = 120
@@ -31,42 +31,6 @@ MAX_VALIDITY_MONTHS = 120
 
 class ComplianceError(UserError):
     """A change HR asked for that the rules refuse; the message is shown to the person."""
-
-
-def _open_obligations(*, assignment: Assignment, people: Iterable[tuple[int, int]], now: datetime) -> int:
-    """First-cycle obligations for (user_id, unit_id) pairs, with their enrolments. Bulk, fixed queries.
-
-    A course the person already completed counts at once (its validity runs from that completion)."""
-    people = dict(people)
-    if not people:
-        return 0
-    enrolments_ensure(user_ids=people, course=assignment.course)
-    progress = {
-        row["user_id"]: row
-        for row in Enrolment.objects.filter(course_id=assignment.course_id, user_id__in=people).values(
-            "user_id", "completed_at", "last_activity_at"
-        )
-    }
-    due_at = due_for(assignment, now)
-    rows = []
-    for user_id, unit_id in people.items():
-        enrolment = progress.get(user_id, {})
-        completed_at = enrolment.get("completed_at")
-        rows.append(
-            Obligation(
-                assignment=assignment,
-                user_id=user_id,
-                course_id=assignment.course_id,
-                unit_id=unit_id,
-                opened_at=now,
-                due_at=due_at,
-                started_at=enrolment.get("last_activity_at") or completed_at,
-                completed_at=completed_at,
-                valid_until=valid_until_for(assignment, completed_at),
-            )
-        )
-    Obligation.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
 
 
 def _require_manager(by) -> None:
@@ -144,7 +108,7 @@ def assignment_create(
             else _("Nobody is reached by this assignment: the unit has no active officials yet.")
         )
     assignment.save()
-    reached = _open_obligations(assignment=assignment, people=people, now=now)
+    reached = duties_reach(assignment=assignment, people=people, now=now)
     target = official.unit if user is not None else unit
     details = {
         "course": course.title,
@@ -180,7 +144,9 @@ def _obligation_label(obligation: Obligation) -> str:
 
 @transaction.atomic
 def assignment_withdraw(*, by, assignment: Assignment, now: datetime | None = None) -> int:
-    """Withdraw an assignment: its current obligations close (kept as history). Returns how many."""
+    """Withdraw an assignment: it stops being a source of its people's duties; a duty with no other open
+    source closes (kept as history), one that another assignment still reaches stays, governed by the
+    remaining sources. Returns how many duties closed."""
     now = now or timezone.now()
     _require_manager(by)
     list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk"))  # lock the row
@@ -191,16 +157,19 @@ def assignment_withdraw(*, by, assignment: Assignment, now: datetime | None = No
     if assignment.withdrawn_at is not None:
         raise ComplianceError(_("This assignment has already been withdrawn."))
     Assignment.objects.filter(pk=assignment.pk).update(withdrawn_at=now, withdrawn_by=by)
-    closed = Obligation.objects.filter(assignment=assignment, is_current=True).update(
-        is_current=False, closed_at=now, closed_reason=Obligation.Closed.WITHDRAWN
-    )
+    duty_ids = duties_of_assignment(assignment)
+    ObligationSource.objects.filter(
+        assignment=assignment, closed_at__isnull=True, obligation_id__in=duty_ids
+    ).update(closed_at=now, closed_reason=Obligation.Closed.WITHDRAWN)
+    closed, kept = duties_refresh(duty_ids, now=now, reason=Obligation.Closed.WITHDRAWN)
     audit_record(
         action=AuditEntry.Action.ASSIGNMENT_WITHDRAW,
         actor=by,
         obj=assignment,
         object_repr=_assignment_label(assignment),
         unit=unit,
-        changes={"active": [True, False], "obligations_closed": closed},
+        changes={"active": [True, False], "obligations_closed": closed}
+        | ({"obligations_kept": kept} if kept else {}),
     )
     return closed
 
@@ -271,40 +240,35 @@ def official_sync(*, official: Official, now: datetime | None = None) -> None:
         return
     current.exclude(unit_id=official.unit_id).update(unit_id=official.unit_id)
     reaching = {a.pk: a for a in assignments_reaching(official).select_related("course")}
-    current.exclude(assignment_id__in=list(reaching)).update(
-        is_current=False, closed_at=now, closed_reason=Obligation.Closed.LEFT
+    open_sources = ObligationSource.objects.filter(
+        obligation__user_id=official.user_id, obligation__is_current=True, closed_at__isnull=True
     )
-    have = set(current.values_list("assignment_id", flat=True))
-    missing = [pk for pk in reaching if pk not in have]
-    latest_closed: dict[int, Obligation] = {}
-    history = Obligation.objects.filter(user_id=official.user_id, assignment_id__in=missing)
-    for row in history.order_by("cycle"):
-        latest_closed[row.assignment_id] = row
-    for assignment_id in missing:
-        row = latest_closed.get(assignment_id)
-        if row is not None:  # a returning official picks up where they left
-            Obligation.objects.filter(pk=row.pk).update(
-                is_current=True, closed_at=None, closed_reason="", unit_id=official.unit_id
-            )
-        else:
-            _open_obligations(
-                assignment=reaching[assignment_id], people=[(official.user_id, official.unit_id)], now=now
-            )
+    have = set(open_sources.values_list("assignment_id", flat=True))
+    for assignment_id in sorted(set(reaching) - have):
+        duties_reach(
+            assignment=reaching[assignment_id], people=[(official.user_id, official.unit_id)], now=now
+        )
+    leaving = open_sources.exclude(assignment_id__in=list(reaching))
+    touched = set(leaving.values_list("obligation_id", flat=True))
+    leaving.update(closed_at=now, closed_reason=Obligation.Closed.LEFT)
+    duties_refresh(touched, now=now, reason=Obligation.Closed.LEFT)
 
 
 def obligations_complete(*, enrolment: Enrolment) -> int:
-    """A completed course completes the person's open obligations for it; validity runs from now."""
+    """A completed course completes the person's open duty for it; validity runs from now, for the shortest
+    validity among the duty's sources."""
     rows = list(
         Obligation.objects.filter(
             user_id=enrolment.user_id,
             course_id=enrolment.course_id,
             is_current=True,
             completed_at__isnull=True,
-        ).select_related("assignment")
+        )
     )
+    months = validity_months(row.pk for row in rows)
     for row in rows:
         row.completed_at = enrolment.completed_at
-        row.valid_until = valid_until_for(row.assignment, enrolment.completed_at)
+        row.valid_until = valid_until(enrolment.completed_at, months.get(row.pk))
         row.started_at = row.started_at or enrolment.completed_at
         row.save(update_fields=["completed_at", "valid_until", "started_at"])
     return len(rows)
@@ -364,17 +328,26 @@ def renewals_open(*, now: datetime | None = None, limit: int = 1000) -> int:
             if row is None:
                 continue
             Obligation.objects.filter(pk=row.pk).update(is_current=False)
-            Obligation.objects.create(
+            due_at = max(row.valid_until, now)
+            renewed = Obligation.objects.create(
                 assignment_id=row.assignment_id,
                 user_id=row.user_id,
                 course_id=row.course_id,
                 unit_id=row.unit_id,
                 cycle=row.cycle + 1,
                 opened_at=now,
-                due_at=max(row.valid_until, now),
+                due_at=due_at,
+            )
+            ObligationSource.objects.bulk_create(
+                [
+                    ObligationSource(obligation=renewed, assignment_id=aid, opened_at=now, due_at=due_at)
+                    for aid in row.sources.filter(closed_at__isnull=True).values_list(
+                        "assignment_id", flat=True
+                    )
+                ]
             )
             enrolment = Enrolment.objects.filter(user_id=row.user_id, course_id=row.course_id).first()
-            if enrolment is not None and enrolment.completed_at is not None:
-                enrolment_restart(enrolment=enrolment)
+            if enrolment is not None:  # the new cycle is redone: earlier results no longer count
+                enrolment_restart(enrolment=enrolment, redo_from=now)
             opened += 1
     return opened

@@ -59,12 +59,44 @@ def result_for(*, user, activity) -> Result | None:
     return Result.objects.filter(user=user, activity=activity).first()
 
 
-def results_by_activity(*, user, activity_ids: Iterable[int]) -> dict[int, Result]:
-    """The person's results for these activities, one query."""
+def results_by_activity(*, user, activity_ids: Iterable[int], since=None) -> dict[int, Result]:
+    """The person's results for these activities, one query. With `since` (a new cycle of a course that
+    must be redone), only what the person did from that moment counts: each result is rebuilt, unsaved,
+    from the top-level statements received since then (per-statement dates; a second query)."""
     ids = set(activity_ids)
     if not ids:
         return {}
-    return {r.activity_id: r for r in Result.objects.filter(user=user, activity_id__in=ids)}
+    rows = Result.objects.filter(user=user, activity_id__in=ids).select_related("statement")
+    results = {r.activity_id: r for r in rows}
+    if since is None:
+        return results
+    return _results_since(user=user, results=results, ids=ids, since=since)
+
+
+def _results_since(*, user, results: dict[int, Result], ids: set[int], since) -> dict[int, Result]:
+    from .xapi import COMPLETED_VERBS, VIEWED_VERBS
+
+    rebuilt: dict[int, Result] = {}
+    statements = Statement.objects.filter(
+        user=user, activity_id__in=ids, is_top_level=True, received_at__gte=since
+    ).values_list("activity_id", "verb", "score_scaled", "success", "received_at")
+    for activity_id, verb, scaled, success, received_at in statements.order_by("received_at", "pk"):
+        row = rebuilt.setdefault(activity_id, Result(user=user, activity_id=activity_id))
+        if verb in VIEWED_VERBS:
+            row.viewed_at = row.viewed_at or received_at
+        if verb not in COMPLETED_VERBS:
+            continue
+        row.first_completed_at = row.first_completed_at or received_at
+        if scaled is not None and (row.best_scaled is None or scaled > row.best_scaled):
+            row.best_scaled = scaled
+        row.ever_passed = row.ever_passed or success is True
+    for activity_id, row in rebuilt.items():
+        stored = results.get(activity_id)
+        # A pass decided from the score and the pass mark (no result.success) is stored on the result of
+        # its latest statement only: it counts when that statement is from the period.
+        if stored is not None and stored.success and stored.statement.received_at >= since:
+            row.ever_passed = True
+    return rebuilt
 
 
 # --- Whether an activity is in use (services.activity_delete refuses then) ---

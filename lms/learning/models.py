@@ -31,6 +31,9 @@ class Enrolment(models.Model):
         verbose_name=_("last lesson opened"),
     )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    # A course that must be redone (a recertification cycle) starts again here: quiz attempts and H5P
+    # statements from before no longer count toward its lessons.
+    cycle_started_at = models.DateTimeField(_("current cycle started at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")

@@ -27,13 +27,14 @@ class Requirement:
         return cls(kind=row.kind, object_id=row.object_id, rule=row.rule, min_score=row.min_score)
 
 
-def requirements_met(*, user, requirements: Iterable[Requirement]) -> set[Requirement]:
-    """The requirements among these that the person meets."""
+def requirements_met(*, user, requirements: Iterable[Requirement], since=None) -> set[Requirement]:
+    """The requirements among these that the person meets; with `since` (the enrolment's current cycle
+    began then: `Enrolment.cycle_started_at`), only quiz attempts and H5P statements from then on count."""
     requirements = set(requirements)
     quiz_ids = {r.object_id for r in requirements if r.kind == Kind.QUIZ}
     activity_ids = {r.object_id for r in requirements if r.kind == Kind.H5P}
-    passed = quizzes_passed(user=user, quiz_ids=quiz_ids) if quiz_ids else set()
-    results = results_by_activity(user=user, activity_ids=activity_ids)
+    passed = quizzes_passed(user=user, quiz_ids=quiz_ids, since=since) if quiz_ids else set()
+    results = results_by_activity(user=user, activity_ids=activity_ids, since=since)
     return {r for r in requirements if _met(r, passed=passed, results=results)}
 
 
@@ -46,6 +47,6 @@ def _met(requirement: Requirement, *, passed: set[int], results: dict) -> bool:
     )
 
 
-def all_met(*, user, requirements: Iterable[Requirement]) -> bool:
+def all_met(*, user, requirements: Iterable[Requirement], since=None) -> bool:
     requirements = set(requirements)
-    return requirements_met(user=user, requirements=requirements) == requirements
+    return requirements_met(user=user, requirements=requirements, since=since) == requirements

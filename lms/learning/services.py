@@ -1,6 +1,7 @@
 """Writes to learning records. Every progress event goes through `progress_record`."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -79,12 +80,16 @@ def enrolments_ensure(*, user_ids, course, source: str = Enrolment.Source.ASSIGN
 
 
 @transaction.atomic
-def enrolment_restart(*, enrolment: Enrolment) -> None:
-    """Start a course again (a recertification cycle): lesson completions and the completion time are
-    cleared so the course can be completed anew. Results of quizzes and H5P activities are kept; a lesson
-    whose requirements they still meet completes again when the person opens it."""
+def enrolment_restart(*, enrolment: Enrolment, redo_from: datetime | None = None) -> None:
+    """Start a course again: lesson completions and the completion time are cleared so the course can be
+    completed anew. With `redo_from` (a recertification cycle), only quiz attempts and H5P statements from
+    that moment count toward the lessons; without it (a completion taken back), earlier results are kept and
+    a lesson whose requirements they still meet completes again when the person opens it."""
     LessonCompletion.objects.filter(enrolment=enrolment).delete()
-    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=None, last_activity_at=None)
+    changes = {"completed_at": None, "last_activity_at": None}
+    if redo_from is not None:
+        changes["cycle_started_at"] = redo_from
+    Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
     enrolment.refresh_from_db()
 
 
@@ -118,7 +123,7 @@ def progress_record(*, user, lesson, source: str) -> ProgressResult:
     if not isinstance(lesson, lesson_model) or not lesson.live:
         raise CourseNotAvailable(_("This lesson is not published."))
     enrolment = enrolment_for_lesson(user=user, lesson=lesson)
-    if not lesson.accepts_progress(user=user, source=source):
+    if not lesson.accepts_progress(user=user, source=source, since=enrolment.cycle_started_at):
         if source == LessonCompletion.Source.MANUAL:
             raise ProgressNotAccepted(_("This lesson is completed by its activity, not by marking it."))
         raise ProgressNotAccepted(_("The activities of this lesson are not all completed yet."))
@@ -258,8 +263,12 @@ def activity_progress_record(*, user, kind: str, object_id: int, source: str) ->
     by_lesson: dict[int, set[Requirement]] = {}
     for row in LessonRequirement.objects.filter(lesson_id__in=list(course_of_lesson)):
         by_lesson.setdefault(row.lesson_id, set()).add(Requirement.from_row(row))
-    met = requirements_met(user=user, requirements=set().union(*by_lesson.values()))
-    satisfied = [lesson_id for lesson_id, needed in by_lesson.items() if needed <= met]
+    satisfied = []
+    since_of = {i: enrolments[course_of_lesson[i]].cycle_started_at for i in by_lesson}
+    for since in set(since_of.values()):  # one cycle start per course: usually one course, one read
+        lessons = {i: r for i, r in by_lesson.items() if since_of[i] == since}
+        met = requirements_met(user=user, requirements=set().union(*lessons.values()), since=since)
+        satisfied += [lesson_id for lesson_id, needed in lessons.items() if needed <= met]
     if not satisfied:
         return ActivityProgress(frozenset(), frozenset())
 

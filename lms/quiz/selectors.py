@@ -43,10 +43,30 @@ def quiz_grade(*, user, quiz: Quiz) -> Grade:
     )
 
 
-def quizzes_passed(*, user, quiz_ids) -> set[int]:
-    """The quizzes among `quiz_ids` the person has passed, by each quiz's grading method."""
+def quizzes_passed(*, user, quiz_ids, since=None) -> set[int]:
+    """The quizzes among `quiz_ids` the person has passed, by each quiz's grading method. With `since` (a
+    course that must be redone), only the attempts submitted from that moment count."""
     quizzes = Quiz.objects.filter(pk__in=quiz_ids)
-    return {quiz.pk for quiz in quizzes if quiz_grade(user=user, quiz=quiz).passed}
+    if since is None:
+        return {quiz.pk for quiz in quizzes if quiz_grade(user=user, quiz=quiz).passed}
+    return {quiz.pk for quiz in quizzes if _passed_since(user=user, quiz=quiz, since=since)}
+
+
+def _passed_since(*, user, quiz: Quiz, since) -> bool:
+    submitted = list(
+        Attempt.objects.filter(
+            user=user, quiz=quiz, state=Attempt.State.SUBMITTED, submitted_at__gte=since
+        ).order_by("number")
+    )
+    if not submitted:
+        return False
+    if quiz.grading_method == Quiz.Grading.LAST:
+        percent = submitted[-1].percent
+    elif quiz.grading_method == Quiz.Grading.AVERAGE:
+        percent = (sum(a.percent for a in submitted) / len(submitted)).quantize(Decimal("0.01"))
+    else:
+        percent = max(a.percent for a in submitted)
+    return percent >= quiz.pass_mark
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.compliance.models import Obligation
 from lms.learning import structure
 
 from . import planning, selectors
@@ -83,6 +84,18 @@ class Batch:
             templates={t.kind: t for t in EmailTemplate.objects.all()},
             preferences={p.user_id: p for p in Preference.objects.filter(user_id__in=recipients)},
         )
+
+    def obligations_reread(self, reminder_ids) -> None:
+        """Read the duties of these (just locked) reminders again, in one query: a withdrawal, exemption or
+        completion committed since the batch was read stops the reminder instead of racing it."""
+        cached = [self.reminders[pk] for pk in reminder_ids if pk in self.reminders]
+        ids = {r.obligation_id for r in cached if r.obligation_id is not None}
+        if not ids:
+            return
+        fresh = Obligation.objects.select_related("assignment").in_bulk(ids)
+        for reminder in cached:
+            if reminder.obligation_id in fresh:
+                reminder.obligation = fresh[reminder.obligation_id]
 
     def course(self, course_id: int):
         if course_id not in self.courses:
@@ -358,6 +371,7 @@ def reminders_deliver(
     composer = Composer(now=now, templates=batch.templates)
     outcomes: dict[int, Outcome] = {}
     with held(ids) as pending:
+        batch.obligations_reread(pending)
         plans: list[Plan] = []
         for reminder_id in ids:
             if reminder_id not in pending:

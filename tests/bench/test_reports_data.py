@@ -2,11 +2,11 @@
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from bench.reports import POSITIONS, build
-from lms.compliance.models import Obligation
+from lms.compliance.models import Obligation, ObligationSource
 from lms.compliance.selectors import unit_summary
 from lms.compliance.status import Status, status_of
 from lms.learning.models import Enrolment, LessonCompletion
@@ -32,6 +32,15 @@ def test_small_build_is_consistent():
     assert current.count() == built.obligations_current >= 400 * 5
     assert Obligation.objects.filter(is_current=False, cycle=1).count() == current.filter(cycle=2).count() > 0
     assert built.obligations_total == Obligation.objects.count()
+    # One duty per person and course (issue 15), reached by overlapping assignments: the city's and the
+    # ward's for the same course, or the leaders' on top of the city's.
+    assert current.values("user_id", "course_id").distinct().count() == current.count() == 400 * 5
+    sources = ObligationSource.objects.filter(obligation__is_current=True)
+    assert (
+        sources.count()
+        == built.obligation_sources - ObligationSource.objects.filter(obligation__is_current=False).count()
+    )
+    assert sources.values("obligation_id").annotate(n=Count("pk")).filter(n__gt=1).count() > 400 // 2
     # Every current obligation sits in its person's unit, and every person has an enrolment per course.
     same_unit = Official.objects.filter(user_id=OuterRef("user_id"), unit_id=OuterRef("unit_id"))
     assert not current.exclude(Exists(same_unit)).exists()

@@ -29,7 +29,7 @@ from lms.people.permissions import ScopedPermissionPolicy
 from lms.people.scope import scope_for
 from lms.validation import IdModelChoiceField
 
-from ..models import Assignment, Obligation
+from ..models import Assignment, Obligation, ObligationSource
 from ..status import Status, status_q
 from . import selectors as queries
 from . import urls
@@ -104,7 +104,9 @@ class AssignmentFilterSet(WagtailFilterSet):
         """The assignments made to the unit's subtree or reaching people in it."""
         if unit is None:
             return queryset
-        in_unit = Obligation.objects.filter(unit__path__startswith=unit.path).values("assignment_id")
+        in_unit = ObligationSource.objects.filter(obligation__unit__path__startswith=unit.path).values(
+            "assignment_id"
+        )
         return queryset.filter(
             Q(unit__path__startswith=unit.path)
             | Q(user__official__unit__path__startswith=unit.path)

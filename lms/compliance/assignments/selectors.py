@@ -17,8 +17,8 @@ from lms.learning.models import LessonCompletion
 from lms.people.models import Official, OrgUnit
 from lms.people.scope import officials_visible, scope_for
 
-from ..models import Assignment, Obligation
-from ..selectors import explain
+from ..models import Assignment, Obligation, ObligationSource
+from ..selectors import explain, open_sources_prefetch
 from ..status import Status, status_of, status_q
 
 MAX_PERSON_MATCHES = 20
@@ -44,7 +44,7 @@ def assignments_visible(viewer) -> QuerySet[Assignment]:
         return Assignment.objects.none()
     if scope.everything:
         return Assignment.objects.all()
-    reaching = Obligation.objects.filter(scope.unit_q("unit__path")).values("assignment_id")
+    reaching = ObligationSource.objects.filter(scope.unit_q("obligation__unit__path")).values("assignment_id")
     return Assignment.objects.filter(_target_in(scope.unit_q) | Q(pk__in=reaching))
 
 
@@ -65,7 +65,9 @@ def assignments_for_list(viewer, *, course_id=None, unit: OrgUnit | None = None,
     if course_id:
         rows = rows.filter(course_id=course_id)
     if unit is not None:
-        in_unit = Obligation.objects.filter(unit__path__startswith=unit.path).values("assignment_id")
+        in_unit = ObligationSource.objects.filter(obligation__unit__path__startswith=unit.path).values(
+            "assignment_id"
+        )
         rows = rows.filter(
             Q(unit__path__startswith=unit.path)
             | Q(user__official__unit__path__startswith=unit.path)
@@ -78,15 +80,19 @@ def assignments_for_list(viewer, *, course_id=None, unit: OrgUnit | None = None,
     return rows.order_by("-created_at", "-pk")
 
 
-def _reached_q(prefix: str = "") -> Q:
-    """The obligations that make up an assignment's people: the current ones, or, once it is withdrawn,
-    the ones its withdrawal closed."""
-    return Q(**{f"{prefix}is_current": True}) | Q(**{f"{prefix}closed_reason": Obligation.Closed.WITHDRAWN})
+def _reached_q(assignment_q: Q) -> Q:
+    """The duties that make up an assignment's people: the current ones it is an open source of, or, once
+    it is withdrawn, those its withdrawal let go (their duty may live on through another assignment).
+    One condition on the same source row (a single filter() call)."""
+    return assignment_q & (
+        Q(sources__closed_at__isnull=True, is_current=True)
+        | Q(sources__closed_reason=Obligation.Closed.WITHDRAWN)
+    )
 
 
-def _people_of(viewer) -> QuerySet[Obligation]:
-    """Obligations of the assignments' people, limited to the viewer's units."""
-    return Obligation.objects.filter(_reached_q()).filter(scope_for(viewer).unit_q("unit__path"))
+def _people_of(viewer, assignment_q: Q) -> QuerySet[Obligation]:
+    """Duties of the assignments' people, limited to the viewer's units."""
+    return Obligation.objects.filter(_reached_q(assignment_q)).filter(scope_for(viewer).unit_q("unit__path"))
 
 
 @dataclass(frozen=True)
@@ -105,9 +111,8 @@ def assignment_figures(
         return {}
     now = now or timezone.now()
     rows = (
-        _people_of(viewer)
-        .filter(assignment_id__in=assignment_ids)
-        .values("assignment_id")
+        _people_of(viewer, Q(sources__assignment_id__in=assignment_ids))
+        .values("sources__assignment_id")
         .annotate(
             reached=Count("pk"),
             completed=Count("pk", filter=status_q(Status.COMPLETED, now)),
@@ -116,7 +121,7 @@ def assignment_figures(
         .order_by()
     )
     return {
-        row["assignment_id"]: AssignmentFigures(
+        row["sources__assignment_id"]: AssignmentFigures(
             reached=row["reached"], completed=row["completed"], late=row["late"]
         )
         for row in rows
@@ -128,18 +133,22 @@ def assignment_people_queryset(
 ):
     """The obligations of an assignment's people in the viewer's units, optionally of one status."""
     now = now or timezone.now()
-    rows = _people_of(viewer).filter(assignment=assignment)
+    rows = _people_of(viewer, Q(sources__assignment=assignment))
     if status:
         rows = rows.filter(status_q(status, now))
-    return rows.select_related(
-        "user__official",
-        "unit",
-        "exempted_by",
-        "assignment__created_by",
-        "assignment__unit",
-        "assignment__position",
-        "revoked_certificate",
-    ).order_by("unit__name", "user__full_name", "pk")
+    return (
+        rows.select_related(
+            "user__official",
+            "unit",
+            "exempted_by",
+            "assignment__created_by",
+            "assignment__unit",
+            "assignment__position",
+            "revoked_certificate",
+        )
+        .prefetch_related(open_sources_prefetch())
+        .order_by("unit__name", "user__full_name", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,7 @@ def status_counts_of(assignment: Assignment, *, viewer, now: datetime | None = N
     """How many of the assignment's people in the viewer's units are in each status (one query)."""
     now = now or timezone.now()
     aggregates = {status.value: Count("pk", filter=status_q(status, now)) for status in Status}
-    return _people_of(viewer).filter(assignment=assignment).aggregate(**aggregates)
+    return _people_of(viewer, Q(sources__assignment=assignment)).aggregate(**aggregates)
 
 
 def unit_tree_choices(viewer) -> list[tuple[int, str]]:

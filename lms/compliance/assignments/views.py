@@ -128,7 +128,7 @@ def create(request):
     except services.ComplianceError as error:
         form.add_error(None, str(error.message))
         return _form_page(request, form, status=error.status)
-    reached = assignment.obligations.count()
+    reached = assignment.sources.count()
     messages.success(
         request,
         ngettext(
@@ -172,7 +172,9 @@ def withdraw(request, pk: int):
         "compliance/assignments/withdraw.html",
         {
             "assignment": assignment,
-            "affected": assignment.obligations.filter(is_current=True).count(),
+            "affected": assignment.sources.filter(
+                closed_at__isnull=True, obligation__is_current=True
+            ).count(),
             "detail_url": detail_url,
             **_describe(assignment),
         },

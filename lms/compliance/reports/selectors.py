@@ -263,6 +263,8 @@ def dashboard_hours(
     scope = scope_for(viewer)
     if not scope.manages_units:
         return DashboardHours(total=NO_HOURS, by_unit={})
+    own = [u for u in children if getattr(u, "own_staff", False)]
+    children = [u for u in children if not getattr(u, "own_staff", False)]
     shown = [u.pk for u in children] + ([unit.pk] if unit is not None else [])
     per_unit = training_hours_by_unit(
         year=year,
@@ -272,6 +274,11 @@ def dashboard_hours(
     by_unit = {pk: hours.total for pk, hours in per_unit.items()}
     if unit is not None:
         total = by_unit.get(unit.pk, NO_HOURS)
+        if own:  # the unit's own staff: what its subunits do not account for
+            by_unit = {
+                **by_unit,
+                unit.pk: total - sum((by_unit.get(u.pk, NO_HOURS) for u in children), NO_HOURS),
+            }
     else:  # the viewer's top units: separate subtrees
         total = sum((by_unit.get(u.pk, NO_HOURS) for u in children), NO_HOURS)
     return DashboardHours(total=total, by_unit=by_unit)

@@ -57,8 +57,10 @@ def test_unit_summary_agrees_with_the_status_of_each_row(course):
     assert Counter({s: n for s, n in top.counts.items() if n}) == expected(org.city.path)
     for child in children:
         assert Counter({s: n for s, n in child.counts.items() if n}) == expected(child.unit.path)
-    ward_top, (office,) = unit_summary(viewer=admin, root=org.ward_a, now=now)
+    ward_top, (own, office) = unit_summary(viewer=admin, root=org.ward_a, now=now)  # own staff: issue 15
     assert Counter({s: n for s, n in ward_top.counts.items() if n}) == expected(org.ward_a.path)
+    own_expected = Counter(status_of(o, now) for o in current if o.unit_id == org.ward_a.pk)
+    assert Counter({s: n for s, n in own.counts.items() if n}) == own_expected
     assert Counter({s: n for s, n in office.counts.items() if n}) == expected(org.office_a.path)
 
     by_unit = status_counts_by_unit(Obligation.objects.all(), now=now)

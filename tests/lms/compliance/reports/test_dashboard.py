@@ -91,7 +91,10 @@ def test_city_page_shows_the_figures_and_each_ward(client, city):
     assert figure(html, "late") == "5"
     assert figure(html, "exempt") == "1"
     rows = subunit_rows(html)
-    assert set(rows) == {city.org.ward_a.name, city.org.ward_b.name}
+    own = f"Cán bộ trực thuộc {city.org.city.name}"  # the two HR managers, both overdue (issue 15)
+    assert set(rows) == {own, city.org.ward_a.name, city.org.ward_b.name}
+    assert rows[own]["total"] == "2" and rows[own]["late"] == "2"
+    assert sum(int(row["total"]) for row in rows.values()) == 10  # the rows add up to the headline
     assert rows[city.org.ward_a.name]["total"] == "4"
     assert rows[city.org.ward_a.name]["completed"] == "1"
     assert rows[city.org.ward_a.name]["late"] == "2"
@@ -119,7 +122,9 @@ def test_drill_down_to_a_ward_keeps_the_filters_and_shows_its_people(client, cit
     )
     assert 'aria-current="page">' + city.org.ward_a.name in html  # breadcrumbs end at the ward
     assert f'href="{unit_url(city.org.city)}?course={city.course.pk}"' in html  # ... and lead back up
-    assert subunit_rows(html).keys() == {city.org.office_a.name}
+    rows = subunit_rows(html)
+    assert rows.keys() == {f"Cán bộ trực thuộc {city.org.ward_a.name}", city.org.office_a.name}
+    assert sum(int(row["total"]) for row in rows.values()) == 4
 
 
 def test_people_table_shows_status_and_dates(client, city):
@@ -153,7 +158,8 @@ def test_several_managed_units_show_as_one_top(client, city):
 def test_the_summary_matches_the_people_table_and_the_database(city):
     top, children = dashboard_summary(viewer=city.hr, unit=city.org.city)
     assert (top.total, top.completed, top.late, top.percent) == (10, 2, 5, 22.2)
-    assert sum(child.total for child in children) == 8
+    assert sum(child.total for child in children) == 10  # the city's own staff are a row (issue 15)
+    assert children[0].unit.pk == city.org.city.pk and children[0].total == 2
     top, children = dashboard_summary(viewer=city.hr_a, unit=None)
     assert [child.unit for child in children] == [city.org.ward_a]
     assert top.total == 4

@@ -228,10 +228,15 @@ def test_unit_hours_of_a_year_with_each_unit_below(client, hours):
     html = client.get(unit_url(org.city), {"year": 2025}).content.decode()
 
     assert hours_figure(html) == (Decimal("11.0"), 2025)
-    assert subunit_hours(html) == {org.ward_a.pk: Decimal("5.5"), org.ward_b.pk: Decimal("4.0")}
+    # Each ward, and the city's own staff as a row of their own (issue 15): the rows add up to 11.0.
+    assert subunit_hours(html) == {
+        org.city.pk: Decimal("1.5"),
+        org.ward_a.pk: Decimal("5.5"),
+        org.ward_b.pk: Decimal("4.0"),
+    }
     html = client.get(unit_url(org.ward_a), {"year": 2025}).content.decode()
     assert hours_figure(html) == (Decimal("5.5"), 2025)
-    assert subunit_hours(html) == {org.office_a.pk: Decimal("1.5")}
+    assert subunit_hours(html) == {org.ward_a.pk: Decimal("4.0"), org.office_a.pk: Decimal("1.5")}
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -296,7 +301,11 @@ def test_the_course_filter_applies_to_the_hours(client, hours):
 
     # Only the mandatory course (2 h, completed today by a_done and b_done), not the other certificates.
     assert hours_figure(html) == (Decimal("4.0"), this_year)
-    assert subunit_hours(html) == {org.ward_a.pk: Decimal("2.0"), org.ward_b.pk: Decimal("2.0")}
+    assert subunit_hours(html) == {
+        org.city.pk: Decimal("0.0"),  # the city's own staff (the HR managers): nothing completed
+        org.ward_a.pk: Decimal("2.0"),
+        org.ward_b.pk: Decimal("2.0"),
+    }
 
 
 def test_hours_stay_in_the_managers_units(client, hours):
