@@ -1,0 +1,302 @@
+"""The admin in Vietnamese: no page a trainer, an HR manager or an administrator opens shows an English string
+of Wagtail's or Django's catalogues (issue 17). The Vietnamese the packages lack is in locale_overrides/
+(scripts/admin_translations.py)."""
+
+import importlib.util
+import json
+import os
+import re
+import sys
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.models import Workflow
+
+from courses.models import CourseIndexPage, ModulePage
+from lms.compliance.services import assignment_create
+from lms.people import roles
+from lms.quiz.models import Category, Question, Quiz
+from tests.builders import UserFactory, lessons_of, make_course
+from tests.org_builders import make_admin_user, make_hr, make_official, make_org
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+# The same word in both languages, or a name: never a leak.
+SAME_IN_BOTH = {
+    "Email",
+    "OK",
+    "URL",
+    "ID",
+    "CSV",
+    "XLSX",
+    "PDF",
+    "HTML",
+    "Wagtail",
+    "SmartWard Learn",
+    "Vietnamese",  # the language switch names each language in itself ("Tiếng Việt", "English")
+    "English",
+}
+
+
+def _script():
+    path = ROOT / "scripts" / "admin_translations.py"
+    spec = importlib.util.spec_from_file_location("admin_translations", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr]|\{[a-z_0-9]*\}")
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+class EnglishStrings:
+    """The msgids of the admin catalogues whose Vietnamese differs from the English, as fixed strings and as
+    patterns (placeholders match any text)."""
+
+    def __init__(self):
+        script = _script()
+        fixed, patterns = set(), {}
+        with translation.override("vi"):
+            for source in script.sources():
+                for entry in source.english:
+                    for msgid in filter(None, (entry.msgid, entry.msgid_plural)):
+                        msgid = " ".join(msgid.split())
+                        if msgid in SAME_IN_BOTH or "<" in msgid:
+                            continue
+                        literal = PLACEHOLDER.sub(" ", msgid)
+                        words = WORD.findall(literal)
+                        if not words:
+                            continue
+                        if literal == msgid:
+                            fixed.add(msgid)
+                            continue
+                        pieces = PLACEHOLDER.split(msgid)
+                        pattern = re.compile(".+?".join(re.escape(p) for p in pieces), re.DOTALL)
+                        patterns.setdefault(max(words, key=len), []).append((msgid, pattern))
+        self.fixed = fixed
+        self.patterns = patterns
+
+    def leaks(self, texts):
+        found = set()
+        for text in texts:
+            if text in self.fixed:
+                found.add(text)
+                continue
+            for word in set(WORD.findall(text)):
+                for msgid, pattern in self.patterns.get(word, ()):
+                    if pattern.fullmatch(text):
+                        found.add(f"{text}  ← {msgid}")
+        return found
+
+
+@pytest.fixture(scope="module")
+def english():
+    return EnglishStrings()
+
+
+class VisibleText(HTMLParser):
+    """Text nodes and the attributes people see or hear (placeholder, title, aria-label, alt, button values),
+    without scripts and styles; the sidebar's menu labels from its JSON."""
+
+    ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "data-w-tooltip-content-value")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts = []
+        self._skip = 0
+        self._json = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+            if tag == "script" and attrs.get("id") == "wagtail-sidebar-props":
+                self._json = []
+        for name in self.ATTRIBUTES:
+            if attrs.get(name):
+                self._add(attrs[name])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self._add(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self._skip = max(0, self._skip - 1)
+            if self._json is not None:
+                self._labels(json.loads("".join(self._json)))
+                self._json = None
+
+    def handle_data(self, data):
+        if self._json is not None:
+            self._json.append(data)
+        elif not self._skip:
+            self._add(data)
+
+    def _add(self, text):
+        text = " ".join(text.split())
+        if text:
+            self.texts.append(text)
+
+    def _labels(self, value):
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name in ("label", "title") and isinstance(item, str):
+                    self._add(item)
+                else:
+                    self._labels(item)
+        elif isinstance(value, list):
+            for item in value:
+                self._labels(item)
+
+
+def visible_texts(html):
+    parser = VisibleText()
+    parser.feed(html)
+    return parser.texts
+
+
+@pytest.fixture
+def world(catalogue):
+    org = make_org()
+    admin = make_admin_user()
+    hr = make_hr(org.ward_a)
+    trainer = UserFactory(username="giangvien", full_name="Trần Thị Giảng")
+    trainer.groups.add(Group.objects.get(name=roles.TRAINER))
+    person = make_official(org.ward_a, name="Phạm Thị Phường Anh")
+    course = make_course(catalogue, title="An toàn thông tin")
+    assignment = assignment_create(
+        by=admin, course=course, unit=org.ward_a, due_date=timezone.localdate() + timedelta(days=20)
+    )
+    lesson = lessons_of(course)[0]
+    # A draft in moderation and one with a newer draft: status tags and workflow messages.
+    lesson.title = "Bài 1 (bản sửa)"
+    revision = lesson.save_revision(user=trainer)
+    workflow = Workflow.objects.filter(active=True).first()
+    if workflow is not None:
+        workflow.start(lesson, trainer)
+    draft = lessons_of(course)[1]
+    draft.save_revision(user=trainer)
+    category = Category.objects.create(name="An toàn")
+    question = Question.objects.create(category=category, text="Mật khẩu mạnh là gì?")
+    quiz = Quiz.objects.create(title="Kiểm tra an toàn", slug="kiem-tra-an-toan")
+    return {
+        "org": org,
+        "admin": admin,
+        "hr": hr,
+        "trainer": trainer,
+        "person": person,
+        "course": course,
+        "lesson": lesson,
+        "revision": revision,
+        "module": ModulePage.objects.child_of(course).first(),
+        "catalogue": CourseIndexPage.objects.get(pk=catalogue.pk),
+        "assignment": assignment,
+        "question": question,
+        "quiz": quiz,
+    }
+
+
+def page_urls(w):
+    course, lesson, module = w["course"], w["lesson"], w["module"]
+    return [
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore_root"),
+        reverse("wagtailadmin_explore", args=[w["catalogue"].pk]),
+        reverse("wagtailadmin_explore", args=[course.pk]),
+        reverse("wagtailadmin_explore", args=[module.pk]),
+        reverse("wagtailadmin_pages:edit", args=[course.pk]),
+        reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:edit", args=[lessons_of(course)[1].pk]),
+        reverse("wagtailadmin_pages:add", args=["courses", "coursepage", w["catalogue"].pk]),
+        reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk]),
+        reverse("wagtailadmin_pages:add_subpage", args=[module.pk]),
+        reverse("wagtailadmin_pages:history", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:revisions_index", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:workflow_history", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:search") + "?q=an",
+        reverse("wagtailadmin_pages:move", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:copy", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:delete", args=[lesson.pk]),
+        reverse("wagtailadmin_pages:usage", args=[lesson.pk]),
+        reverse("wagtailimages:index"),
+        reverse("wagtailimages:add_multiple"),
+        reverse("wagtaildocs:index"),
+        reverse("wagtaildocs:add_multiple"),
+        reverse("wagtailsnippets:index"),
+        reverse("wagtailsnippets_quiz_question:list"),
+        reverse("wagtailsnippets_quiz_question:add"),
+        reverse("wagtailsnippets_quiz_question:edit", args=[w["question"].pk]),
+        reverse("wagtailsnippets_quiz_quiz:list"),
+        reverse("wagtailsnippets_quiz_quiz:add"),
+        reverse("wagtailsnippets_quiz_quiz:edit", args=[w["quiz"].pk]),
+        reverse("wagtailsnippets_quiz_category:list"),
+        reverse("wagtailsnippets_quiz_subcategory:add"),
+        reverse("wagtailsnippets_h5p_activity:list"),
+        reverse("wagtailsnippets_reminders_emailtemplate:list"),
+        reverse("quiz_marking:index"),
+        reverse("quiz_interchange:index"),
+        reverse("h5p_libraries:index"),
+        reverse("wagtailusers_users:index"),
+        reverse("wagtailusers_users:add"),
+        reverse("wagtailusers_users:edit", args=[w["person"].user_id]),
+        reverse("wagtailusers_groups:index"),
+        reverse("wagtailusers_groups:edit", args=[Group.objects.get(name=roles.TRAINER).pk]),
+        reverse("wagtailsites:index"),
+        reverse("wagtailadmin_collections:index"),
+        reverse("wagtailredirects:index"),
+        reverse("wagtailadmin_workflows:index"),
+        reverse("wagtailadmin_workflows:task_index"),
+        reverse("wagtailadmin_reports:site_history"),
+        reverse("wagtailadmin_reports:aging_pages"),
+        reverse("wagtailadmin_reports:locked_pages"),
+        reverse("wagtailadmin_reports:workflow"),
+        reverse("wagtailadmin_reports:workflow_tasks"),
+        reverse("wagtailadmin_reports:page_types_usage"),
+        reverse("wagtailadmin_account"),
+        reverse("people_admin:officials"),
+        reverse("people_admin:units"),
+        reverse("people_admin:positions"),
+        reverse("people_admin:import"),
+        reverse("compliance_assignments:index"),
+        reverse("compliance_assignments:create"),
+        reverse("compliance_assignments:detail", args=[w["assignment"].pk]),
+        reverse("compliance_reports:index"),
+        reverse("certificates_admin:index"),
+        reverse("reminders_admin:index"),
+        reverse("audit_admin:index"),
+        reverse("lockouts_admin:index"),
+    ]
+
+
+def render_all(user, w, english):
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    client.force_login(user)
+    shown, leaks = [], {}
+    for url in page_urls(w):
+        response = client.get(url)
+        if response.status_code != 200:
+            continue  # not this role's page (the authorization matrix checks who may open what)
+        shown.append(url)
+        found = english.leaks(visible_texts(response.content.decode()))
+        if found:
+            leaks[url] = sorted(found)
+    if os.environ.get("ADMIN_LEAKS_DUMP"):
+        with open(os.environ["ADMIN_LEAKS_DUMP"], "a") as dump:
+            dump.write(json.dumps(leaks) + "\n")
+    return shown, leaks
+
+
+@pytest.mark.parametrize("role", ["trainer", "hr", "admin"])
+def test_no_admin_page_shows_an_english_string_of_the_packages(world, english, role):
+    shown, leaks = render_all(world[role], world, english)
+
+    assert len(shown) >= {"trainer": 25, "hr": 12, "admin": 55}[role], shown
+    assert leaks == {}
