@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -35,6 +37,9 @@ DOMAINS = ("django", "djangojs")
 ADMIN_APPS = ("wagtail", "taggit", "django_filters", "django.contrib.admin", "django.contrib.auth")
 HEADER = {
     "Project-Id-Version": "SmartWard Learn admin overrides",
+    "PO-Revision-Date": "2026-12-05 07:00+0700",
+    "Last-Translator": "SmartWard Learn team",
+    "Language-Team": "Vietnamese",
     "Language": "vi",
     "MIME-Version": "1.0",
     "Content-Type": "text/plain; charset=UTF-8",
@@ -188,6 +193,8 @@ def refresh(all_sources: list[Source]) -> int:
                 entry.msgstr = previous.msgstr if previous else ""
             catalogue.append(entry)
         catalogue.save(str(path))
+        if shutil.which("msgcat"):  # gettext's own line wrapping, as in locale/: small diffs
+            subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
         empty = len(catalogue.untranslated_entries())
         print(f"Wrote {path.relative_to(ROOT)}: {len(catalogue)} entries, {empty} without Vietnamese")
     return 0
