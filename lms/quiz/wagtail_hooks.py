@@ -46,7 +46,7 @@ class QuestionViewSet(SnippetViewSet):
         InlinePanel(
             "answers",
             heading=_("Answers"),
-            label=_("Answer"),
+            label=_("answer"),  # lowercase: "Thêm đáp án", and "Đáp án 1" above each (capfirst)
             panels=[
                 FieldRowPanel([FieldPanel("text"), FieldPanel("correct")]),
                 MultiFieldPanel(
@@ -85,8 +85,8 @@ class QuizViewSet(SnippetViewSet):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("category"),
-        InlinePanel("quiz_questions", heading=_("Questions"), label=_("Question")),
-        InlinePanel("draws", heading=_("Random draws"), label=_("Draw")),
+        InlinePanel("quiz_questions", heading=_("Questions"), label=_("question")),
+        InlinePanel("draws", heading=_("Random draws"), label=_("draw")),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("random_order"), FieldPanel("random_answer_order")]),
