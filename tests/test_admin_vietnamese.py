@@ -114,6 +114,9 @@ class EnglishStrings:
             text = TITLE_SUFFIX.sub("", text)
             if text in KNOWN_UNTRANSLATABLE and url.startswith(KNOWN_UNTRANSLATABLE[text]):
                 continue
+            if text in ("True", "False"):  # a Python value printed as it is
+                found.add(text)
+                continue
             if text in self.fixed:
                 found.add(text)
                 continue

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -77,7 +78,13 @@ class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
-    list_display = ["title", "category", "pass_mark", "draft"]
+    # The draft flag as a "Bản nháp" tag: a plain column would print Python's True/False.
+    list_display = [
+        "title",
+        "category",
+        "pass_mark",
+        StatusFlagColumn("draft", label=_("Draft"), true_label=_("Draft"), sort_key="draft"),
+    ]
     list_filter = ["draft", "category"]
     search_fields = ["title", "description"]
     panels = [
