@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from wagtail.models import GroupApprovalTask, Workflow
 
@@ -459,6 +460,7 @@ def test_admin_date_inputs_show_and_read_dd_mm_yyyy_in_either_language():
     for language in ("vi", "en"):
         with translation.override(language):
             assert forms.DateField().clean("04/03/2026") == date(2026, 3, 4)
+            assert date_format(date(2026, 3, 4), "SHORT_DATE_FORMAT") == "04/03/2026"
             assert forms.DateTimeField().clean("04/03/2026 09:30").replace(tzinfo=None) == datetime(
                 2026, 3, 4, 9, 30
             )
