@@ -464,3 +464,14 @@ def test_admin_date_inputs_show_and_read_dd_mm_yyyy_in_either_language():
             assert forms.DateTimeField().clean("04/03/2026 09:30").replace(tzinfo=None) == datetime(
                 2026, 3, 4, 9, 30
             )
+
+
+def test_visible_text_reads_the_sidebar_labels_and_skips_scripts():
+    html = (
+        '<p title="Help">Trang</p><script>var x = "Images";</script>'
+        '<script id="wagtail-sidebar-props" type="application/json">'
+        '{"modules": [{"menuItems": [{"label": "Images", "url": "/admin/images/"}]}]}</script>'
+        '<input type="submit" value="Search">'
+    )
+
+    assert visible_texts(html) == ["Help", "Trang", "Images", "Search"]
