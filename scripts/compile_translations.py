@@ -1,4 +1,5 @@
-"""Compile locale/*/LC_MESSAGES/*.po into .mo files (no system gettext needed)."""
+"""Compile locale/*/LC_MESSAGES/*.po and the admin overrides (locale_overrides/) into .mo files (no system
+gettext needed)."""
 
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 
-for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
+for po_path in sorted([*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("locale_overrides/*/LC_MESSAGES/*.po")]):
     mo_path = po_path.with_suffix(".mo")
     if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
         continue

@@ -10,11 +10,13 @@ from datetime import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
+    # A context of its own: Wagtail's workflows say "In progress" too, of a review ("Đang duyệt").
+    IN_PROGRESS = "in_progress", pgettext_lazy("training status", "In progress")
     COMPLETED = "completed", _("Completed")
     OVERDUE = "overdue", _("Overdue")
     EXPIRED = "expired", _("Expired")

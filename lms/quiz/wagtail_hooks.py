@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -46,7 +47,7 @@ class QuestionViewSet(SnippetViewSet):
         InlinePanel(
             "answers",
             heading=_("Answers"),
-            label=_("Answer"),
+            label=_("answer"),  # lowercase: "Thêm đáp án", and "Đáp án 1" above each (capfirst)
             panels=[
                 FieldRowPanel([FieldPanel("text"), FieldPanel("correct")]),
                 MultiFieldPanel(
@@ -77,7 +78,13 @@ class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
-    list_display = ["title", "category", "pass_mark", "draft"]
+    # The draft flag as a "Bản nháp" tag: a plain column would print Python's True/False.
+    list_display = [
+        "title",
+        "category",
+        "pass_mark",
+        StatusFlagColumn("draft", label=_("Draft"), true_label=_("Draft"), sort_key="draft"),
+    ]
     list_filter = ["draft", "category"]
     search_fields = ["title", "description"]
     panels = [
@@ -85,8 +92,8 @@ class QuizViewSet(SnippetViewSet):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("category"),
-        InlinePanel("quiz_questions", heading=_("Questions"), label=_("Question")),
-        InlinePanel("draws", heading=_("Random draws"), label=_("Draw")),
+        InlinePanel("quiz_questions", heading=_("Questions"), label=_("question")),
+        InlinePanel("draws", heading=_("Random draws"), label=_("draw")),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("random_order"), FieldPanel("random_answer_order")]),

@@ -221,7 +221,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first (makemessages writes to the first entry), then the Vietnamese it adds to
+# Wagtail's and Django's admin (scripts/admin_translations.py); both take precedence over the packages'.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -293,6 +295,10 @@ HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "2"))
 WAGTAIL_SITE_NAME = "SmartWard Learn"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin's date pickers show and read dd/mm/yyyy whatever the language (lms/formats/*/ accept it).
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 # One password-reset door for everyone, the site's (/tai-khoan/password_reset/): it is rate-limited and
 # completing it lifts the account's login lockout. The admin login links to it from the lockout page.
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -27,10 +27,38 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("category", "kind", "question")
 
-# Headers are the English keys (the template writes them); lms.spreadsheets compares them without case,
-# accents, spaces, hyphens or underscores, in any order.
+# The template's header row: Vietnamese column names (data, the same whatever the interface language). The
+# English keys, which exports and older templates write, are read too; lms.spreadsheets compares headers
+# without case, accents, spaces, hyphens or underscores, in any order, so a sheet may mix both languages.
+HEADERS_VI = {
+    "category": "Danh mục",
+    "sub_category": "Danh mục con",
+    "kind": "Loại câu hỏi",
+    "question": "Câu hỏi",
+    "points": "Điểm",
+    "answers": "Các lựa chọn",
+    "correct": "Đúng/sai",
+    "partial_credit": "Tính điểm từng phần",
+    "explanation": "Giải thích",
+}
+_HEADER_ALIASES = {
+    "kind": ("loai",),
+    "answers": ("dap an", "lua chon"),
+    "correct": ("dap an dung sai",),
+    "explanation": ("huong dan cham",),
+}
+TEMPLATE_HEADER = [HEADERS_VI[key] for key in COLUMNS]
+
 LAYOUT = SheetLayout(
-    columns=tuple(Column(key, required=key in REQUIRED_COLUMNS) for key in COLUMNS),
+    columns=tuple(
+        Column(
+            key,
+            header=HEADERS_VI[key],
+            aliases=(key, *_HEADER_ALIASES.get(key, ())),
+            required=key in REQUIRED_COLUMNS,
+        )
+        for key in COLUMNS
+    ),
     no_rows=gettext_lazy("The file has no questions."),
     too_many_rows=gettext_lazy("The file has more than %(max)d questions. Split it into several files."),
 )

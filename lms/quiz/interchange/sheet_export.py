@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from lms.spreadsheets import csv_lines, safe_cell
 
 from ..models import Question
-from .columns import COLUMNS, Kind, format_points, join_answers
+from .columns import COLUMNS, HEADERS_VI, TEMPLATE_HEADER, Kind, format_points, join_answers
 
 
 def question_to_row(question: Question) -> list[str]:
@@ -174,7 +174,11 @@ TEMPLATE_EXAMPLES = [
 
 
 def template_guide() -> list[tuple[str, str]]:
-    """What each column means, for the template's second sheet."""
+    """What each column means, for the template's second sheet: "Danh mục (category)", what to write."""
+    return [(f"{HEADERS_VI[key]} ({key})", text) for key, text in _guide()]
+
+
+def _guide() -> list[tuple[str, str]]:
     return [
         ("category", _("Required. The question's category; created on import if it does not exist.")),
         ("sub_category", _("Optional. A sub-category of that category; created if it does not exist.")),
@@ -201,9 +205,9 @@ def template_guide() -> list[tuple[str, str]]:
 
 
 def questions_template_csv() -> Iterator[str]:
-    return csv_lines([list(COLUMNS), *TEMPLATE_EXAMPLES])
+    return csv_lines([TEMPLATE_HEADER, *TEMPLATE_EXAMPLES])
 
 
 def questions_template_xlsx() -> bytes:
     examples = [[*row[:4], Decimal(row[4]), *row[5:]] for row in TEMPLATE_EXAMPLES]
-    return _xlsx_bytes([list(COLUMNS), *examples], title=_("Questions")[:31], guide=template_guide())
+    return _xlsx_bytes([TEMPLATE_HEADER, *examples], title=_("Questions")[:31], guide=template_guide())

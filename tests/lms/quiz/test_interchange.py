@@ -300,6 +300,44 @@ def test_columns_may_come_in_any_order_and_optional_ones_may_be_missing():
     assert parsed.rows[0].category == "Pháp luật"
 
 
+def test_the_template_names_its_columns_in_vietnamese():
+    header = next(csv.reader(io.StringIO("".join(questions_template_csv()).lstrip("\ufeff"))))
+    workbook = openpyxl.load_workbook(io.BytesIO(questions_template_xlsx()))
+
+    assert header == [
+        "Danh mục",
+        "Danh mục con",
+        "Loại câu hỏi",
+        "Câu hỏi",
+        "Điểm",
+        "Các lựa chọn",
+        "Đúng/sai",
+        "Tính điểm từng phần",
+        "Giải thích",
+    ]
+    assert [c.value for c in next(workbook.worksheets[0].iter_rows(max_row=1))] == header
+    assert workbook.worksheets[1]["A1"].value == "Danh mục (category)"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_vietnamese_english_and_mixed_headers_import_the_same(fmt):
+    """Bad input (issue 17): a sheet whose header mixes both languages, without accents here and there."""
+    vietnamese = ["Danh mục", "Danh mục con", "Loại câu hỏi", "Câu hỏi", "Điểm", "Các lựa chọn", "Đúng/sai"]
+    vietnamese += ["Tính điểm từng phần", "Giải thích"]
+    mixed = ["category", "danh muc con", "KIND", "Câu hỏi", "points", "cac lua chon", "correct"]
+    mixed += ["Tính điểm từng phần", "explanation"]
+    results = []
+    for header in (HEADER, vietnamese, mixed):
+        data = csv_bytes(EVERY_KIND, header=header) if fmt == "csv" else xlsx_bytes(EVERY_KIND, header=header)
+        parsed = questions_parse(file=data, filename=f"cau-hoi.{fmt}")
+        assert parsed.errors == []
+        assert parsed.ignored_columns == []
+        results.append([(r.category, r.draft.kind, r.draft.text) for r in parsed.rows])
+
+    assert results[0] == results[1] == results[2]
+    assert len(results[0]) == 5
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_header_in_another_order_with_extra_columns_imports_the_same(fmt):
     order = list(reversed(range(len(COLUMNS))))
