@@ -7,7 +7,9 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 
-for po_path in sorted([*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("locale_overrides/*/LC_MESSAGES/*.po")]):
+CATALOGUES = [*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("locale_overrides/*/LC_MESSAGES/*.po")]
+
+for po_path in sorted(CATALOGUES):
     mo_path = po_path.with_suffix(".mo")
     if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
         continue

@@ -85,7 +85,8 @@ def test_the_editor_offers_only_the_rules_the_chosen_activity_can_meet(
     expect(warning).to_be_hidden()
     screenshot("h5p-block-editor-blanks")
 
-    submit = page.get_by_role("button", name="Gửi duyệt theo Duyệt khóa học")  # Wagtail's "Submit to <workflow>"
+    # Wagtail's "Submit to <workflow>", in our Vietnamese (locale_overrides)
+    submit = page.get_by_role("button", name="Gửi duyệt theo Duyệt khóa học")
     if not submit.is_visible():
         page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     submit.click()
