@@ -31,6 +31,7 @@ from tests.quiz_builders import correct_response, make_question, make_quiz, quiz
 
 ESSAY = "Hồ sơ điện tử được ký số trước khi gửi."
 SAVED_ON_DEVICE = "Đã lưu trên máy: sẽ được gửi khi có kết nối trở lại."
+NEEDS_CONNECTION = "Hoạt động tương tác này cần kết nối mạng để mở."
 WAITING = re.compile(r"Đang ngoại tuyến — đã lưu trên máy \((\d+) mục chờ gửi\)")
 
 
@@ -100,6 +101,12 @@ def test_a_downloaded_course_taken_offline_reaches_the_server_once_with_the_righ
     statement_ids = {s["id"] for s in waiting_h5p_statements(page)}
     assert len(statement_ids) >= 2
     screenshot("offline-course-01-h5p-played-offline")
+
+    # Opened again offline, the stored lesson page cannot open its player (no worker sees the sandboxed
+    # frame): it says so in Vietnamese instead of showing the browser's error page in the frame.
+    page.goto(live_server.url + lessons[0].url)
+    expect(page.get_by_text(NEEDS_CONNECTION)).to_be_visible()
+    expect(page.locator("iframe.h5p-player")).to_be_hidden()
 
     # Two lessons read offline (they came with the download); the second is marked as complete.
     page.goto(live_server.url + lessons[3].url)
