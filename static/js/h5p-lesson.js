@@ -14,6 +14,7 @@
   const MAX_STATE_CHARS = 60000;
   const MAX_QUEUE = 200;
   const MAX_FAILURES = 40; // server errors for one statement: about ten minutes of retries every 15 s
+  const READY_WAIT_MS = 6000; // after the frame loaded, before asking whether the connection is there
   const KINDS = new Set(["ready", "xapi", "state", "height", "error", "media"]);
   const HOST = /^[a-z0-9.-]{1,253}$/;
   const outbox = window.SmartwardOutbox || null; // without it (no signed-in page), the localStorage queue below
@@ -79,6 +80,11 @@
       this.pendingState = null;
       this.stateTimer = null;
       this.completedShown = false;
+      this.ready = false;
+      // The player frame has an opaque origin: no service worker serves it, so a lesson page read offline
+      // (stored by the worker) cannot open its activity. Say so in words, not with the browser's error page
+      // inside the frame, and load the player again when the connection returns.
+      if (this.frame) this.frame.addEventListener("load", () => this.checkLoaded());
       // Rule "viewed": the learner says they went through content that reports nothing itself. Sent as an
       // "experienced" statement through the same queue, so it survives a lost connection like any result.
       this.viewedButton = root.querySelector("button[data-h5p-viewed]");
@@ -92,6 +98,29 @@
           });
         });
       }
+    }
+
+    checkLoaded() {
+      window.clearTimeout(this.readyTimer);
+      this.readyTimer = window.setTimeout(async () => {
+        if (this.ready || !this.msg.pingUrl) return;
+        let online = true;
+        try {
+          await fetch(this.msg.pingUrl, { cache: "no-store", credentials: "omit" });
+        } catch (error) {
+          online = false;
+        }
+        if (online || this.ready) return;
+        this.root.classList.add("needs-connection");
+        this.say(this.msg.msgNeedsConnection);
+      }, READY_WAIT_MS);
+    }
+
+    reloadIfOffline() {
+      if (!this.root.classList.contains("needs-connection")) return;
+      this.root.classList.remove("needs-connection");
+      if (this.saveStatus && this.saveStatus.textContent === this.msg.msgNeedsConnection) this.say("");
+      this.frame.src = this.frame.getAttribute("src");
     }
 
     get msg() {
@@ -309,6 +338,8 @@
     receive(message) {
       switch (message.kind) {
         case "ready":
+          this.ready = true;
+          this.root.classList.remove("needs-connection");
           this.root.classList.add("is-ready");
           break;
         case "xapi":
@@ -356,6 +387,7 @@
   }
   const flushAll = () => activities.forEach((activity) => activity.flush());
   window.addEventListener("online", () => {
+    activities.forEach((activity) => activity.reloadIfOffline());
     flushAll();
     activities.forEach((activity) => activity.sendState(false));
   });
