@@ -6,6 +6,7 @@ import contextlib
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from courses.models import LessonPage
@@ -181,7 +182,10 @@ def test_a_connection_lost_during_an_answer_and_a_submission_loses_and_doubles_n
     def lost_reply(route):
         # The server gets the request and answers; the reply never reaches the browser.
         delivered.append(route.fetch().status)
-        route.abort("connectionreset")
+        # If the page gave up waiting first (outbox.js's timeout, on a busy machine), Playwright calls the
+        # route handled: the reply is lost all the same, which is what this test needs.
+        with contextlib.suppress(PlaywrightError):
+            route.abort("connectionreset")
 
     page.route("**/tra-loi/", lost_reply)
     for choice in correct_response(multiple):
