@@ -22,6 +22,20 @@ ESSAY = "Chữ ký số giúp xác thực văn bản điện tử."
 OFFLINE = re.compile(r"Đang ngoại tuyến — đã lưu trên máy \((\d+) mục chờ gửi\)")
 
 
+@pytest.fixture
+def page(browser):
+    """As tests/e2e/conftest.py's, with the site's service worker blocked: `Network` stands in for it (a
+    copy of every page seen), and a real worker's own requests would pass by this page's routing. The worker
+    and the outbox together: tests/e2e/test_offline_course.py."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="vi-VN", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 class Network:
     """Cuts and restores one browser context's connection; while cut, pages already seen come from a copy."""
 
