@@ -79,3 +79,21 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def wagtail_root_ensure() -> None:
+    """A transactional test (browser tests, real workers, migrations) runs on a flushed database, which loses
+    the locale and root page that Wagtail's migrations create: put them back the way those migrations do."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(
+            instance=Page(
+                title="Root", slug="root", locale=locale, content_type=ContentType.objects.get_for_model(Page)
+            )
+        )

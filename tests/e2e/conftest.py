@@ -75,21 +75,7 @@ def screenshot(page):
 
 @pytest.fixture(autouse=True)
 def wagtail_root(transactional_db):
-    """Browser tests run on a flushed database, which loses the locale and root page that Wagtail's
-    migrations create; put them back the way those migrations do."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
+    """Browser tests run on a flushed database: Wagtail's root page and locale are put back first."""
+    from tests.builders import wagtail_root_ensure
 
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(
-            instance=Page(
-                title="Root",
-                slug="root",
-                locale=locale,
-                content_type=ContentType.objects.get_for_model(Page),
-            )
-        )
+    wagtail_root_ensure()

@@ -48,7 +48,8 @@ def wait_until(page, expression: str, timeout: float = 20.0):
 
 
 def wait_for_worker(page):
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    # A first install precaches the static files: slow on a busy machine (CI runs two test processes).
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60.0)
 
 
 def log_in(page, live_server, username: str):

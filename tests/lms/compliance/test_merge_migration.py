@@ -12,10 +12,16 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from lms.compliance.services import assignment_create
-from tests.builders import make_course
+from tests.builders import make_course, wagtail_root_ensure
 from tests.org_builders import make_admin_user, make_official, make_org
 
 BEFORE = [("compliance", "0004_hr_permissions")]
+
+
+@pytest.fixture(autouse=True)
+def wagtail_root(transactional_db):
+    """This test runs on a flushed database (transaction=True): Wagtail's root page is put back first."""
+    wagtail_root_ensure()
 
 
 def _latest():

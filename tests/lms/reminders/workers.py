@@ -199,21 +199,9 @@ def wait_until(condition, *, timeout: float, interval: float = 0.1, message: str
 
 
 def wagtail_root() -> None:
-    """A transactional test runs on a flushed database, which loses the locale and root page that
-    Wagtail's migrations create (tests/e2e/conftest.py does the same for the browser tests)."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
+    from tests.builders import wagtail_root_ensure
 
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(
-            instance=Page(
-                title="Root", slug="root", locale=locale, content_type=ContentType.objects.get_for_model(Page)
-            )
-        )
+    wagtail_root_ensure()
 
 
 def many_officials(unit, n: int, *, prefix: str) -> list[int]:
