@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import router
-from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 
@@ -56,8 +56,9 @@ def course_progress(*, user, course, lessons=None) -> CourseProgress:
     )
 
 
-def enrolments_with_progress(*, user):
-    """The person's enrolments, each annotated with required_total and required_done (one query)."""
+def with_progress(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """The enrolments annotated with required_total and required_done (the course's live required lessons,
+    and those of them completed), as subqueries: still one query, whatever the number of enrolments."""
     lesson_model = structure.lesson_model()
     required_total = (
         lesson_model.objects.live()
@@ -75,14 +76,17 @@ def enrolments_with_progress(*, user):
         .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
         .values("n")
     )
-    return (
-        Enrolment.objects.filter(user=user, course__live=True)
-        .select_related("course", "last_lesson")
-        .annotate(
-            required_total=Coalesce(Subquery(required_total), Value(0)),
-            required_done=Coalesce(Subquery(required_done), Value(0)),
-        )
-        .order_by("-last_activity_at", "-enrolled_at")
+    return enrolments.annotate(
+        required_total=Coalesce(Subquery(required_total), Value(0)),
+        required_done=Coalesce(Subquery(required_done), Value(0)),
+    )
+
+
+def enrolments_with_progress(*, user):
+    """The person's enrolments, each annotated with required_total and required_done (one query)."""
+    enrolments = Enrolment.objects.filter(user=user, course__live=True)
+    return with_progress(enrolments.select_related("course", "last_lesson")).order_by(
+        "-last_activity_at", "-enrolled_at"
     )
 
 

@@ -10,16 +10,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms import dates
-from lms.learning import structure
-from lms.learning.models import Enrolment, LessonCompletion
-from lms.learning.selectors import progress_percent
+from lms.learning.models import Enrolment
+from lms.learning.selectors import progress_percent, with_progress
 from lms.people.models import OrgUnit
 from lms.people.scope import scope_for
 
@@ -56,30 +54,10 @@ def progress_by_pair(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple
     query, whatever the number of pairs (a page of the overdue list)."""
     if not pairs:
         return {}
-    lesson_model = structure.lesson_model()
-    required_total = (
-        lesson_model.objects.live()
-        .filter(is_required=True, path__startswith=OuterRef("course__path"))
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
-        .values("n")
-    )
-    required_done = (
-        LessonCompletion.objects.filter(
-            enrolment=OuterRef("pk"),
-            lesson_id__in=lesson_model.objects.live().filter(is_required=True).values("pk"),
-        )
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
-        .values("n")
-    )
     wanted = Q()
     for user_id, course_id in pairs:
         wanted |= Q(user_id=user_id, course_id=course_id)
-    enrolments = Enrolment.objects.filter(wanted).annotate(
-        required_total=Coalesce(Subquery(required_total), Value(0)),
-        required_done=Coalesce(Subquery(required_done), Value(0)),
-    )
+    enrolments = with_progress(Enrolment.objects.filter(wanted))
     return {(e.user_id, e.course_id): (e.last_activity_at, progress_percent(e)) for e in enrolments}
 
 
