@@ -263,7 +263,7 @@ def test_items_of_a_signed_out_learner_wait_for_that_learner_and_no_one_else(liv
     log_in(page, live_server, learner.username)  # the owner comes back: it goes, under their name
     expect(page.locator(".outbox-indicator")).to_be_hidden(timeout=10_000)
     # The indicator is also hidden before the outbox has looked at its store: wait for the answer itself.
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s: a send that met the sign-in waits for the outbox's retry timer
         if AttemptAnswer.objects.exists():
             break
         page.wait_for_timeout(100)
