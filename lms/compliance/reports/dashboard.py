@@ -6,7 +6,9 @@ latest snapshot when one is fresh (`snapshot.max_age()`) and no due period is ch
 dates): its figures are those of the snapshot's moment, given as `as_of`, which the page shows ("as of …").
 Every other dashboard (a ward, a filtered view, no fresh snapshot) counts live, as of now. Either way the
 scope is the viewer's: the snapshot's rows are read for the units the viewer manages only, and the figures
-mean the same (the same statuses, the same roll-up along the tree). The people list is always live.
+mean the same (the same statuses, the same roll-up along the tree). The people list's rows are always live;
+with a snapshot its length (the number of rows and pages) is the snapshot's, as of its moment, which spares
+counting two million rows on each view.
 """
 
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from lms.people.models import OrgUnit
 from ..selectors import UnitFigures
 from . import snapshot as snapshots
 from .selectors import (
+    LATE_FILTER,
     NO_FILTERS,
     DashboardHours,
     MonthPoint,
@@ -37,6 +40,7 @@ class DashboardFigures:
     months: list[MonthPoint]
     hours: DashboardHours
     as_of: datetime | None  # the snapshot's moment; None when counted live
+    people_count: int | None = None  # the people list's length as of the snapshot (None: count it live)
 
 
 def dashboard_figures(
@@ -97,4 +101,12 @@ def _from_snapshot(snapshot, *, viewer, unit, year, filters) -> DashboardFigures
         filters=filters,
         hours_by_unit=partial(snapshots.hours_by_unit, snapshot),
     )
-    return DashboardFigures(top=top, children=children, months=months, hours=hours, as_of=now)
+    if filters.status == LATE_FILTER:
+        people = top.late
+    elif filters.status:
+        people = top.counts.get(filters.status, 0)
+    else:
+        people = top.total
+    return DashboardFigures(
+        top=top, children=children, months=months, hours=hours, as_of=now, people_count=people
+    )

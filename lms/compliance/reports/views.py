@@ -233,7 +233,12 @@ def dashboard(request, unit_id: int | None = None):
     shown = dashboard_figures(viewer=request.user, unit=unit, year=year, filters=filters, now=now)
     top, children, months, hours = shown.top, shown.children, shown.months, shown.hours
     page = reports.people_page(
-        viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p"), now=now
+        viewer=request.user,
+        unit=unit,
+        filters=filters,
+        page_number=request.GET.get("p"),
+        now=now,
+        count=shown.people_count,
     )
     context = _base_context(request, unit, form, filters)
     query = context["filter_query"]

@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 from lms.compliance.models import Assignment, FiguresSnapshot, Obligation, SnapshotCounts
 from lms.compliance.reports import snapshot as snapshots
 from lms.compliance.reports.dashboard import dashboard_figures
-from lms.compliance.reports.selectors import ReportFilters, current_year
+from lms.compliance.reports.selectors import ReportFilters, current_year, obligation_rows, people_page
 from lms.compliance.services import assignment_create, assignment_withdraw, obligation_exempt
 from lms.compliance.tasks import dashboard_figures_refresh_task
 from lms.people.services import official_save
 from tests.builders import client_for
-from tests.lms.compliance.report_data import build_city, complete
+from tests.lms.compliance.report_data import add_people, build_city, complete
 from tests.org_builders import make_official
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,25 @@ def test_a_course_assigned_after_the_snapshot_appears_at_the_next(city):
     assert city_top(city).top.total == 10
     assert_snapshot_is_exact(city, [ReportFilters(course_id=city.course_b.pk)])
     assert city_top(city).top.total == 14
+
+
+@pytest.mark.parametrize("status", [None, "late", "completed", "exempt", "not_started"])
+def test_the_people_lists_length_from_the_snapshot_equals_a_live_count(city, status):
+    snapshot = snapshots.snapshot_take()
+    for course_id in (None, city.course.pk):
+        filters = ReportFilters(course_id=course_id, status=status)
+        for viewer, unit in views_of(city):
+            fast = dashboard_figures(viewer=viewer, unit=unit, year=current_year(), filters=filters)
+            live = people_page(viewer=viewer, unit=unit, filters=filters, now=snapshot.taken_at)
+            assert fast.people_count == live.paginator.count, (viewer.username, unit, filters)
+            with_count = people_page(viewer=viewer, unit=unit, filters=filters, count=fast.people_count)
+            assert list(with_count.object_list) == list(live.object_list)
+
+
+def test_a_page_reads_the_same_rows_in_the_same_order_as_one_query(city):
+    """The two-step page (ids in list order, then the rows) equals the list read in one query."""
+    add_people(city.org.ward_b, 70, course=city.course, by=city.admin)
+    rows = list(obligation_rows(viewer=city.admin, unit=city.org.city))
+    pages = [people_page(viewer=city.admin, unit=city.org.city, page_number=n) for n in (1, 2, 3)]
+    assert pages[0].paginator.count == len(rows) == 150  # 70 newcomers with two courses each, and the 10
+    assert [row for page in pages for row in page.object_list] == rows
