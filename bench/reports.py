@@ -27,7 +27,9 @@ Prints build_s and the row counts when it built, then medians of `--runs` runs a
   the training hours, the first people page) through Django's test client, for an administrator, from that
   snapshot; city_dashboard_live_ms: the same view counting live (no snapshot used); ward_dashboard_ms /
   _queries: the ward's dashboard view for its HR manager (live: a ward is below DASHBOARD_LIVE_LIMIT);
-  `--dashboards-only` measures only these;
+  city_dashboard_cpu_ms, ward_dashboard_cpu_ms: the CPU time those two views take, this process's and its
+  database backend's, averaged over `--runs` calls (what they cost on a busy machine without the wait for a
+  core); `--dashboards-only` measures only these;
 - export_100k_s, export_rows, export_xlsx_mb, export_peak_rss_mb: the dashboard's XLSX export of the whole
   city filtered to one city-wide course (one row per official), through `reports.export_rows` and
   `exports.xlsx_response`, its body consumed to the end, run `--export-runs` times, each in a child process
@@ -895,15 +897,41 @@ def dashboards(*, city, ward, admin, hr, runs: int) -> None:
 
         return get
 
-    ms, queries = measure("city dashboard", view(admin, city, as_of=True), runs)
+    city_view, ward_view = view(admin, city, as_of=True), view(hr, ward, as_of=False)
+    ms, queries = measure("city dashboard", city_view, runs)
     print(f"city_dashboard_ms: {ms:.1f}")
     print(f"city_dashboard_queries: {queries}")
+    print(f"city_dashboard_cpu_ms: {cpu_ms(city_view, runs):.0f}")
     with override_settings(DASHBOARD_LIVE_LIMIT=10**9):
         ms, _queries = measure("city dashboard, live", view(admin, city, as_of=False), runs)
     print(f"city_dashboard_live_ms: {ms:.1f}")
-    ms, queries = measure("ward dashboard", view(hr, ward, as_of=False), runs)
+    ms, queries = measure("ward dashboard", ward_view, runs)
     print(f"ward_dashboard_ms: {ms:.1f}")
     print(f"ward_dashboard_queries: {queries}")
+    print(f"ward_dashboard_cpu_ms: {cpu_ms(ward_view, runs):.0f}")
+
+
+def cpu_ms(action, runs: int) -> float:
+    """CPU time of one call, averaged over `runs` calls: this process's and its PostgreSQL backend's (read
+    from /proc, in clock ticks), i.e. what the call costs without waiting for a busy machine's cores. Parallel
+    query workers are not counted (the dashboards' snapshot and ward queries use none)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    stat = Path(f"/proc/{backend}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def backend_seconds() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime and stime
+
+    start_process, start_backend = time.process_time(), backend_seconds()
+    for _ in range(runs):
+        action()
+    spent = time.process_time() - start_process + backend_seconds() - start_backend
+    return spent * 1000 / runs
 
 
 def main() -> None:

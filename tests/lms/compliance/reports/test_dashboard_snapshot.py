@@ -18,7 +18,7 @@ from lms.compliance.reports.selectors import ReportFilters, current_year, obliga
 from lms.compliance.services import assignment_create, assignment_withdraw, obligation_exempt
 from lms.compliance.tasks import dashboard_figures_refresh_task
 from lms.people.services import official_save
-from tests.builders import client_for
+from tests.builders import client_for, make_catalogue, wagtail_root_ensure
 from tests.lms.compliance.report_data import add_people, build_city, complete
 from tests.org_builders import make_official
 
@@ -221,3 +221,14 @@ def test_a_page_reads_the_same_rows_in_the_same_order_as_one_query(city):
     pages = [people_page(viewer=city.admin, unit=city.org.city, page_number=n) for n in (1, 2, 3)]
     assert pages[0].paginator.count == len(rows) == 150  # 70 newcomers with two courses each, and the 10
     assert [row for page in pages for row in page.object_list] == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_outside_any_transaction_counts_in_one_state_of_the_database(settings):
+    """As Celery runs it: its own transaction (REPEATABLE READ on PostgreSQL), exact, run twice."""
+    settings.DASHBOARD_LIVE_LIMIT = 0
+    wagtail_root_ensure()
+    city = build_city(make_catalogue(), admin_username="quantri_baocao_tx")
+    dashboard_figures_refresh_task()
+    assert_snapshot_is_exact(city)
+    assert FiguresSnapshot.objects.count() == 1
