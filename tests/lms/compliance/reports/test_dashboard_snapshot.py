@@ -175,7 +175,7 @@ def test_the_page_says_as_of_when_it_shows_a_snapshot(city):
     with translation.override("vi"):
         html = client_for(city.admin).get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     moment = timezone.localtime(snapshot.taken_at)
-    assert f"Số liệu lúc {moment:%H:%M %d/%m/%Y}" in html
+    assert f"Số liệu lúc {moment:%H:%M} ngày {moment:%d/%m/%Y}" in html
     assert 'id="figure-total" data-value="10"' in html
     snapshot.delete()
     html = client_for(city.admin).get(url).content.decode()
