@@ -21,6 +21,15 @@ Prints build_s and the row counts when it built, then medians of `--runs` runs a
 - city_page_data_ms, ward_page_data_ms: everything the dashboard view computes for the unit (figures, the
   12-month completion curve, this year's training hours, the first people page), without rendering (the
   hours come from certificates: bench/hours.py adds them to this data);
+- snapshot_refresh_s: `reports.snapshot.snapshot_take`, the figures of every unit and course counted for the
+  dashboards that read them "as of" (what Celery beat runs every 10 minutes);
+- city_dashboard_ms / _queries: the whole city dashboard view (session, view, template: figures, the curve,
+  the training hours, the first people page) through Django's test client, for an administrator, from that
+  snapshot; city_dashboard_live_ms: the same view counting live (no snapshot used); ward_dashboard_ms /
+  _queries: the ward's dashboard view for its HR manager (live: a ward is below DASHBOARD_LIVE_LIMIT);
+  city_dashboard_cpu_ms, ward_dashboard_cpu_ms: the CPU time those two views take, this process's and its
+  database backend's, averaged over `--runs` calls (what they cost on a busy machine without the wait for a
+  core); `--dashboards-only` measures only these;
 - export_100k_s, export_rows, export_xlsx_mb, export_peak_rss_mb: the dashboard's XLSX export of the whole
   city filtered to one city-wide course (one row per official), through `reports.export_rows` and
   `exports.xlsx_response`, its body consumed to the end, run `--export-runs` times, each in a child process
@@ -862,6 +871,69 @@ def measure_export(runs: int) -> list[dict]:
     return results
 
 
+def dashboards(*, city, ward, admin, hr, runs: int) -> None:
+    """The whole dashboard view through Django's test client (session, middleware, view, template): the city
+    for an administrator after a snapshot of the figures (reports.snapshot), the same without one (counted
+    live), and the ward for its HR manager (live: a ward is below the live limit)."""
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from lms.compliance.reports.snapshot import snapshot_take
+
+    start = time.perf_counter()
+    snapshot_take()
+    print(f"snapshot_refresh_s: {time.perf_counter() - start:.1f}")
+
+    def view(user, unit, *, as_of: bool):
+        client = Client()
+        client.force_login(user)
+        url = reverse("compliance_reports:unit", args=[unit.pk])
+
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+            assert (b'id="figures-as-of"' in response.content) == as_of
+            assert b'id="people"' in response.content
+
+        return get
+
+    city_view, ward_view = view(admin, city, as_of=True), view(hr, ward, as_of=False)
+    ms, queries = measure("city dashboard", city_view, runs)
+    print(f"city_dashboard_ms: {ms:.1f}")
+    print(f"city_dashboard_queries: {queries}")
+    print(f"city_dashboard_cpu_ms: {cpu_ms(city_view, runs):.0f}")
+    with override_settings(DASHBOARD_LIVE_LIMIT=10**9):
+        ms, _queries = measure("city dashboard, live", view(admin, city, as_of=False), runs)
+    print(f"city_dashboard_live_ms: {ms:.1f}")
+    ms, queries = measure("ward dashboard", ward_view, runs)
+    print(f"ward_dashboard_ms: {ms:.1f}")
+    print(f"ward_dashboard_queries: {queries}")
+    print(f"ward_dashboard_cpu_ms: {cpu_ms(ward_view, runs):.0f}")
+
+
+def cpu_ms(action, runs: int) -> float:
+    """CPU time of one call, averaged over `runs` calls: this process's and its PostgreSQL backend's (read
+    from /proc, in clock ticks), i.e. what the call costs without waiting for a busy machine's cores. Parallel
+    query workers are not counted (the dashboards' snapshot and ward queries use none)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    stat = Path(f"/proc/{backend}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def backend_seconds() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime and stime
+
+    start_process, start_backend = time.process_time(), backend_seconds()
+    for _ in range(runs):
+        action()
+    spent = time.process_time() - start_process + backend_seconds() - start_backend
+    return spent * 1000 / runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rebuild", action="store_true", help="drop the bench database and build it again")
@@ -869,6 +941,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--export-runs", type=int, default=2)
     parser.add_argument("--export-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dashboards-only", action="store_true", help="measure only the two dashboard views")
     args = parser.parse_args()
 
     config = database_config()
@@ -897,6 +970,11 @@ def main() -> None:
         print(f"built_enrolments: {built.enrolments}")
         print(f"built_lesson_completions: {built.lesson_completions}")
     city, ward, admin, hr = built_data()
+    if args.dashboards_only:
+        print(f"load_average_before: {os.getloadavg()[0]:.1f}")
+        dashboards(city=city, ward=ward, admin=admin, hr=hr, runs=args.runs)
+        print(f"load_average_after: {os.getloadavg()[0]:.1f}")
+        return
     from lms.compliance.selectors import unit_summary
 
     print(f"database: PostgreSQL {connection.pg_version // 10000}")
@@ -936,6 +1014,7 @@ def main() -> None:
     print(f"city_page_data_ms: {ms:.1f}")
     ms, _queries = measure("ward page data", lambda: page_data(_fresh(hr), ward), args.runs)
     print(f"ward_page_data_ms: {ms:.1f}")
+    dashboards(city=city, ward=ward, admin=admin, hr=hr, runs=args.runs)
     exports = measure_export(args.export_runs)
     print(f"export_100k_s: {statistics.median(r['seconds'] for r in exports):.1f}")
     print(f"export_rows: {exports[0]['rows']}")

@@ -273,3 +273,88 @@ class ObligationSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.obligation_id} ← {self.assignment_id}"
+
+
+class FiguresSnapshot(models.Model):
+    """The HR dashboard's figures counted at one moment (`taken_at`) for every unit and course: what a large
+    dashboard (a city) reads instead of counting two million obligations on every view, shown "as of" that
+    moment. Written whole, in one transaction, by `reports.snapshot.snapshot_take` (Celery beat, or the
+    command `dashboard_figures_refresh`); only the latest finished one is read, older ones are deleted."""
+
+    taken_at = models.DateTimeField(_("figures as of"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("snapshot of the dashboard's figures")
+        verbose_name_plural = _("snapshots of the dashboard's figures")
+        indexes = [
+            models.Index(
+                fields=["taken_at"], condition=Q(finished_at__isnull=False), name="figures_snapshot_ready"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class SnapshotCounts(models.Model):
+    """Current obligations of one unit (by the unit the duty carried then) and course, per status at the
+    snapshot's moment, exactly as `status_q` decides them."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("people.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    not_started = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    expired = models.PositiveIntegerField(default=0)
+    exempt = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit", "course"], name="snapshot_counts_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.unit_id}/{self.course_id}"
+
+
+class SnapshotCompletions(models.Model):
+    """Completions that count at the snapshot's moment (status completed), per unit, course and month of
+    completion in Ho Chi Minh City: the dashboard's completion curve."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("people.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    completed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "unit", "course", "month"], name="snapshot_completions_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.unit_id}/{self.course_id} {self.month:%Y-%m}"
+
+
+class SnapshotHours(models.Model):
+    """Training hours of the certificates not revoked at the snapshot's moment, per the holder's unit then,
+    course and year of completion in Ho Chi Minh City."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("people.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=14, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit", "course", "year"], name="snapshot_hours_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.unit_id}/{self.course_id} {self.year}"

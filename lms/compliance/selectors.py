@@ -1,5 +1,6 @@
 """Reads of mandatory training, always through the viewer's scope (lms.people.scope)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -296,6 +297,7 @@ def unit_summary(
     due_from: datetime | None = None,
     due_to: datetime | None = None,
     now: datetime | None = None,
+    counts: Callable[[list[int]], dict[int, dict[Status, int]]] | None = None,
 ) -> tuple[UnitFigures, list[UnitFigures]]:
     """Figures for a unit and for each of its direct subunits (each with its whole subtree), and a row of the
     unit's own staff (`OwnStaff`, when it has obligations): the rows add up to the unit's figures.
@@ -304,6 +306,9 @@ def unit_summary(
     (`status_counts_by_unit`); the roll-up to subunits is done over the (few hundred) units in Python. A unit
     outside the viewer's scope answers as empty. A unit moved since the caller read it (a report open while
     the tree changes) is read again, so its subtree is the one it has now.
+
+    `counts` (unit ids → {unit id: {status: count}}) replaces the live count, e.g. by a snapshot's
+    (reports.snapshot.counts_by_unit); the course and period filters are then the caller's.
     """
     now = now or timezone.now()
     scope = scope_for(viewer)
@@ -321,20 +326,24 @@ def unit_summary(
     children[root.path] = own
     if not scope.covers(root):
         return top, []
-    obligations = Obligation.objects.filter(is_current=True, unit_id__in=[u.pk for u in units])
-    if course_ids:
-        obligations = obligations.filter(course_id__in=course_ids)
-    if due_from:
-        obligations = obligations.filter(due_at__gte=due_from)
-    if due_to:
-        obligations = obligations.filter(due_at__lte=due_to)
+    if counts is None:
+        obligations = Obligation.objects.filter(is_current=True, unit_id__in=[u.pk for u in units])
+        if course_ids:
+            obligations = obligations.filter(course_id__in=course_ids)
+        if due_from:
+            obligations = obligations.filter(due_at__gte=due_from)
+        if due_to:
+            obligations = obligations.filter(due_at__lte=due_to)
+        by_unit = status_counts_by_unit(obligations, now=now)
+    else:
+        by_unit = counts([u.pk for u in units])
     path_of = {u.pk: u.path for u in units}
     child_len = OrgUnit.steplen * (root.depth + 1)
-    for unit_id, counts in status_counts_by_unit(obligations, now=now).items():
+    for unit_id, unit_counts in by_unit.items():
         path = path_of[unit_id]
         bucket = children.get(path[:child_len] if len(path) > len(root.path) else root.path)
         for status in Status:
-            n = counts[status]
+            n = unit_counts[status]
             top.counts[status] = top.counts.get(status, 0) + n
             if bucket is not None:
                 bucket.counts[status] = bucket.counts.get(status, 0) + n

@@ -46,3 +46,12 @@ def renewals_open_all(*, now: datetime | None = None) -> int:
 def renewals_open_task(now=None) -> int:
     """Periodic: open the next cycle of completions whose validity ends within the notice period."""
     return renewals_open_all(now=parse_moment(now))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dashboard_figures_refresh_task() -> str:
+    """Periodic: count the HR dashboard's figures again (`reports.snapshot.snapshot_take`). Safe to run twice
+    or at once: each run writes a whole snapshot and only the latest is read. Returns its moment."""
+    from .reports.snapshot import snapshot_take
+
+    return snapshot_take().taken_at.isoformat()

@@ -6,7 +6,7 @@ aggregates, lists are one paginated query with the names joined in, exports stre
 chunks. Only current obligations count. A viewer who manages no unit gets nothing.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -127,30 +127,45 @@ def courses_for_choice() -> QuerySet:
 
 
 def dashboard_summary(
-    *, viewer, unit: OrgUnit | None, filters: ReportFilters = NO_FILTERS, now: datetime | None = None
+    *,
+    viewer,
+    unit: OrgUnit | None,
+    filters: ReportFilters = NO_FILTERS,
+    now: datetime | None = None,
+    counts: Callable[[list[int]], dict[int, dict[Status, int]]] | None = None,
 ) -> tuple[UnitFigures, list[UnitFigures]]:
     """Figures of a unit and of each direct subunit (with its subtree); without a unit, of the whole scope and
     of each of its top units (an HR manager of several wards). Course and period filters apply; the status
     filter does not (the figures are counts per status). Two or three queries, whatever the size.
+
+    `counts` (unit ids → {unit id: {status: count}}, already filtered by course) stands for the live count:
+    the dashboard passes a snapshot's (reports.dashboard).
     """
     now = now or timezone.now()
     start, end = filters.due_bounds()
     course_ids = [filters.course_id] if filters.course_id else None
     if unit is not None:
         return unit_summary(
-            viewer=viewer, root=unit, course_ids=course_ids, due_from=start, due_to=end, now=now
+            viewer=viewer,
+            root=unit,
+            course_ids=course_ids,
+            due_from=start,
+            due_to=end,
+            now=now,
+            counts=counts,
         )
-    return _scope_summary(viewer=viewer, course_ids=course_ids, due_from=start, due_to=end, now=now)
+    return _scope_summary(
+        viewer=viewer, course_ids=course_ids, due_from=start, due_to=end, now=now, counts=counts
+    )
 
 
-def _scope_summary(*, viewer, course_ids, due_from, due_to, now) -> tuple[UnitFigures, list[UnitFigures]]:
-    scope = scope_for(viewer)
-    top = UnitFigures(unit=None)
-    if not scope.manages_units:
-        return top, []
-    roots = {
-        u.path: UnitFigures(unit=u) for u in scope_roots(viewer).only("pk", "path", "depth", "name", "code")
-    }
+def _scope_rows(*, viewer, course_ids, due_from, due_to, now, counts) -> Iterator[tuple[str, dict]]:
+    """(unit path, {status: count}) of the units of the viewer's scope that hold obligations."""
+    if counts is not None:
+        path_of = dict(OrgUnit.objects.filter(scope_for(viewer).unit_q()).values_list("pk", "path"))
+        for unit_id, unit_counts in counts(list(path_of)).items():
+            yield path_of[unit_id], unit_counts
+        return
     obligations = obligations_visible(viewer)
     if course_ids:
         obligations = obligations.filter(course_id__in=course_ids)
@@ -158,13 +173,27 @@ def _scope_summary(*, viewer, course_ids, due_from, due_to, now) -> tuple[UnitFi
         obligations = obligations.filter(due_at__gte=due_from)
     if due_to:
         obligations = obligations.filter(due_at__lte=due_to)
-    root_lengths = sorted({len(path) for path in roots})
     for row in status_counts(obligations.annotate(unit_path=F("unit__path")), now=now, by="unit_path"):
-        bucket = next(
-            (roots[row["unit_path"][:n]] for n in root_lengths if row["unit_path"][:n] in roots), None
-        )
+        yield row["unit_path"], {status: row[status.value] for status in Status}
+
+
+def _scope_summary(
+    *, viewer, course_ids, due_from, due_to, now, counts=None
+) -> tuple[UnitFigures, list[UnitFigures]]:
+    scope = scope_for(viewer)
+    top = UnitFigures(unit=None)
+    if not scope.manages_units:
+        return top, []
+    roots = {
+        u.path: UnitFigures(unit=u) for u in scope_roots(viewer).only("pk", "path", "depth", "name", "code")
+    }
+    root_lengths = sorted({len(path) for path in roots})
+    for unit_path, row in _scope_rows(
+        viewer=viewer, course_ids=course_ids, due_from=due_from, due_to=due_to, now=now, counts=counts
+    ):
+        bucket = next((roots[unit_path[:n]] for n in root_lengths if unit_path[:n] in roots), None)
         for status in Status:
-            count = row[status.value]
+            count = row[status]
             top.counts[status] = top.counts.get(status, 0) + count
             if bucket is not None:
                 bucket.counts[status] = bucket.counts.get(status, 0) + count
@@ -187,6 +216,7 @@ def completion_over_time(
     now: datetime | None = None,
     months: int = MONTHS,
     figures: UnitFigures | None = None,
+    by_month: Callable[[date], dict[date, int]] | None = None,
 ) -> list[MonthPoint]:
     """Completions per month over the last `months` months (the current one included), and the completion
     rate reached at the end of each month against today's obligations.
@@ -196,6 +226,9 @@ def completion_over_time(
     converted row by row. The completions before the window and the obligations that count are the unit's
     `figures` (the dashboard passes its headline figures; computed here when not given), so only completions
     that still count today are counted and the last point equals the headline figure.
+
+    `by_month` (first month → {first day of a month: completions}) stands for that query: the dashboard
+    passes a snapshot's (reports.dashboard).
     """
     now = now or timezone.now()
     filters = replace(filters, status=None)
@@ -204,19 +237,13 @@ def completion_over_time(
     today = dates.today(now)
     index = today.year * 12 + today.month - 1
     firsts = [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 2)]
-    bounds = [dates.at(first) for first in firsts]
-    # completed_at is never null in these rows: counting it (not the key) keeps an index-only plan possible.
-    counts = (
-        _obligations(viewer=viewer, unit=unit, filters=filters, now=now)
-        .filter(status_q(Status.COMPLETED, now), completed_at__gte=bounds[0])
-        .aggregate(
-            since=Count("completed_at"),
-            **{
-                f"before_{n}": Count("completed_at", filter=Q(completed_at__lt=bound))
-                for n, bound in enumerate(bounds[1:])
-            },
-        )
-    )
+    if by_month is not None:
+        completed = by_month(firsts[0])
+        counts = {"since": sum(completed.values())}
+        for n, first in enumerate(firsts[1:]):
+            counts[f"before_{n}"] = sum(c for month, c in completed.items() if month < first)
+    else:
+        counts = _completions_since(viewer=viewer, unit=unit, filters=filters, now=now, firsts=firsts)
     counted = figures.counted
     before = max(figures.completed - counts["since"], 0)  # a completion between the two reads: not below 0
     points, previous = [], before
@@ -228,6 +255,22 @@ def completion_over_time(
         )
         previous = cumulative
     return points
+
+
+def _completions_since(*, viewer, unit, filters, now, firsts: list[date]) -> dict[str, int]:
+    bounds = [dates.at(first) for first in firsts]
+    # completed_at is never null in these rows: counting it (not the key) keeps an index-only plan possible.
+    return (
+        _obligations(viewer=viewer, unit=unit, filters=filters, now=now)
+        .filter(status_q(Status.COMPLETED, now), completed_at__gte=bounds[0])
+        .aggregate(
+            since=Count("completed_at"),
+            **{
+                f"before_{n}": Count("completed_at", filter=Q(completed_at__lt=bound))
+                for n, bound in enumerate(bounds[1:])
+            },
+        )
+    )
 
 
 # --- Training hours ---------------------------------------------------------------------------------------
@@ -253,12 +296,15 @@ def dashboard_hours(
     children: list[OrgUnit],
     year: int,
     filters: ReportFilters = NO_FILTERS,
+    hours_by_unit: Callable[..., dict[int, Decimal]] | None = None,
 ) -> DashboardHours:
     """Training hours of a year for the dashboard: its unit and each unit of its table, each with its subtree.
 
     Read from the certificates that are not revoked (`certificates.selectors.training_hours_by_unit`), by the
     officials' current units, only below the units shown and within the viewer's scope: two queries. The
     course filter applies; status and period do not (hours belong to the year of completion).
+    `hours_by_unit(year=, units=, course_ids=)` → {unit id: hours with its subtree} stands for that read: the
+    dashboard passes a snapshot's (reports.dashboard).
     """
     scope = scope_for(viewer)
     if not scope.manages_units:
@@ -266,12 +312,13 @@ def dashboard_hours(
     own = [u for u in children if getattr(u, "own_staff", False)]
     children = [u for u in children if not getattr(u, "own_staff", False)]
     shown = [u.pk for u in children] + ([unit.pk] if unit is not None else [])
-    per_unit = training_hours_by_unit(
-        year=year,
-        units=OrgUnit.objects.filter(scope.unit_q()).filter(pk__in=shown),
-        course_ids=[filters.course_id] if filters.course_id else None,
-    )
-    by_unit = {pk: hours.total for pk, hours in per_unit.items()}
+    units = OrgUnit.objects.filter(scope.unit_q()).filter(pk__in=shown)
+    course_ids = [filters.course_id] if filters.course_id else None
+    if hours_by_unit is not None:
+        by_unit = hours_by_unit(year=year, units=units, course_ids=course_ids)
+    else:
+        per_unit = training_hours_by_unit(year=year, units=units, course_ids=course_ids)
+        by_unit = {pk: hours.total for pk, hours in per_unit.items()}
     if unit is not None:
         total = by_unit.get(unit.pk, NO_HOURS)
         if own:  # the unit's own staff: what its subunits do not account for
@@ -311,15 +358,38 @@ LATE_FIELDS = (*ROW_FIELDS, "course_id", "valid_until")  # the overdue list comp
 
 
 class _Paginator(Paginator):
-    """Counts the plain obligations (one join, to the units) rather than the rows with every name joined."""
+    """Counts the plain obligations (one join, to the units) rather than the rows with every name joined, and
+    reads a page in two steps: the ids of its rows in list order (the obligations with the two columns the
+    order needs: unit path and name), then those rows with every column. A ward's first unit holds about
+    12,000 rows; joining every column to each of them before keeping 50 was most of the page's time.
 
-    def __init__(self, object_list, per_page, *, counted: QuerySet):
+    `known_count` (the count of a snapshot the dashboard shows, as of its moment) stands for the count; the
+    last page then reads a full page of live rows, not only up to that count."""
+
+    def __init__(self, object_list, per_page, *, counted: QuerySet, order, known_count: int | None = None):
         super().__init__(object_list, per_page)
         self._counted = counted
+        self._order = order
+        self._known_count = known_count
 
     @cached_property
     def count(self) -> int:
-        return self._counted.count()
+        return self._known_count if self._known_count is not None else self._counted.count()
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if self._known_count is None and top + self.orphans >= self.count:
+            top = self.count
+        keys = (
+            self._counted.annotate(person_name=F("user__full_name"))
+            .order_by(*self._order)
+            .values_list("pk", flat=True)
+        )
+        pks = list(keys[bottom:top])
+        rows = {row["pk"]: row for row in self.object_list.filter(pk__in=pks).order_by()} if pks else {}
+        return self._get_page([rows[pk] for pk in pks if pk in rows], number, self)
 
 
 def _obligations(
@@ -385,12 +455,16 @@ def people_page(
     filters: ReportFilters = NO_FILTERS,
     page_number=1,
     now: datetime | None = None,
+    count: int | None = None,
 ) -> Page:
-    """A page of the people table (PER_PAGE rows): two queries, the count and the rows."""
+    """A page of the people table (PER_PAGE rows): three queries, the count, the ids of the page's rows and
+    the rows. `count`, when given (a snapshot's, as of its moment), stands for the count."""
     now = now or timezone.now()
     base = _obligations(viewer=viewer, unit=unit, filters=filters, now=now)
     rows = _rows(base, now).values(*ROW_FIELDS).order_by(*PEOPLE_ORDER)
-    return _Paginator(rows, PER_PAGE, counted=base).get_page(page_number)
+    return _Paginator(rows, PER_PAGE, counted=base, order=PEOPLE_ORDER, known_count=count).get_page(
+        page_number
+    )
 
 
 def overdue_page(
@@ -407,7 +481,7 @@ def overdue_page(
     late_filters = replace(filters, status=LATE_FILTER)
     base = _obligations(viewer=viewer, unit=unit, filters=late_filters, now=now)
     rows = _rows(base, now).values(*LATE_FIELDS).order_by(*LATE_ORDER)
-    return _Paginator(rows, PER_PAGE, counted=base).get_page(page_number)
+    return _Paginator(rows, PER_PAGE, counted=base, order=LATE_ORDER).get_page(page_number)
 
 
 def display_name(row: dict) -> str:

@@ -34,6 +34,7 @@ from ..status import LATE, Status
 from . import actions, charts, exports, record
 from . import overdue as late_list
 from . import selectors as reports
+from .dashboard import dashboard_figures
 from .selectors import ReportFilters
 
 FILTER_PARAMETERS = ("course", "status", "due_from", "due_to", "year")
@@ -228,22 +229,23 @@ def dashboard(request, unit_id: int | None = None):
         return switch
     filters = form.filters()
     now = timezone.now()
-    top, children = reports.dashboard_summary(viewer=request.user, unit=unit, filters=filters, now=now)
-    months = reports.completion_over_time(
-        viewer=request.user, unit=unit, filters=filters, now=now, figures=top
-    )
     year = form.hours_year()
-    hours = reports.dashboard_hours(
-        viewer=request.user, unit=unit, children=[c.unit for c in children], year=year, filters=filters
-    )
+    shown = dashboard_figures(viewer=request.user, unit=unit, year=year, filters=filters, now=now)
+    top, children, months, hours = shown.top, shown.children, shown.months, shown.hours
     page = reports.people_page(
-        viewer=request.user, unit=unit, filters=filters, page_number=request.GET.get("p"), now=now
+        viewer=request.user,
+        unit=unit,
+        filters=filters,
+        page_number=request.GET.get("p"),
+        now=now,
+        count=shown.people_count,
     )
     context = _base_context(request, unit, form, filters)
     query = context["filter_query"]
     context.update(
         {
             "top": _figures(top),
+            "as_of": shown.as_of,
             "hours_year": year,
             "hours_total": hours.total,
             "children": [

@@ -60,7 +60,7 @@ def test_running_again_changes_nothing():
         CrontabSchedule.objects.count(),
     )
     assert after == before
-    assert output.count("left as it is") == 2
+    assert output.count("left as it is") == 3
 
 
 def test_an_administrators_edits_are_kept():
@@ -79,7 +79,7 @@ def test_an_administrators_edits_are_kept():
     assert sweep.enabled is False
     assert sweep.interval.every == 30
     assert (renewals.crontab.hour, renewals.crontab.minute) == ("5", "30")
-    assert PeriodicTask.objects.count() == 2
+    assert PeriodicTask.objects.count() == 3
 
 
 def test_a_deleted_schedule_comes_back():
@@ -115,4 +115,18 @@ def test_load_demo_sets_the_schedules_up():
     assert set(PeriodicTask.objects.values_list("name", flat=True)) >= {
         "reminders.sweep",
         "compliance.renewals",
+        "compliance.dashboard_figures",
     }
+
+
+def test_creates_the_dashboard_figures_refresh_every_10_minutes():
+    output = run()
+    figures = PeriodicTask.objects.get(name="compliance.dashboard_figures")
+    assert figures.task == "lms.compliance.tasks.dashboard_figures_refresh_task"
+    assert figures.enabled
+    assert (figures.interval.every, figures.interval.period) == (10, IntervalSchedule.MINUTES)
+    assert "compliance.dashboard_figures: created" in output
+
+    from lms.celery import app
+
+    assert figures.task in app.tasks

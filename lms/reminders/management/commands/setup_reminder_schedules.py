@@ -2,7 +2,9 @@
 
 - "reminders.sweep" every 15 minutes (IntervalSchedule);
 - "compliance.renewals" daily at 06:00 Asia/Ho_Chi_Minh (CrontabSchedule with its time zone), when the task
-  lms.compliance.tasks.renewals_open_task exists.
+  lms.compliance.tasks.renewals_open_task exists;
+- "compliance.dashboard_figures" every 10 minutes: the HR dashboard's figures counted again
+  (lms.compliance.tasks.dashboard_figures_refresh_task), when the task exists.
 
 A schedule that already exists is left exactly as it is — enabled or not, whatever interval or time an
 administrator gave it in the admin — so running the command again (every deploy, every load_demo) never
@@ -23,6 +25,8 @@ SWEEP_TASK = "reminders.sweep"
 SWEEP_MINUTES = 15
 RENEWALS_NAME = "compliance.renewals"
 RENEWALS_HOUR = 6
+FIGURES_NAME = "compliance.dashboard_figures"
+FIGURES_MINUTES = 10
 
 
 def _task_name(module: str, attribute: str) -> str | None:
@@ -84,13 +88,35 @@ def schedules_setup() -> dict[str, str]:
                 ),
             )
             outcome[RENEWALS_NAME] = "created"
+
+        figures_task = _task_name("lms.compliance.tasks", "dashboard_figures_refresh_task")
+        if PeriodicTask.objects.filter(name=FIGURES_NAME).exists():
+            outcome[FIGURES_NAME] = "kept"
+        elif figures_task is None:
+            outcome[FIGURES_NAME] = "missing task"
+        else:
+            interval, _created = IntervalSchedule.objects.get_or_create(
+                every=FIGURES_MINUTES, period=IntervalSchedule.MINUTES
+            )
+            PeriodicTask.objects.create(
+                name=FIGURES_NAME,
+                task=figures_task,
+                interval=interval,
+                enabled=True,
+                description=_(
+                    "HR dashboard: count the figures of every unit again (large dashboards show them "
+                    "as of that moment)."
+                ),
+            )
+            outcome[FIGURES_NAME] = "created"
     return outcome
 
 
 class Command(BaseCommand):
     help = (
-        "Create the periodic schedules of reminders (every 15 minutes) and renewals (daily at 06:00 "
-        "Asia/Ho_Chi_Minh) if they are missing. Existing schedules are never changed."
+        "Create the periodic schedules of reminders (every 15 minutes), renewals (daily at 06:00 "
+        "Asia/Ho_Chi_Minh) and the HR dashboard's figures (every 10 minutes) if they are missing. Existing "
+        "schedules are never changed."
     )
 
     def handle(self, *args, **options):
