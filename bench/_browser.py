@@ -45,6 +45,7 @@ class Transfer:
     document: str = ""
     sizes: dict[str, int] = field(default_factory=dict)
     cached: list[str] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)  # {url: Content-Encoding} of network responses
 
     @property
     def total(self) -> int:
@@ -69,6 +70,7 @@ class NetworkMeter:
         self.current = Transfer()
         self.session.on("Network.requestWillBeSent", self._sent)
         self.session.on("Network.requestServedFromCache", self._from_cache)
+        self.session.on("Network.responseReceived", self._response)
         self.session.on("Network.loadingFinished", self._finished)
         self.session.on("Network.loadingFailed", self._finished)
 
@@ -83,6 +85,17 @@ class NetworkMeter:
                 "uploadThroughput": throughput,
             },
         )
+
+    def clear_cache(self) -> None:
+        """Empty the browser's HTTP cache (for a first visit after pages that filled it)."""
+        self.session.send("Network.clearBrowserCache")
+
+    def _response(self, event) -> None:
+        response = event["response"]
+        if response.get("fromDiskCache") or response.get("fromServiceWorker"):
+            return
+        headers = {name.lower(): value for name, value in response.get("headers", {}).items()}
+        self.current.encodings[response["url"]] = headers.get("content-encoding", "identity")
 
     def _sent(self, event) -> None:
         self.urls[event["requestId"]] = event["request"]["url"]

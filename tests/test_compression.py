@@ -171,7 +171,13 @@ def test_hashed_static_files_are_cached_for_a_year_and_sent_compressed(settings,
     max_age, *rest = response["Cache-Control"].split(", ")
     assert int(max_age.removeprefix("max-age=")) >= 365 * 24 * 3600  # WhiteNoise: ten years
     assert rest == ["public", "immutable"]
-    assert response["Content-Encoding"] in {"gzip", "br"}
+    assert response["Content-Encoding"] == "gzip"
+    response.close()
+
+    # Brotli (a dependency of the project's own, so that collectstatic makes the .br copies) for browsers
+    # that take it: Wagtail's admin scripts are about 15% smaller than gzipped.
+    response = middleware(factory.get(hashed, HTTP_ACCEPT_ENCODING="gzip, deflate, br"))
+    assert response.status_code == 200 and response["Content-Encoding"] == "br"
     response.close()
 
     plain = middleware(factory.get("/static/css/report.css"))

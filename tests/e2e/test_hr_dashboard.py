@@ -85,3 +85,26 @@ def test_hr_drills_from_the_city_to_a_ward_and_exports_what_the_screen_shows(
     assert in_file == on_screen
     assert len({status for _name, _code, _course, status, _due in on_screen}) == 4  # done, exempt, late, new
     screenshot("hr-03-exported")
+
+
+def test_the_report_pages_menu_works_with_their_deferred_scripts(live_server, transactional_db, page):
+    """The report pages load only some of the admin's scripts, deferred (templates/lms_admin/reading.html):
+    they still run without an error, and the menu they build opens and leads to the overdue list."""
+    city = build_city(make_catalogue())
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, city.hr.username)
+
+    page.goto(live_server.url + "/admin/bao-cao/")
+    expect(page.locator("#figures")).to_be_visible()
+    page.locator(".sidebar-nav-toggle--mobile").click()  # the menu button of a phone's screen
+    menu_item = page.locator("#wagtail-sidebar").get_by_role("link", name="Báo cáo đào tạo")
+    expect(menu_item).to_be_visible()
+    menu_item.click()
+    expect(page.locator("#figures")).to_be_visible()
+
+    page.locator("#overdue-link").click()
+    expect(page.locator("h1")).to_contain_text("Danh sách quá hạn")
+    page.locator(".sidebar-nav-toggle--mobile").click()
+    expect(page.locator("#wagtail-sidebar").get_by_role("link", name="Báo cáo đào tạo")).to_be_visible()
+    assert errors == []

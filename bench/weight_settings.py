@@ -1,9 +1,8 @@
-"""Settings of the server bench/weight_pages.py starts: production's (DEBUG off, WhiteNoise serving the
-collected static files, gzip for first-party HTML), on PostgreSQL, over plain HTTP on 127.0.0.1, with a
-cache in each process and quiet logs. Two switches reproduce the earlier states for the "before" figures:
-BENCH_HTML_GZIP=0 takes lms.middleware.CompressionMiddleware out; BENCH_SPRITE_CACHE=0 serves Wagtail's icon
-sprite uncached, as Wagtail does; BENCH_STATIC=plain collects the static files unhashed and uncompressed
-(Django's StaticFilesStorage), as a server without the manifest would."""
+"""Settings of the server bench/weight.py starts: production's (DEBUG off, WhiteNoise serving the collected
+static files, gzip for first-party HTML), on PostgreSQL, over plain HTTP on 127.0.0.1, with a cache in each
+process, Celery tasks run eagerly (no broker needed) and quiet logs. Two switches reproduce earlier states:
+BENCH_HTML_GZIP=0 takes lms.middleware.CompressionMiddleware out; BENCH_STATIC=plain collects the static
+files unhashed and uncompressed (Django's StaticFilesStorage), as a server without the manifest would."""
 
 import os
 
@@ -24,9 +23,6 @@ if os.environ.get("BENCH_STATIC", "manifest") == "plain":
         **STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-if os.environ.get("BENCH_SPRITE_CACHE", "1") == "0":
-    ROOT_URLCONF = "bench.weight_pages_urls"
 
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
