@@ -102,9 +102,9 @@
       this.stateTimer = null;
       this.completedShown = false;
       this.ready = false;
-      // The player frame has an opaque origin: no service worker serves it, so a lesson page read offline
-      // (stored by the worker) cannot open its activity. Say so in words, not with the browser's error page
-      // inside the frame, and load the player again when the connection returns.
+      // An activity that was not downloaded cannot open on a lesson page read offline (the worker has no
+      // player page for it; docs/offline.md). Say so in words, not with the browser's error page inside the
+      // frame, and load the player again when the connection returns.
       if (this.frame) this.frame.addEventListener("load", () => this.checkLoaded());
       // Rule "viewed": the learner says they went through content that reports nothing itself. Sent as an
       // "experienced" statement through the same queue, so it survives a lost connection like any result.

@@ -10,14 +10,18 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
+from lms.h5p import player as h5p_player
+from lms.h5p.models import Activity
 from lms.learning.services import enrolment_create
 from lms.quiz.services import attempt_start
 from tests.builders import lessons_of
+from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
 from tests.quiz_builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -183,12 +187,6 @@ def test_every_page_names_its_person_by_an_opaque_key(client, learner, other_lea
 def test_an_h5p_lesson_lists_the_persons_player_page_and_every_file_with_its_exact_size(
     learner_client, learner, other_learner, course, h5p_bytes, settings
 ):
-    from django.test import Client
-
-    from lms.h5p import player as h5p_player
-    from lms.h5p.models import Activity
-    from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
-
     assert_player_assets_installed()
     version = store_package(h5p_bytes, title="Đúng hay sai")
     lesson = lessons_of(course)[0]

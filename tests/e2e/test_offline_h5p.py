@@ -165,6 +165,13 @@ def test_a_downloaded_courses_h5p_activities_play_offline_in_a_page_that_never_l
         "parent": "SecurityError",
         "controlled": "SecurityError",
     }
+    # Nor can it take the learner away from the lesson page (no top navigation; the frame's attribute keeps
+    # that limit even for a document the frame would show after the player).
+    lesson_url = page.url
+    frame.evaluate("() => { try { window.top.location.href = '/tai-khoan/logout/'; } catch (error) {} }")
+    frame.evaluate("() => { try { window.open('/'); } catch (error) {} }")
+    expect(player.get_by_text("Is this false?")).to_be_visible()
+    assert page.url == lesson_url and len(context.pages) == 1
     player.get_by_role("radio", name="False").click()
     player.get_by_role("button", name="Check").click()
     box = page.locator("[data-h5p-activity]")
