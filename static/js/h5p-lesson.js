@@ -359,6 +359,9 @@
     // The frame asks once, before loading anything; it gets an answer in every case (an empty list: the
     // network), sent to that frame alone.
     async sendFiles(prefixes) {
+      // One answer at a time: the player asks once as it starts; a package asking again and again waits.
+      if (this.filesBusy) return;
+      this.filesBusy = true;
       const folders = (Array.isArray(prefixes) ? prefixes : [])
         .filter((folder) => typeof folder === "string" && FILE_FOLDERS.some((pattern) => pattern.test(folder)))
         .slice(0, 2);
@@ -367,6 +370,8 @@
         files = await storedFiles(folders);
       } catch (error) {
         files = [];
+      } finally {
+        this.filesBusy = false;
       }
       const target = this.frame.contentWindow;
       // An opaque origin cannot be named as the target: "*", to the frame we made, with its own files only.
