@@ -48,8 +48,9 @@ def _file_size(field_file) -> int:
 
 
 def course_resources(*, course, user, request) -> list[Resource]:
-    """The course page, My learning, each live lesson, the images and documents they show, and the person's
-    own quiz pages of these lessons. A fixed number of queries, whatever the course size."""
+    """The course page, My learning, each live lesson, the images and documents they show, the person's own
+    quiz pages of these lessons and their H5P activities. A fixed number of queries, whatever the course size
+    (an H5P activity's files are listed from the storage)."""
     _modules, outline = selectors._outline(course=course)  # the live lessons of live modules, bodies deferred
     lessons = list(LessonPage.objects.filter(pk__in=[item.pk for item in outline]).order_by("path"))
     resources = [_page(course.get_url(request), len(course.summary)), _page(reverse("learning:my_learning"))]
@@ -85,8 +86,10 @@ def _h5p_files(*, user, blocks: list[tuple[int, int]], request) -> list[Resource
     origin = request.build_absolute_uri("/")
     if not blocks or h5p_player.separate_origin(origin):
         return []
-    activities = Activity.objects.filter(pk__in={pk for _lesson, pk in blocks}).select_related(
-        "current_version"
+    activities = (
+        Activity.objects.filter(pk__in={pk for _lesson, pk in blocks})
+        .select_related("current_version")
+        .prefetch_related("current_version__libraries")
     )
     versions = {activity.pk: activity.current_version for activity in activities}
     found = []

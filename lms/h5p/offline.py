@@ -60,7 +60,10 @@ def version_files(version: ContentVersion) -> list[OfflineFile]:
         found.insert(
             0, OfflineFile(url=f"{base}h5p.json", bytes=storage.size(f"{prefix}/h5p.json"), kind="h5p")
         )
-    for library in version.libraries.all().order_by("machine_name", "major_version", "minor_version"):
+    libraries = sorted(  # in Python: a prefetched list (courses/offline.py) stays one query for all
+        version.libraries.all(), key=lambda lib: (lib.machine_name, lib.major_version, lib.minor_version)
+    )
+    for library in libraries:
         folder = f"{library.machine_name}-{library.major_version}.{library.minor_version}"
         for path, size in _walk(storage, library.storage_prefix.rstrip("/")):
             found.append(OfflineFile(url=f"{base}libraries/{folder}/{path}", bytes=size, kind="h5p"))

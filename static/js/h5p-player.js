@@ -169,8 +169,10 @@
         return;
       }
       let timer = null;
+      let again = null;
       const finish = (files) => {
         window.clearTimeout(timer);
+        window.clearInterval(again);
         window.removeEventListener("message", listen);
         resolve(files);
       };
@@ -182,7 +184,10 @@
       };
       window.addEventListener("message", listen);
       timer = window.setTimeout(() => finish([]), FILES_WAIT_MS);
-      post({ kind: "files", prefixes });
+      // Asked again each second: this frame may start before the lesson page's deferred script listens.
+      const ask = () => post({ kind: "files", prefixes });
+      again = window.setInterval(ask, 1000);
+      ask();
     });
 
   const CSS_URL = /url\(\s*(["']?)([^"')]+)\1\s*\)/g;
