@@ -231,7 +231,6 @@ class H5PActivityBlock(blocks.StructBlock):
             context["player_url"] = h5p_player.player_url(
                 user=user, version=version, lesson_id=page.pk, parent_origin=origin
             )
-            context["player_same_origin"] = h5p_player.separate_origin(origin)
             # The lesson's first activity starts loading with the page, not when scrolled to.
             context["player_eager"] = not getattr(request, "_h5p_eager_given", False)
             request._h5p_eager_given = True

@@ -10,6 +10,9 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from lms.h5p import offline as h5p_offline
+from lms.h5p import player as h5p_player
+from lms.h5p.models import Activity
 from lms.quiz.models import Attempt
 
 from . import selectors
@@ -24,7 +27,7 @@ COVER_IMAGE_FILTER = "fill-960x320"  # templates/courses/course_page.html
 class Resource:
     url: str
     bytes: int
-    kind: str  # page, image, document
+    kind: str  # page, image, document, h5p-player (a personal H5P player page), h5p (an H5P file)
     estimated: bool = False
 
 
@@ -45,12 +48,13 @@ def _file_size(field_file) -> int:
 
 
 def course_resources(*, course, user, request) -> list[Resource]:
-    """The course page, My learning, each live lesson, the images and documents they show, and the person's
-    own quiz pages of these lessons. A fixed number of queries, whatever the course size."""
+    """The course page, My learning, each live lesson, the images and documents they show, the person's own
+    quiz pages of these lessons and their H5P activities. A fixed number of queries, whatever the course size
+    (an H5P activity's files are listed from the storage)."""
     _modules, outline = selectors._outline(course=course)  # the live lessons of live modules, bodies deferred
     lessons = list(LessonPage.objects.filter(pk__in=[item.pk for item in outline]).order_by("path"))
     resources = [_page(course.get_url(request), len(course.summary)), _page(reverse("learning:my_learning"))]
-    image_ids, document_ids = [], []
+    image_ids, document_ids, h5p_blocks = [], [], []
     for lesson in lessons:
         resources.append(_page(lesson.get_url(request), len(str(lesson.body.raw_data).encode())))
         for kind, value in _blocks(lesson):
@@ -58,6 +62,8 @@ def course_resources(*, course, user, request) -> list[Resource]:
                 image_ids.append(value["image"])
             elif kind == "document" and isinstance(value, dict) and value.get("document"):
                 document_ids.append(value["document"])
+            elif kind == "h5p" and isinstance(value, dict) and value.get("activity"):
+                h5p_blocks.append((lesson.pk, value["activity"]))
     images = get_image_model().objects.filter(pk__in=image_ids).prefetch_renditions(LESSON_IMAGE_FILTER)
     for image in images:
         rendition = image.get_rendition(LESSON_IMAGE_FILTER)
@@ -69,7 +75,35 @@ def course_resources(*, course, user, request) -> list[Resource]:
         size = document.file_size or _file_size(document.file)
         resources.append(Resource(url=document.url, bytes=size, kind="document"))
     resources.extend(_quiz_pages(user=user, lesson_ids=[lesson.pk for lesson in lessons]))
+    resources.extend(_h5p_files(user=user, blocks=h5p_blocks, request=request))
     return resources
+
+
+def _h5p_files(*, user, blocks: list[tuple[int, int]], request) -> list[Resource]:
+    """Each H5P activity's player page for this person and lesson (the grant the lesson page frames) and the
+    files of its current version, with the player's own files once. Not with a player origin of its own
+    (H5P_PLAYER_ORIGIN): no worker of the site sees that origin (docs/offline.md)."""
+    origin = request.build_absolute_uri("/")
+    if not blocks or h5p_player.separate_origin(origin):
+        return []
+    activities = (
+        Activity.objects.filter(pk__in={pk for _lesson, pk in blocks})
+        .select_related("current_version")
+        .prefetch_related("current_version__libraries")
+    )
+    versions = {activity.pk: activity.current_version for activity in activities}
+    found = []
+    for lesson_id, activity_id in blocks:
+        version = versions.get(activity_id)
+        if version is not None:
+            found.extend(
+                h5p_offline.activity_files(
+                    user=user, version=version, lesson_id=lesson_id, parent_origin=origin
+                )
+            )
+    if found:
+        found.extend(h5p_offline.player_files())
+    return [Resource(url=f.url, bytes=f.bytes, kind=f.kind, estimated=f.estimated) for f in found]
 
 
 def _quiz_pages(*, user, lesson_ids: list[int]) -> list[Resource]:

@@ -125,12 +125,20 @@ def test_the_template_scan_finds_the_templates():
     assert {"base.html", "courses/lesson_page.html", "compliance/dashboard.html", "h5p/player.html"} <= names
 
 
+# The H5P player page inlines static/js/h5p-player.js (a stored copy must start without a connection,
+# docs/offline.md); its own sandbox policy allows inline scripts, the site's does not.
+SCRIPTED_INLINE_BY_DESIGN = {"h5p/player.html"}
+
+
 def test_no_template_has_inline_script_event_handlers_or_javascript_urls():
     offenders = [
         f"{name}: {problem}"
         for name, text in project_templates()
         for problem, found in (
-            ("inline <script> (move it to a file under static/js/)", INLINE_SCRIPT.search(text)),
+            (
+                "inline <script> (move it to a file under static/js/)",
+                name not in SCRIPTED_INLINE_BY_DESIGN and INLINE_SCRIPT.search(text),
+            ),
             ("an on…= attribute (add a listener in a script file)", EVENT_HANDLER.search(text)),
             ("a javascript: URL", "javascript:" in text.lower()),
         )

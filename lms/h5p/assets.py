@@ -81,3 +81,13 @@ def asset_file(digest: str, name: str) -> str | None:
     if digest != current:
         return None
     return files.get(name)
+
+
+def asset_text(name: str) -> str:
+    """The text of one of the player's own scripts, to inline in the player page."""
+    _digest, files = build()
+    with open(files[name], encoding="utf-8") as handle:
+        text = handle.read()
+    if "</script" in text.lower():
+        raise ValueError(f"{name!r} cannot be inlined: it contains a closing script tag.")
+    return text

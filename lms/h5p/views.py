@@ -100,8 +100,11 @@ def player_csp(
 ) -> str:
     """The player page's policy. Under `sandbox` without allow-same-origin the document's origin is
     opaque; browsers match 'self' against the page's URL, but the site's origin is named as well so that
-    the policy does not depend on that. `external`: the sites this content version names that an
-    administrator allowed (external_media.csp_sources), for its media, embeds and their scripts.
+    the policy does not depend on that. `blob:` for scripts, styles, fonts and reads: a downloaded activity
+    played offline gets its files from the lesson page and serves them from addresses made inside the frame
+    (static/js/h5p-player.js; 'unsafe-inline' and 'unsafe-eval' already allow as much). `external`: the
+    sites this content version names that an administrator allowed (external_media.csp_sources), for its
+    media, embeds and their scripts.
     `same_origin` only on an origin of the player's own (player.py): there the origin itself keeps the
     package away from the site's cookies and pages."""
     site = f"'self' {origin}"
@@ -111,12 +114,12 @@ def player_csp(
         [
             "sandbox allow-scripts allow-same-origin" if same_origin else "sandbox allow-scripts",
             "default-src 'none'",
-            f"script-src {media} 'unsafe-inline' 'unsafe-eval'",
-            f"style-src {site} 'unsafe-inline'",
+            f"script-src {media} 'unsafe-inline' 'unsafe-eval' blob:",
+            f"style-src {site} 'unsafe-inline' blob:",
             f"img-src {media} data: blob:",
             f"media-src {media} blob:",
-            f"font-src {site} data:",
-            f"connect-src {site}",
+            f"font-src {site} data: blob:",
+            f"connect-src {site} blob:",
             f"frame-src {media}",
             "worker-src 'none'",
             "object-src 'none'",
@@ -188,7 +191,10 @@ def player(request, token: str):
             "main_js": assets.asset_url(assets.STANDALONE + "main.bundle.js"),
             "frame_js": assets.asset_url(assets.STANDALONE + "frame.bundle.js"),
             "frame_css": assets.asset_url(assets.STANDALONE + "styles/h5p.css"),
-            "player_js": assets.asset_url("js/h5p-player.js"),
+            "assets_base": assets.asset_url("js/h5p-player.js").removesuffix("js/h5p-player.js"),
+            # Inline: a stored copy of this page, served by the service worker without a connection, must
+            # start without loading anything (no worker sees the sandboxed frame's own requests).
+            "player_script": assets.asset_text("js/h5p-player.js"),
         },
     )
     policy = player_csp(origin, external, parent_origin=parent_origin, same_origin=same_origin)

@@ -15,7 +15,10 @@
   const MAX_QUEUE = 200;
   const MAX_FAILURES = 40; // server errors for one statement: about ten minutes of retries every 15 s
   const READY_WAIT_MS = 6000; // after the frame loaded, before asking whether the connection is there
-  const KINDS = new Set(["ready", "xapi", "state", "height", "error", "media"]);
+  const KINDS = new Set(["ready", "xapi", "state", "height", "error", "media", "files"]);
+  // The only folders a player frame may ask for: one version's files under its signed files key, and the
+  // player's own build. Files anyone holding that key can read anyway; never a page of the site.
+  const FILE_FOLDERS = [/^\/h5p\/tep\/\d{1,12}-\d{1,8}-[0-9a-f]{32}\/$/, /^\/h5p\/nguon\/[0-9a-f]{16}\/$/];
   const HOST = /^[a-z0-9.-]{1,253}$/;
   const outbox = window.SmartwardOutbox || null; // without it (no signed-in page), the localStorage queue below
 
@@ -62,6 +65,24 @@
     },
   };
 
+  // A downloaded course's H5P files (docs/offline.md), read from the caches "Download for offline study"
+  // filled: the sandboxed player cannot reach them itself (no service worker sees its requests).
+  async function storedFiles(folders) {
+    if (!folders.length || !("caches" in window)) return [];
+    const found = new Map();
+    for (const name of await caches.keys()) {
+      if (!name.startsWith("swl-course-")) continue;
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        const path = new URL(request.url).pathname;
+        if (found.has(path) || !folders.some((folder) => path.startsWith(folder))) continue;
+        const response = await cache.match(request, { ignoreVary: true });
+        if (response && response.ok) found.set(path, { path, blob: await response.blob() });
+      }
+    }
+    return Array.from(found.values());
+  }
+
   class Activity {
     constructor(root) {
       this.root = root;
@@ -81,9 +102,9 @@
       this.stateTimer = null;
       this.completedShown = false;
       this.ready = false;
-      // The player frame has an opaque origin: no service worker serves it, so a lesson page read offline
-      // (stored by the worker) cannot open its activity. Say so in words, not with the browser's error page
-      // inside the frame, and load the player again when the connection returns.
+      // An activity that was not downloaded cannot open on a lesson page read offline (the worker has no
+      // player page for it; docs/offline.md). Say so in words, not with the browser's error page inside the
+      // frame, and load the player again when the connection returns.
       if (this.frame) this.frame.addEventListener("load", () => this.checkLoaded());
       // Rule "viewed": the learner says they went through content that reports nothing itself. Sent as an
       // "experienced" statement through the same queue, so it survives a lost connection like any result.
@@ -335,8 +356,33 @@
       this.frame.style.height = `${clamped}px`;
     }
 
+    // The frame asks once, before loading anything; it gets an answer in every case (an empty list: the
+    // network), sent to that frame alone.
+    async sendFiles(prefixes) {
+      // One answer at a time: the player asks once as it starts; a package asking again and again waits.
+      if (this.filesBusy) return;
+      this.filesBusy = true;
+      const folders = (Array.isArray(prefixes) ? prefixes : [])
+        .filter((folder) => typeof folder === "string" && FILE_FOLDERS.some((pattern) => pattern.test(folder)))
+        .slice(0, 2);
+      let files = [];
+      try {
+        files = await storedFiles(folders);
+      } catch (error) {
+        files = [];
+      } finally {
+        this.filesBusy = false;
+      }
+      const target = this.frame.contentWindow;
+      // An opaque origin cannot be named as the target: "*", to the frame we made, with its own files only.
+      if (target) target.postMessage({ type: "smartward-h5p-files", files }, "*");
+    }
+
     receive(message) {
       switch (message.kind) {
+        case "files":
+          this.sendFiles(message.prefixes);
+          break;
         case "ready":
           this.ready = true;
           this.root.classList.remove("needs-connection");

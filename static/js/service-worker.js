@@ -131,13 +131,55 @@ async function contentFile(request, cacheFirst) {
   }
 }
 
+// An H5P player page of a downloaded course (docs/offline.md, "H5P activities offline"). The lesson page
+// frames it without an opaque sandbox attribute, so its navigation comes here; the page's own policy
+// (`sandbox allow-scripts`) still gives its document an opaque origin, whose requests no worker sees: the
+// lesson page hands it the files. The grant in the address is a Django signed value,
+// `<data>:<time>:<signature>`: the same <data> names the same person, version, lesson and lesson origin, so
+// a lesson page stored later (a newer grant) still finds the player page stored with the download. The
+// copy plays whatever the grant's age: only the server checks it, and nothing here goes to the server.
+const PLAYER_PREFIX = "/h5p/choi/";
+
+async function storedPlayer(path) {
+  const grant = decodeURIComponent(path.slice(PLAYER_PREFIX.length).split("/")[0]);
+  const data = grant.split(":")[0];
+  if (!data) return undefined;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(COURSE_PREFIX)) continue;
+    const cache = await caches.open(name);
+    const exact = await cache.match(path, { ignoreVary: true });
+    if (exact) return exact;
+    for (const key of await cache.keys()) {
+      const stored = new URL(key.url).pathname;
+      if (!stored.startsWith(PLAYER_PREFIX) || !/^\/h5p\/choi\/[^/]+\/$/.test(stored)) continue;
+      if (decodeURIComponent(stored.slice(PLAYER_PREFIX.length, -1)).split(":")[0] === data) {
+        return cache.match(key, { ignoreVary: true });
+      }
+    }
+  }
+  return undefined;
+}
+
+async function playerPage(request, path) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    // Not downloaded: the browser's error inside the frame, which the lesson page words for the learner.
+    return (await storedPlayer(path)) || Response.error();
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const path = url.pathname;
-  // Never touched: the admin, the login pages, and the sandboxed H5P player (its own grant and policy).
+  if (request.mode === "navigate" && path.startsWith(PLAYER_PREFIX) && /^\/h5p\/choi\/[^/]+\/$/.test(path)) {
+    event.respondWith(playerPage(request, path));
+    return;
+  }
+  // Never touched: the admin, the login pages, and the H5P files (the lesson page reads them from the cache).
   const skipped = ["/admin/", "/django-admin/", "/tai-khoan/", "/h5p/"];
   if (skipped.some((prefix) => path.startsWith(prefix))) return;
   if (request.mode === "navigate") {

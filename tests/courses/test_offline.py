@@ -10,14 +10,18 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
+from lms.h5p import player as h5p_player
+from lms.h5p.models import Activity
 from lms.learning.services import enrolment_create
 from lms.quiz.services import attempt_start
 from tests.builders import lessons_of
+from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
 from tests.quiz_builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +182,56 @@ def test_every_page_names_its_person_by_an_opaque_key(client, learner, other_lea
     second = client.get(course.url)["X-Offline-User"]
     assert first and second and first != second
     assert str(learner.pk) != first and learner.username not in first
+
+
+def test_an_h5p_lesson_lists_the_persons_player_page_and_every_file_with_its_exact_size(
+    learner_client, learner, other_learner, course, h5p_bytes, settings
+):
+    assert_player_assets_installed()
+    version = store_package(h5p_bytes, title="Đúng hay sai")
+    lesson = lessons_of(course)[0]
+    lesson.body = h5p_block(Activity.objects.get(pk=version.activity_id))
+    lesson.save_revision().publish()
+    for person in (learner, other_learner):
+        enrolment_create(user=person, course=course)
+
+    files = learner_client.get(manifest_url(course)).json()["files"]
+
+    players = [item for item in files if item["kind"] == "h5p-player"]
+    assert len(players) == 1 and players[0]["estimated"]
+    grant = h5p_player.grant_read(players[0]["url"].removeprefix("/h5p/choi/").removesuffix("/"))
+    # The grant the lesson page frames: this person, this lesson, this version, the site's origin.
+    assert (grant.user_id, grant.lesson_id, grant.version_id) == (learner.pk, lesson.pk, version.pk)
+    assert grant.parent_origin == "http://testserver"
+    h5p_files = [item for item in files if item["kind"] == "h5p"]
+    key = h5p_player.files_key(version.pk)
+    urls = {item["url"] for item in h5p_files}
+    assert f"/h5p/tep/{key}/h5p.json" in urls and f"/h5p/tep/{key}/content/content.json" in urls
+    assert any(url.startswith(f"/h5p/tep/{key}/libraries/H5P.TrueFalse-") for url in urls)
+    assert any(url.endswith("/vendor/h5p-standalone/main.bundle.js") for url in urls)
+    assert not any(url.endswith((".d.ts", ".txt")) for url in urls)
+    # Every file answers, to anyone holding the address (the frame's requests carry no session), with the
+    # size the list gave.
+    anonymous = Client()
+    for item in h5p_files:
+        response = anonymous.get(item["url"])
+        assert response.status_code == 200, item["url"]
+        assert (
+            len(b"".join(response.streaming_content if response.streaming else [response.content]))
+            == item["bytes"]
+        ), item["url"]
+    assert anonymous.get(players[0]["url"]).status_code == 200
+    # Another learner's list names that learner's grant, never this one's.
+    other = Client()
+    other.force_login(other_learner)
+    other_players = [
+        item for item in other.get(manifest_url(course)).json()["files"] if item["kind"] == "h5p-player"
+    ]
+    other_grant = h5p_player.grant_read(other_players[0]["url"].removeprefix("/h5p/choi/").removesuffix("/"))
+    assert other_grant.user_id == other_learner.pk
+
+    # With a player origin of its own no worker of the site could serve it: nothing of H5P is listed.
+    settings.H5P_PLAYER_ORIGIN = "http://h5p.testserver"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "h5p.testserver"]
+    kinds = {item["kind"] for item in learner_client.get(manifest_url(course)).json()["files"]}
+    assert not kinds & {"h5p", "h5p-player"}
