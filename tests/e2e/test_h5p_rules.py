@@ -14,7 +14,7 @@ from lms.learning.models import Enrolment, LessonCompletion
 from lms.learning.services import enrolment_create
 from tests.builders import UserFactory, make_catalogue, make_course
 from tests.e2e.outbox_helpers import waiting_h5p_statements
-from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package, thirdparty_dir
+from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package, thirdparty_path
 
 from .test_h5p import COMPLETED_TEXT, log_in, open_player
 
@@ -25,10 +25,7 @@ VIEWED_BUTTON = "Đã xem xong"
 def required_lesson(name: str, *, username: str, rule: str) -> LessonPage:
     """A live course whose one required lesson holds the package, with the rule checked as the lesson
     editor checks it on save, and a learner enrolled."""
-    path = thirdparty_dir() / name
-    if not path.is_file():
-        pytest.skip(f"{path} is missing")
-    version = store_package(path.read_bytes(), title=name.removesuffix(".h5p"))
+    version = store_package(thirdparty_path(name).read_bytes(), title=name.removesuffix(".h5p"))
     activity = Activity.objects.get(pk=version.activity_id)
     assert rule in compatibility.behaviour_of_version(version).rules
     body = LessonBodyBlock()
