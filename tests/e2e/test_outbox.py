@@ -370,3 +370,38 @@ def test_a_full_disk_a_damaged_store_and_two_tabs_lose_nothing_and_double_nothin
     assert AttemptAnswer.objects.get(attempt=feedback_attempt).score == 1
     second.locator(".outbox-indicator").get_by_role("button", name="Tôi đã hiểu").click()
     expect(second.locator(".outbox-indicator")).to_be_hidden()
+
+
+ANOTHER_RELEASE = """() => new Promise((resolve, reject) => {
+  // What a newer release's page might do to the store: a higher version, and no "user" index any more.
+  const request = indexedDB.open("smartward-outbox", 2);
+  request.onupgradeneeded = () => request.transaction.objectStore("items").deleteIndex("user");
+  request.onsuccess = () => { request.result.close(); resolve(true); };
+  request.onerror = () => reject(request.error);
+  // Still blocked after 10 s: the page never let go of its connection.
+  request.onblocked = () => setTimeout(() => reject(new Error("blocked by the page")), 10000);
+})"""
+
+
+def test_a_store_changed_by_another_release_while_the_page_is_open_loses_nothing(
+    live_server, page, two_quizzes
+):
+    """A tab of a newer release upgrades the store while this page (the older release) has it open: this page
+    lets it (it closes its connection), then finds a store it cannot use as it is (a newer version, without
+    the index it needs). It neither waits forever nor throws away what is queued: the learner's answer
+    waiting in it is kept, the store made usable again, and the answer sent when the connection returns."""
+    learner, lessons, _quizzes, _feedback_questions, at_end_questions = two_quizzes
+    short = at_end_questions[1]
+    network = Network(page.context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_contain_text("(1 mục chờ gửi)")
+
+    assert page.evaluate(ANOTHER_RELEASE)
+    wait_for_server(page, lambda: len(outbox_items(page)) == 1, what="the queued answer back in the store")
+    network.go_online(page)
+    expect(form_of(page, short).locator(".quiz-save-status")).to_have_text(SAVED)
+    assert AttemptAnswer.objects.get().response == {"text": correct_response(short)}
+    expect(page.locator(".outbox-indicator")).to_be_hidden()
