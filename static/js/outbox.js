@@ -60,26 +60,42 @@
     Promise.race([promise, new Promise((resolve, reject) => {
       window.setTimeout(() => reject(new Error("timeout")), ms);
     })]);
+  // Makes the store usable in a version change: the object store and its index are added when missing; one
+  // with another key is replaced, with the records it holds that have an id.
+  const repair = (req) => {
+    const upgrading = req.result;
+    const create = () => upgrading.createObjectStore(STORE, { keyPath: "id" });
+    if (!upgrading.objectStoreNames.contains(STORE)) {
+      create().createIndex("user", "user");
+      return;
+    }
+    const store = req.transaction.objectStore(STORE);
+    if (store.keyPath !== "id") {
+      store.getAll().onsuccess = (event) => {
+        upgrading.deleteObjectStore(STORE);
+        const fresh = create();
+        fresh.createIndex("user", "user");
+        event.target.result
+          .filter((item) => item && typeof item === "object" && typeof item.id === "string")
+          .forEach((item) => fresh.put(item));
+      };
+    } else if (!store.indexNames.contains("user")) {
+      store.createIndex("user", "user");
+    }
+  };
   const openAt = (version) =>
     new Promise((resolve, reject) => {
       const req = version ? window.indexedDB.open(DB_NAME, version) : window.indexedDB.open(DB_NAME);
-      req.onupgradeneeded = () => {
-        const upgrading = req.result;
-        if (!upgrading.objectStoreNames.contains(STORE)) {
-          upgrading.createObjectStore(STORE, { keyPath: "id" }).createIndex("user", "user");
-        }
-      };
+      req.onupgradeneeded = () => repair(req);
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
       // Blocked: another tab still has the store open; it closes it on `versionchange` (below), then this
       // request goes on by itself.
     });
-  const shapeOk = (opened) => opened.objectStoreNames.contains(STORE) &&
-    opened.transaction(STORE).objectStore(STORE).indexNames.contains("user");
-  const readable = async (opened) => {
-    if (!opened.objectStoreNames.contains(STORE)) return [];
-    const items = await request(opened.transaction(STORE).objectStore(STORE).getAll()).catch(() => []);
-    return items.filter((item) => item && typeof item === "object" && typeof item.id === "string");
+  const shapeOk = (opened) => {
+    if (!opened.objectStoreNames.contains(STORE)) return false;
+    const store = opened.transaction(STORE).objectStore(STORE);
+    return store.keyPath === "id" && store.indexNames.contains("user");
   };
   const open = async () => {
     if (!window.indexedDB) throw new Error("none");
@@ -87,29 +103,31 @@
     try {
       opened = await openAt(DB_VERSION);
     } catch (error) {
-      if (!error || error.name !== "VersionError") throw error;
-      // A newer release's store (a page of this release still open after a deploy): used as it is when it
-      // has what this release needs, never deleted with what it holds.
-      opened = await openAt(0);
+      if (error && error.name === "VersionError") {
+        // A newer release's store (a page of this release still open after a deploy): used as it is,
+        // never deleted with what it holds.
+        opened = await openAt(0);
+      } else {
+        // The browser cannot read it at all (damaged files): nothing in it can be saved; a new one.
+        await request(window.indexedDB.deleteDatabase(DB_NAME)).catch(() => null);
+        opened = await openAt(DB_VERSION);
+      }
     }
     if (shapeOk(opened)) return opened;
-    // A damaged store (wrong shape, a crash, another release's leftovers): what can be read is kept, the
-    // store is made again, and it is put back.
-    const kept = await readable(opened);
+    // A damaged store (wrong shape: a crash, another release's leftovers): repaired by a version change,
+    // keeping every record it holds.
+    const version = opened.version + 1;
     opened.close();
-    await request(window.indexedDB.deleteDatabase(DB_NAME));
-    const fresh = await openAt(DB_VERSION);
-    if (!shapeOk(fresh)) throw new Error("damaged");
-    if (kept.length) {
-      const tx = fresh.transaction(STORE, "readwrite");
-      kept.forEach((item) => tx.objectStore(STORE).put(item));
-      await new Promise((resolve) => { tx.oncomplete = resolve; tx.onabort = resolve; });
-    }
-    return fresh;
+    const repaired = await openAt(version);
+    if (shapeOk(repaired)) return repaired;
+    repaired.close();
+    throw new Error("damaged");
   };
-  const connect = () =>
-    // An old tab that never closes its connection would hold this page up forever: memory after 10 s.
-    within(open(), 10000)
+  const connect = () => {
+    const opening = open();
+    // An old tab that never closes its connection would hold this page up forever: memory after 10 s (a
+    // connection opened later is closed, so as not to hold up anyone else).
+    return within(opening, 10000)
       .then((opened) => {
         db = opened;
         storageProblem = "";
@@ -122,7 +140,11 @@
           }
         };
       })
-      .catch(() => { storageProblem = says.msgNoStorage; });
+      .catch(() => {
+        storageProblem = says.msgNoStorage;
+        opening.then((late) => { if (late !== db) late.close(); }).catch(() => null);
+      });
+  };
   let ready = connect();
 
   const valid = (item) =>
@@ -183,8 +205,9 @@
     await new Promise((resolve, reject) => {
       const tx = db.transaction(STORE, "readwrite");
       const store = tx.objectStore(STORE);
+      let failure = null;
       tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
+      tx.onabort = () => reject(failure || tx.error || new DOMException("aborted", "AbortError"));
       tx.onerror = () => null; // onabort follows with the reason
       try {
         if (!item.key) {
@@ -197,6 +220,7 @@
             mine.result.filter(older).forEach((candidate) => store.delete(candidate.id));
             store.put(item);
           } catch (error) {
+            failure = error; // a full disk: what was stored stays (the whole transaction is undone)
             tx.abort();
           }
         };

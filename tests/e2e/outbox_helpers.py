@@ -6,11 +6,18 @@ import time
 from playwright.sync_api import Error as PlaywrightError
 
 WAITING_H5P = """async () => {
-  const db = await new Promise((resolve, reject) => {
+  // Opened at whatever version it has; never created here (that would race the outbox's own opening).
+  const db = await new Promise((resolve) => {
     const request = indexedDB.open("smartward-outbox");
+    request.onupgradeneeded = () => request.transaction.abort();
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => resolve(null);
   });
+  if (!db) return [];
+  if (!db.objectStoreNames.contains("items")) {
+    db.close();
+    return [];
+  }
   const items = await new Promise((resolve) => {
     const request = db.transaction("items").objectStore("items").getAll();
     request.onsuccess = () => resolve(request.result);
@@ -50,11 +57,18 @@ def wait_for_server(page, check, *, timeout: float = 10.0, what: str = "the serv
 
 
 OUTBOX_ITEMS = """async () => {
-  const db = await new Promise((resolve, reject) => {
+  // Opened at whatever version it has; never created here (that would race the outbox's own opening).
+  const db = await new Promise((resolve) => {
     const request = indexedDB.open("smartward-outbox");
+    request.onupgradeneeded = () => request.transaction.abort();
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => resolve(null);
   });
+  if (!db) return [];
+  if (!db.objectStoreNames.contains("items")) {
+    db.close();
+    return [];
+  }
   const items = await new Promise((resolve) => {
     const request = db.transaction("items").objectStore("items").getAll();
     request.onsuccess = () => resolve(request.result);
