@@ -222,7 +222,6 @@ def attempt_save_answer(
         return _replay(receipt, attempt)
 
 
-@transaction.atomic
 def _is_stale(stored: AttemptAnswer | None, *, device, device_seq) -> bool:
     return (
         stored is not None
@@ -233,6 +232,7 @@ def _is_stale(stored: AttemptAnswer | None, *, device, device_seq) -> bool:
     )
 
 
+@transaction.atomic
 def _save_answer(
     *, attempt: Attempt, question_id, response, now, client_id, made_at, device, device_seq
 ) -> AnswerResult:
