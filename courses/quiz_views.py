@@ -138,6 +138,10 @@ class AnswerForm(forms.Form):
     # From the offline outbox (static/js/outbox.js): the device's id for this answer, and when it was made.
     client_id = forms.UUIDField(required=False)
     made_at = forms.DateTimeField(required=False)
+    # The browser that made it and the answer's running number there: the learner's order, not the order of
+    # arrival, decides which of two answers to one question stays (lms.quiz.services.attempt_save_answer).
+    device = forms.UUIDField(required=False)
+    device_seq = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
 
 
 @_login_required
@@ -150,7 +154,7 @@ def attempt_answer(request, attempt_id: int):
     question = Question.objects.filter(pk=question_id).first() if question_id else None
     if question is None:
         return _fail(request, message=_("This question is not part of your attempt."), status=400)
-    if "client_id" in form.errors or "made_at" in form.errors:
+    if any(name in form.errors for name in ("client_id", "made_at", "device", "device_seq")):
         return _fail(
             request, message=_("This answer was not accepted. Reload the page and answer again."), status=400
         )
@@ -161,6 +165,8 @@ def attempt_answer(request, attempt_id: int):
             response=_response_from_post(request, question),
             client_id=form.cleaned_data.get("client_id"),
             made_at=form.cleaned_data.get("made_at"),
+            device=form.cleaned_data.get("device"),
+            device_seq=form.cleaned_data.get("device_seq"),
         )
     except quiz_services.AttemptClosed as error:
         attempt.refresh_from_db()
@@ -186,6 +192,8 @@ def attempt_answer(request, attempt_id: int):
     if _wants_json(request):
         # Built from what the server stored only, so a retried answer gets this same reply.
         reply = {"ok": True, "feedback": feedback}
+        if result.stale:
+            reply["stale"] = True  # a newer answer from this device is already stored: nothing changed
         if result.late:
             reply["late"] = True
             reply["message"] = _("Sent after the time limit, but made before it: this answer counts.")

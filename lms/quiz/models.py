@@ -368,6 +368,11 @@ class AttemptAnswer(models.Model):
     )
     marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
     marker_comment = models.TextField(_("marker's comment"), blank=True)
+    # Where this answer stands in the learner's order (the offline outbox): the browser that made it and its
+    # running number there. An older answer from the same browser arriving after a newer one (a request the
+    # network delayed) is acknowledged but does not replace it. Empty for a form posted without JavaScript.
+    device = models.UUIDField(_("device"), null=True, blank=True)
+    device_seq = models.BigIntegerField(_("order on the device"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("answer given")

@@ -52,6 +52,7 @@ class AnswerResult:
     is_correct: bool | None  # None for essays
     expired: bool = False
     late: bool = False  # sent after the deadline, made before it: counted within the grace
+    stale: bool = False  # older than the answer stored (same device, lower number): acknowledged, not applied
 
 
 def _now(now=None):
@@ -169,16 +170,32 @@ def _replay(receipt: AnswerReceipt, attempt: Attempt) -> AnswerResult:
         raise AnswerRejected(_("This answer was sent for another attempt."))
     answer = AttemptAnswer.objects.filter(attempt=attempt, question_id=receipt.question_id).first()
     reply = receipt.reply
-    return AnswerResult(answer=answer, is_correct=reply.get("is_correct"), late=bool(reply.get("late")))
+    return AnswerResult(
+        answer=answer,
+        is_correct=reply.get("is_correct"),
+        late=bool(reply.get("late")),
+        stale=bool(reply.get("stale")),
+    )
 
 
 def attempt_save_answer(
-    *, attempt: Attempt, question_id, response, now=None, client_id=None, made_at=None
+    *,
+    attempt: Attempt,
+    question_id,
+    response,
+    now=None,
+    client_id=None,
+    made_at=None,
+    device=None,
+    device_seq=None,
 ) -> AnswerResult:
     """Save (or replace) the answer to one question of an attempt in progress, scored on the server.
 
     `client_id`: the device's id for this answer; the same id again gets the first reply and changes nothing.
-    `made_at`: when the device says the answer was made (see `answer_time`)."""
+    `made_at`: when the device says the answer was made (see `answer_time`).
+    `device`, `device_seq`: the browser that made the answer and its running number there. The learner's
+    order wins over the order of arrival: an answer older than the one stored from the same browser (a
+    request the network delayed past a newer one) is acknowledged as `stale` and changes nothing."""
     now = _now(now)
     if client_id is not None:
         receipt = AnswerReceipt.objects.filter(client_id=client_id).first()
@@ -194,6 +211,8 @@ def attempt_save_answer(
             now=now,
             client_id=client_id,
             made_at=made_at,
+            device=device if device_seq is not None else None,
+            device_seq=device_seq if device is not None else None,
         )
     except IntegrityError:
         # The same id saved by a request the row lock did not order (the whole save was rolled back).
@@ -203,8 +222,20 @@ def attempt_save_answer(
         return _replay(receipt, attempt)
 
 
+def _is_stale(stored: AttemptAnswer | None, *, device, device_seq) -> bool:
+    return (
+        stored is not None
+        and device is not None
+        and stored.device == device
+        and stored.device_seq is not None
+        and stored.device_seq > device_seq
+    )
+
+
 @transaction.atomic
-def _save_answer(*, attempt: Attempt, question_id, response, now, client_id, made_at) -> AnswerResult:
+def _save_answer(
+    *, attempt: Attempt, question_id, response, now, client_id, made_at, device, device_seq
+) -> AnswerResult:
     attempt = _locked(attempt)
     if client_id is not None:
         # A duplicate sent at the same moment waited for the lock above: it finds the first one's receipt.
@@ -224,12 +255,23 @@ def _save_answer(*, attempt: Attempt, question_id, response, now, client_id, mad
         raise AnswerRejected(_("This question is not part of your attempt.")) from None
     if question_id not in attempt.question_ids:
         raise AnswerRejected(_("This question is not part of your attempt."))
-    if (
-        not attempt.quiz.answers_at_end
-        and AttemptAnswer.objects.filter(attempt=attempt, question_id=question_id).exists()
-    ):
+    stored = AttemptAnswer.objects.filter(attempt=attempt, question_id=question_id).first()
+    if not attempt.quiz.answers_at_end and stored is not None:
         # Feedback was shown after the first answer: changing it now would game the score.
         raise AttemptClosed(_("You have already answered this question."))
+    if _is_stale(stored, device=device, device_seq=device_seq):
+        # The learner changed this answer since; the newer one, already here, stays.
+        is_correct = None if stored.score is None else stored.score >= stored.question.points
+        late = attempt.deadline is not None and now > attempt.deadline
+        if client_id is not None:
+            AnswerReceipt.objects.create(
+                client_id=client_id,
+                attempt=attempt,
+                question_id=question_id,
+                reply={"is_correct": is_correct, "late": late, "stale": True},
+                received_at=now,
+            )
+        return AnswerResult(answer=stored, is_correct=is_correct, late=late, stale=True)
     question = Question.objects.prefetch_related("answers").get(pk=question_id)
     try:
         scored = score_response(question, list(question.answers.all()), response)
@@ -242,6 +284,8 @@ def _save_answer(*, attempt: Attempt, question_id, response, now, client_id, mad
             "response": scored.response,
             "score": scored.score,
             "answered_at": now if made_at is None else made,
+            "device": device,
+            "device_seq": device_seq,
         },
     )
     is_correct = None if scored.score is None else scored.score >= question.points

@@ -201,6 +201,9 @@
       const item = event.item;
       if (!item || item.kind !== "h5p" || !item.json || item.json.activity !== this.ids.activity ||
         item.json.lesson !== this.ids.lesson) return;
+      // "This activity needs a connection" says more than the outbox's tries without one (every few seconds).
+      const waiting = ["sending", "offline", "server", "held"].includes(event.type);
+      if (waiting && this.root.classList.contains("needs-connection")) return;
       if (event.type === "sending") this.say(this.msg.msgSaving);
       else if (event.type === "offline" || event.type === "server" || event.type === "held") {
         this.say(this.msg.msgOffline);

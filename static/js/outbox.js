@@ -13,8 +13,14 @@
   const DB_VERSION = 1;
   const STORE = "items";
   const TIMEOUT_MS = 30000;
-  const RETRY_FIRST_MS = 4000;
-  const RETRY_MAX_MS = 60000;
+  // Tried again after a pause: short while the connection is missing (a failed try costs nothing, and the
+  // browser does not always say when it is back), longer while the server fails (it must not be hammered).
+  const RETRY_FIRST_MS = 2000;
+  const RETRY_OFFLINE_MAX_MS = 10000;
+  const RETRY_SERVER_MAX_MS = 60000;
+  // A tab holding the sending lock longer than its own request may last is stuck (frozen, or its page gone
+  // without releasing it): the lock is taken from it; the server applies each id once, so nothing doubles.
+  const LOCK_WAIT_MS = TIMEOUT_MS + 5000;
 
   const uuid4 = () => {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -26,6 +32,21 @@
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   };
 
+  // This browser's id: with each item's running number (`seq`) it tells the server the learner's order, so
+  // that an older answer delayed by the network never replaces a newer one (lms.quiz.services).
+  const device = (() => {
+    try {
+      let id = window.localStorage.getItem("smartward-outbox-device");
+      if (!id) {
+        id = uuid4();
+        window.localStorage.setItem("smartward-outbox-device", id);
+      }
+      return id;
+    } catch (error) {
+      return uuid4(); // no storage: this page's answers are still ordered among themselves
+    }
+  })();
+
   // ---- Storage. IndexedDB, or this page's memory when it cannot be opened (then the learner is told).
   const memory = new Map();
   let db = null;
@@ -35,41 +56,96 @@
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-  const openOnce = () =>
-    new Promise((resolve, reject) => {
-      const req = window.indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const upgrading = req.result;
-        if (!upgrading.objectStoreNames.contains(STORE)) {
-          upgrading.createObjectStore(STORE, { keyPath: "id" }).createIndex("user", "user");
-        }
+  const within = (promise, ms) =>
+    Promise.race([promise, new Promise((resolve, reject) => {
+      window.setTimeout(() => reject(new Error("timeout")), ms);
+    })]);
+  // Makes the store usable in a version change: the object store and its index are added when missing; one
+  // with another key is replaced, with the records it holds that have an id.
+  const repair = (req) => {
+    const upgrading = req.result;
+    const create = () => upgrading.createObjectStore(STORE, { keyPath: "id" });
+    if (!upgrading.objectStoreNames.contains(STORE)) {
+      create().createIndex("user", "user");
+      return;
+    }
+    const store = req.transaction.objectStore(STORE);
+    if (store.keyPath !== "id") {
+      store.getAll().onsuccess = (event) => {
+        upgrading.deleteObjectStore(STORE);
+        const fresh = create();
+        fresh.createIndex("user", "user");
+        event.target.result
+          .filter((item) => item && typeof item === "object" && typeof item.id === "string")
+          .forEach((item) => fresh.put(item));
       };
-      req.onsuccess = () => {
-        const opened = req.result;
-        const ok = opened.objectStoreNames.contains(STORE) &&
-          opened.transaction(STORE).objectStore(STORE).indexNames.contains("user");
-        if (ok) resolve(opened);
-        else {
-          opened.close();
-          reject(new Error("damaged"));
-        }
-      };
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error("blocked"));
-    });
-  const open = async () => {
-    if (!window.indexedDB) throw new Error("none");
-    try {
-      return await openOnce();
-    } catch (error) {
-      // A damaged store (wrong shape, another release's leftovers) cannot be read: start a fresh one.
-      await request(window.indexedDB.deleteDatabase(DB_NAME)).catch(() => null);
-      return openOnce();
+    } else if (!store.indexNames.contains("user")) {
+      store.createIndex("user", "user");
     }
   };
-  const ready = open()
-    .then((opened) => { db = opened; })
-    .catch(() => { storageProblem = says.msgNoStorage; });
+  const openAt = (version) =>
+    new Promise((resolve, reject) => {
+      const req = version ? window.indexedDB.open(DB_NAME, version) : window.indexedDB.open(DB_NAME);
+      req.onupgradeneeded = () => repair(req);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      // Blocked: another tab still has the store open; it closes it on `versionchange` (below), then this
+      // request goes on by itself.
+    });
+  const shapeOk = (opened) => {
+    if (!opened.objectStoreNames.contains(STORE)) return false;
+    const store = opened.transaction(STORE).objectStore(STORE);
+    return store.keyPath === "id" && store.indexNames.contains("user");
+  };
+  const open = async () => {
+    if (!window.indexedDB) throw new Error("none");
+    let opened;
+    try {
+      opened = await openAt(DB_VERSION);
+    } catch (error) {
+      if (error && error.name === "VersionError") {
+        // A newer release's store (a page of this release still open after a deploy): used as it is,
+        // never deleted with what it holds.
+        opened = await openAt(0);
+      } else {
+        // The browser cannot read it at all (damaged files): nothing in it can be saved; a new one.
+        await request(window.indexedDB.deleteDatabase(DB_NAME)).catch(() => null);
+        opened = await openAt(DB_VERSION);
+      }
+    }
+    if (shapeOk(opened)) return opened;
+    // A damaged store (wrong shape: a crash, another release's leftovers): repaired by a version change,
+    // keeping every record it holds.
+    const version = opened.version + 1;
+    opened.close();
+    const repaired = await openAt(version);
+    if (shapeOk(repaired)) return repaired;
+    repaired.close();
+    throw new Error("damaged");
+  };
+  const connect = () => {
+    const opening = open();
+    // An old tab that never closes its connection would hold this page up forever: memory after 10 s (a
+    // connection opened later is closed, so as not to hold up anyone else).
+    return within(opening, 10000)
+      .then((opened) => {
+        db = opened;
+        storageProblem = "";
+        // Another tab replacing a damaged store must not wait for this one: close, then open it again.
+        opened.onversionchange = () => {
+          opened.close();
+          if (db === opened) {
+            db = null;
+            ready = connect();
+          }
+        };
+      })
+      .catch(() => {
+        storageProblem = says.msgNoStorage;
+        opening.then((late) => { if (late !== db) late.close(); }).catch(() => null);
+      });
+  };
+  let ready = connect();
 
   const valid = (item) =>
     item && typeof item === "object" && typeof item.id === "string" && item.user === user &&
@@ -110,6 +186,68 @@
       tx.oncomplete = () => resolve();
       tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
       tx.onerror = () => null; // onabort follows with the reason
+    });
+  };
+
+  // A new item and the removal of the older ones it replaces (same `key`, not refused), in one transaction:
+  // two answers made in quick succession cannot both read the store before either writes, which left both
+  // queued (the older one sent first and shown as saved while the newer one still waited).
+  const replace = async (item) => {
+    await ready;
+    const older = (candidate) => item.key && candidate.key === item.key && candidate.state !== "refused" &&
+      candidate.id !== item.id;
+    if (!db) {
+      [...memory.values()].filter(older).forEach((candidate) => memory.delete(candidate.id));
+      memory.set(item.id, item);
+      return;
+    }
+    [...memory.values()].filter(older).forEach((candidate) => memory.delete(candidate.id));
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      let failure = null;
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(failure || tx.error || new DOMException("aborted", "AbortError"));
+      tx.onerror = () => null; // onabort follows with the reason
+      try {
+        if (!item.key) {
+          store.put(item);
+          return;
+        }
+        const mine = store.index("user").getAll(user);
+        mine.onsuccess = () => {
+          try {
+            mine.result.filter(older).forEach((candidate) => store.delete(candidate.id));
+            store.put(item);
+          } catch (error) {
+            failure = error; // a full disk: what was stored stays (the whole transaction is undone)
+            tx.abort();
+          }
+        };
+      } catch (error) {
+        tx.abort();
+        reject(error);
+      }
+    });
+  };
+  // An item's new state, written only if it is still there: one replaced while it was being sent is gone
+  // and stays gone (its refusal concerns an answer the learner already changed).
+  const settle = async (item, changes) => {
+    await ready;
+    if (!db) {
+      if (memory.has(item.id)) memory.set(item.id, { ...memory.get(item.id), ...changes });
+      return;
+    }
+    if (memory.has(item.id)) memory.set(item.id, { ...memory.get(item.id), ...changes });
+    await new Promise((resolve) => {
+      const tx = db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      const current = store.get(item.id);
+      current.onsuccess = () => {
+        if (current.result) store.put({ ...current.result, ...changes });
+      };
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => resolve();
     });
   };
 
@@ -170,10 +308,10 @@
   // ---- Sending, one at a time, in the order made; across tabs too (Web Locks) when the browser has them.
   let retryDelay = RETRY_FIRST_MS;
   let retryHandle = null;
-  const scheduleRetry = () => {
+  const scheduleRetry = (why = "server") => {
     if (retryHandle !== null) return;
     retryHandle = window.setTimeout(() => { retryHandle = null; flush(); }, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+    retryDelay = Math.min(retryDelay * 2, why === "offline" ? RETRY_OFFLINE_MAX_MS : RETRY_SERVER_MAX_MS);
   };
   const readJson = async (response) => {
     if (!(response.headers.get("Content-Type") || "").startsWith("application/json")) return null;
@@ -200,6 +338,8 @@
       body.set("csrfmiddlewaretoken", says.csrf);
       body.set("client_id", item.id);
       body.set("made_at", item.madeAt);
+      body.set("device", item.device || device);
+      body.set("device_seq", String(item.seq));
     }
     let response;
     try {
@@ -233,7 +373,7 @@
       if (result.outcome === "offline" || result.outcome === "server") {
         offline = result.outcome === "offline";
         emit({ type: result.outcome, item });
-        scheduleRetry();
+        scheduleRetry(result.outcome);
         return;
       }
       offline = false;
@@ -247,19 +387,39 @@
         held.clear(); // the session is back: what waited for it goes too
         await write([], [item.id]);
         emit({ type: "sent", item, data: result.data });
+        tell("sent");
       } else {
-        await write([{ ...item, state: "refused", message: result.message }], []);
+        await settle(item, { state: "refused", message: result.message });
         emit({ type: "refused", item, message: result.message, data: result.data });
       }
       render();
     }
   };
   let flushing = null;
+  const withLock = (run) => {
+    if (!navigator.locks) return run();
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => controller.abort(), LOCK_WAIT_MS);
+    return navigator.locks
+      .request("smartward-outbox", { signal: controller.signal }, () => {
+        window.clearTimeout(timer);
+        return run();
+      })
+      .catch((error) => {
+        if (!error || error.name !== "AbortError") throw error;
+        return navigator.locks.request("smartward-outbox", { steal: true }, run);
+      });
+  };
+  // Other tabs of the site: an item added or sent here means they may send too, now, not at their timer.
+  const channel = window.BroadcastChannel ? new BroadcastChannel("smartward-outbox") : null;
+  const tell = (type) => {
+    if (channel) channel.postMessage({ type, user });
+  };
   const flush = () => {
     if (flushing) return flushing.then(() => flush());
     sending = true;
     const run = () => drain().catch(() => scheduleRetry());
-    flushing = (navigator.locks ? navigator.locks.request("smartward-outbox", run) : run()).finally(() => {
+    flushing = withLock(run).catch(() => scheduleRetry()).finally(() => {
       flushing = null;
       sending = false;
       render();
@@ -282,13 +442,11 @@
       label,
       state,
       madeAt: new Date().toISOString(),
+      device,
       seq: Date.now() * 1000 + (counter++ % 1000),
     };
-    const superseded = key
-      ? (await all().catch(() => [])).filter((o) => o.key === key && o.state !== "refused").map((o) => o.id)
-      : [];
     try {
-      await write([item], superseded);
+      await replace(item);
     } catch (error) {
       const full = error && (error.name === "QuotaExceededError" || /quota/i.test(String(error.message)));
       storageProblem = full ? says.msgFull : says.msgNoStorage;
@@ -301,7 +459,10 @@
       throw error2;
     }
     render();
-    if (state === "pending") flush();
+    if (state === "pending") {
+      flush();
+      tell("added");
+    }
     return item;
   };
   const remove = (ids) => write([], ids).then(render);
@@ -348,10 +509,27 @@
     });
   }).catch(() => null);
 
-  window.addEventListener("online", () => {
+  // Sending starts again at once, not at the retry timer, whenever the connection may be back: the browser
+  // says so (`online`; it does not when only the route to the server was cut), another tab added or sent
+  // something, the learner comes back to this tab (timers of hidden tabs are slowed down), or the page is
+  // shown again from the back/forward cache.
+  const wake = () => {
     window.clearTimeout(retryHandle);
     retryHandle = null;
+    retryDelay = RETRY_FIRST_MS;
     flush();
+  };
+  window.addEventListener("online", wake);
+  if (channel) {
+    channel.onmessage = (event) => {
+      if (event.data && event.data.user === user) wake();
+    };
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") wake();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) wake();
   });
   window.addEventListener("offline", () => { offline = true; render(); });
   ready.then(() => { render(); flush(); });

@@ -81,6 +81,9 @@
     item.fields.some(([name, value]) => name === "question" && value === questionOf(form)));
   const labelOf = (form) => (form.querySelector(".quiz-number") || {}).textContent || "";
   const lastQueued = new WeakMap();
+  // The item holding each question's latest answer: what an older one's reply says does not concern the
+  // learner any more ("saved" while the newer answer still waits would be untrue).
+  const latest = new WeakMap();
   const goAfter = new Map(); // item id -> question number to open once the server has it
 
   const apply = (form, fields) => {
@@ -131,10 +134,12 @@
       const item = await outbox.add({ kind: "answer", url: form.action, fields, key: keyOf(form),
         label: labelOf(form), state });
       if (state !== "pending") return;
+      latest.set(form, item.id);
       if (go !== null) goAfter.set(item.id, go);
       if (outbox.offline) say(form, says.msgQueued);
     } catch (error) {
       say(form, error.message, true); // the disk is full: nothing stored before is lost; sent from memory
+      if (error.item && state === "pending") latest.set(form, error.item.id);
       if (error.item && go !== null) goAfter.set(error.item.id, go);
       outbox.flush();
     }
@@ -186,6 +191,12 @@
     if (item.kind !== "answer") return;
     const form = formFor(item);
     if (!form) return;
+    if ((latest.has(form) && latest.get(form) !== item.id) || (event.data && event.data.stale)) {
+      // An answer the learner has changed since (or older than the one the server has): not this one's news.
+      if (event.type === "sent") markAnswered(form);
+      else if (event.type === "refused" && event.data && event.data.submitted) window.location.reload();
+      return;
+    }
     if (event.type === "offline") say(form, says.msgQueued);
     else if (event.type === "server") say(form, says.msgServer);
     else if (event.type === "held") say(form, event.message, true);
@@ -218,6 +229,7 @@
       apply(form, item.fields);
       lastQueued.set(form, `${item.state}:${JSON.stringify(item.fields)}`);
       if (item.state === "pending") {
+        latest.set(form, item.id);
         say(form, says.msgQueued);
         if (isLocked(form)) lock(form, true);
       }

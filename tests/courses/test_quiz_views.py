@@ -326,3 +326,27 @@ def test_an_answer_sent_twice_by_the_outbox_gets_the_same_json_reply_and_is_stor
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
     bad = learner_client.post(url, {**data, "client_id": "not-a-uuid"}, HTTP_X_REQUESTED_WITH="fetch")
     assert bad.status_code == 400
+
+
+def test_an_older_answer_of_the_same_browser_arriving_late_is_acknowledged_as_stale(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    single = questions[0]
+    wrong = next(a.pk for a in single.answers.all() if not a.correct)
+    url = reverse("lesson_quiz:answer", args=[attempt.pk])
+    device = "5d1e2c3b-0a4f-4e6d-8c7b-9a8b7c6d5e4f"
+    newer = {"question": single.pk, "choice": correct_response(single), "device": device, "device_seq": "20"}
+    older = {"question": single.pk, "choice": wrong, "device": device, "device_seq": "10"}
+
+    first = learner_client.post(url, newer, HTTP_X_REQUESTED_WITH="fetch")
+    late = learner_client.post(url, older, HTTP_X_REQUESTED_WITH="fetch")
+
+    assert json.loads(first.content) == {"ok": True, "feedback": None}
+    assert json.loads(late.content) == {"ok": True, "feedback": None, "stale": True}
+    assert AttemptAnswer.objects.get(attempt=attempt).score == 1
+    bad = learner_client.post(url, {**older, "device_seq": "-1"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert bad.status_code == 400

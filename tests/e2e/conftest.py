@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,42 @@ def wagtail_root(transactional_db):
     from tests.builders import wagtail_root_ensure
 
     wagtail_root_ensure()
+
+
+class _RequestsInFlight:
+    """The live server's application, counting the requests it is answering."""
+
+    def __init__(self, application):
+        self.application = application
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        try:
+            return self.application(environ, start_response)
+        finally:
+            with self.lock:
+                self.count -= 1
+
+
+@pytest.fixture(autouse=True)
+def live_server_quiet_before_flush(request, wagtail_root):
+    """The database is flushed after each browser test (transactional_db, below this fixture); the test's
+    pages are closed before this one ends (their fixtures came after it). A request the browser made just
+    before (an outbox send, an H5P statement) may still be running in the live server's thread: the flush
+    waits for it, instead of running beside it (SQLite: "database table is locked"; PostgreSQL: a request
+    writing into tables being emptied)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    application = httpd.get_app()
+    if not isinstance(application, _RequestsInFlight):
+        application = _RequestsInFlight(application)
+        httpd.set_app(application)
+    yield
+    deadline = time.monotonic() + 60
+    while application.count and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -1,6 +1,7 @@
 """Cutting the connection for real: every request of the context (pages, and the service worker's own
 fetches) is aborted by routing, and the browser is told it is offline as well."""
 
+import contextlib
 import io
 import json
 import time
@@ -27,6 +28,46 @@ def cut_connection(context):
 def restore_connection(context):
     context.unroute("**/*")
     context.set_offline(False)
+
+
+class Network:
+    """Cuts and restores one browser context's connection by routing, for pages without the service worker
+    (a context with `service_workers="block"`): while cut, every POST is aborted and a GET gets the copy
+    of the page taken while online (as the worker would serve it) or is aborted. Nothing relies on
+    `set_offline` alone."""
+
+    def __init__(self, context):
+        self.context = context
+        self.copies = {}
+        self.cut = False
+        context.on("response", self._keep)
+
+    def _keep(self, response):
+        request = response.request
+        if request.method == "GET" and response.status == 200 and not self.cut:
+            with contextlib.suppress(Exception):  # a response without a body (aborted)
+                self.copies[request.url.split("#")[0]] = (response.headers, response.body())
+
+    def _offline(self, route):
+        request = route.request
+        copy = self.copies.get(request.url.split("#")[0]) if request.method == "GET" else None
+        if copy is None:
+            route.abort("internetdisconnected")
+        else:
+            headers, body = copy
+            route.fulfill(status=200, headers=headers, body=body)
+
+    def go_offline(self):
+        self.cut = True
+        self.context.route("**/*", self._offline)
+
+    def go_online(self, *pages):
+        """The connection returns; the browser says so to each of `pages` (the `online` event). With no page
+        named, nothing is said, as when only the route to the server was cut: the outbox finds out itself."""
+        self.cut = False
+        self.context.unroute("**/*", self._offline)
+        for page in pages:
+            page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
 def cache_names(page) -> list[str]:

@@ -2,7 +2,6 @@
 activity can meet (lms/h5p/compatibility.py), live as the activity changes, and warns when the block's rule
 cannot be met; the lesson is then saved and submitted for review."""
 
-import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowState, WorkflowTask
@@ -11,7 +10,7 @@ from courses.models import LessonPage
 from lms.people import roles
 from lms.people.services import roles_sync
 from tests.builders import UserFactory, make_catalogue, make_course
-from tests.h5p_builders import store_package, thirdparty_dir
+from tests.h5p_builders import store_package, thirdparty_path
 
 from .test_h5p import log_in
 
@@ -19,10 +18,8 @@ OFFERED = "(select) => Array.from(select.options).filter((o) => !o.hidden && !o.
 
 
 def package(name: str):
-    path = thirdparty_dir() / name
-    if not path.is_file():
-        pytest.skip(f"{path} is missing")
-    return store_package(path.read_bytes(), title=name.removesuffix(".h5p").removeprefix("H5P."))
+    title = name.removesuffix(".h5p").removeprefix("H5P.")
+    return store_package(thirdparty_path(name).read_bytes(), title=title)
 
 
 def review_workflow(catalogue) -> None:

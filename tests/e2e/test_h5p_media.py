@@ -1,29 +1,20 @@
 """Third-party H5P packages whose content needs more than the package: formulas (H5P.MathDisplay with
 MathJax from our own static files) and media on other sites (the administrator's allow-list)."""
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
 from lms.h5p.models import ExternalMediaHost
 from tests.e2e.test_h5p import lesson_with_activity, log_in, open_player
-from tests.h5p_builders import assert_player_assets_installed
+from tests.h5p_builders import assert_player_assets_installed, thirdparty_path
 
-THIRDPARTY = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "h5p" / "thirdparty"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 def thirdparty(name: str) -> bytes:
-    path = THIRDPARTY / name
-    if not path.is_file():
-        if os.environ.get("REQUIRE_H5P_FIXTURE") == "1":
-            pytest.fail(f"The third-party H5P package is missing at {path}.")
-        pytest.skip(f"The third-party H5P package is missing at {path}.")
-    return path.read_bytes()
+    return thirdparty_path(name).read_bytes()
 
 
 def keep_requests_local(page) -> list[str]:

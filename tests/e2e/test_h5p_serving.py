@@ -5,7 +5,6 @@ import io
 import json
 import struct
 import zipfile
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,9 +15,8 @@ from lms.h5p.models import Activity
 from lms.learning.services import enrolment_create
 from tests.builders import UserFactory, make_catalogue, make_course
 from tests.e2e.test_h5p import log_in
-from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
+from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package, thirdparty_path
 
-THIRDPARTY = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "h5p" / "thirdparty"
 FIRST_VISIT_GOAL_KB = 250
 REPEAT_VISIT_GOAL_KB = 30
 AUDIO_RATE = 8000
@@ -62,7 +60,7 @@ def wav(seconds: int) -> bytes:
 def interactive_video_with_local_media() -> bytes:
     """The third-party Interactive Video package with its video (on h5p.org) replaced by a local file."""
     out = io.BytesIO()
-    source = THIRDPARTY / "H5P.InteractiveVideo.h5p"
+    source = thirdparty_path("H5P.InteractiveVideo.h5p")
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in original.infolist():
             data = original.read(info.filename)
@@ -157,7 +155,7 @@ def test_an_h5p_lesson_loads_once(live_server, transactional_db, isolated_browse
 def test_single_choice_set_sound_effects_load_through_the_cors_preflight(live_server, transactional_db, page):
     """H5P's sound library asks with X-Requested-With from the opaque origin: a preflight (was 405)."""
     assert_player_assets_installed()
-    lesson = lesson_with((THIRDPARTY / "H5P.SingleChoiceSet.h5p").read_bytes(), username="hocvien_am")
+    lesson = lesson_with(thirdparty_path("H5P.SingleChoiceSet.h5p").read_bytes(), username="hocvien_am")
     log_in(page, live_server, "hocvien_am")
     sounds = []
     page.context.on(

@@ -22,9 +22,8 @@ from lms.quiz.models import AnswerReceipt, Attempt, AttemptAnswer
 from tests.builders import UserFactory, make_catalogue, make_course
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.offline_helpers import cut_connection, log_in, restore_connection, wait_for_worker
-from tests.e2e.outbox_helpers import waiting_h5p_statements
+from tests.e2e.outbox_helpers import form_of, start_quiz, waiting_h5p_statements
 from tests.e2e.test_offline import download
-from tests.e2e.test_outbox import form_of, start_quiz
 from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
 from tests.quiz_builders import correct_response, make_question, make_quiz, quiz_block
 

@@ -6,6 +6,7 @@ import contextlib
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -15,10 +16,14 @@ from lms.learning.services import enrolment_create
 from lms.quiz.models import AnswerReceipt, Attempt, AttemptAnswer
 from tests.builders import UserFactory, make_catalogue, make_course
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.offline_helpers import Network
+from tests.e2e.outbox_helpers import form_of, outbox_items, start_quiz, wait_for_server
 from tests.e2e.test_h5p import log_in
 from tests.quiz_builders import correct_response, make_question, make_quiz, quiz_block
 
 ESSAY = "Chữ ký số giúp xác thực văn bản điện tử."
+SAVED = "Đã lưu câu trả lời."
+SAVED_ON_DEVICE = "Đã lưu trên máy: sẽ được gửi khi có kết nối trở lại."
 OFFLINE = re.compile(r"Đang ngoại tuyến — đã lưu trên máy \((\d+) mục chờ gửi\)")
 
 
@@ -34,45 +39,6 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-class Network:
-    """Cuts and restores one browser context's connection; while cut, pages already seen come from a copy."""
-
-    def __init__(self, context):
-        self.context = context
-        self.copies = {}
-        self.cut = False
-        context.on("response", self._keep)
-
-    def _keep(self, response):
-        request = response.request
-        if request.method == "GET" and response.status == 200 and not self.cut:
-            with contextlib.suppress(Exception):  # a response without a body (aborted)
-                self.copies[request.url.split("#")[0]] = (response.headers, response.body())
-
-    def _offline(self, route):
-        request = route.request
-        copy = self.copies.get(request.url.split("#")[0]) if request.method == "GET" else None
-        if copy is None:
-            route.abort("internetdisconnected")
-        else:
-            headers, body = copy
-            route.fulfill(status=200, headers=headers, body=body)
-
-    def go_offline(self):
-        self.cut = True
-        self.context.route("**/*", self._offline)
-
-    def go_online(self, *pages):
-        self.cut = False
-        self.context.unroute("**/*", self._offline)
-        for page in pages:
-            page.evaluate("window.dispatchEvent(new Event('online'))")
-
-
-def form_of(page, question):
-    return page.locator(f"form.quiz-question:has(input[name=question][value='{question.pk}'])")
 
 
 @pytest.fixture
@@ -93,13 +59,6 @@ def two_quizzes(transactional_db):
     learner = UserFactory(username="hocvien_ngoaituyen")
     enrolment_create(user=learner, course=course)
     return learner, lessons, quizzes, feedback_questions, at_end_questions
-
-
-def start_quiz(page, live_server, lesson) -> str:
-    page.goto(live_server.url + lesson.url)
-    page.get_by_role("button", name="Bắt đầu làm bài").click()
-    page.wait_for_selector("form.quiz-question")
-    return page.url
 
 
 def test_answers_made_offline_in_every_mode_survive_reload_and_reopening_and_reach_the_server_once(
@@ -135,9 +94,7 @@ def test_answers_made_offline_in_every_mode_survive_reload_and_reopening_and_rea
         name = "choice" if question.kind == "single" else "value"
         form.locator(f"input[name={name}][value='{value}']").check()
         form.get_by_role("button", name="Trả lời").click()
-        expect(form.locator(".quiz-save-status")).to_have_text(
-            "Đã lưu trên máy: sẽ được gửi khi có kết nối trở lại."
-        )
+        expect(form.locator(".quiz-save-status")).to_have_text(SAVED_ON_DEVICE)
     expect(page.locator(".outbox-indicator")).to_have_text(
         "Đang ngoại tuyến — đã lưu trên máy (5 mục chờ gửi)"
     )
@@ -204,9 +161,7 @@ def test_a_connection_lost_during_an_answer_and_a_submission_loses_and_doubles_n
     page.route("**/tra-loi/", lost_reply)
     for choice in correct_response(multiple):
         form_of(page, multiple).locator(f"input[name=choices][value='{choice}']").check()
-    expect(form_of(page, multiple).locator(".quiz-save-status")).to_have_text(
-        "Đã lưu trên máy: sẽ được gửi khi có kết nối trở lại."
-    )
+    expect(form_of(page, multiple).locator(".quiz-save-status")).to_have_text(SAVED_ON_DEVICE)
     assert delivered and all(status == 200 for status in delivered)
     page.unroute("**/tra-loi/", lost_reply)
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -225,6 +180,96 @@ def test_a_connection_lost_during_an_answer_and_a_submission_loses_and_doubles_n
     assert attempt.state == Attempt.State.SUBMITTED
     assert Attempt.objects.count() == 1
     assert attempt.score == 1
+
+
+def test_two_quick_answers_and_an_older_one_delayed_by_the_network_leave_the_learners_last_answer(
+    live_server, page, two_quizzes
+):
+    """Two changes in quick succession replace each other on the device (one item, not two); a copy of the
+    first answer that the network delivers after the second (its send timed out on the device, the request
+    reached the server later) is acknowledged and changes nothing: the learner's order wins."""
+    learner, lessons, quizzes, _feedback_questions, at_end_questions = two_quizzes
+    multiple = at_end_questions[0]
+    first, second = correct_response(multiple)
+    network = Network(page.context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    attempt = Attempt.objects.get()
+    form = form_of(page, multiple)
+
+    network.go_offline()
+    # Both choices in one task: the two saves start before either has written to the store.
+    page.evaluate(
+        """([form, first, second]) => {
+          form.querySelector(`input[value='${first}']`).click();
+          form.querySelector(`input[value='${second}']`).click();
+        }""",
+        [form.element_handle(), str(first), str(second)],
+    )
+    expect(page.locator(".outbox-indicator")).to_have_text(
+        "Đang ngoại tuyến — đã lưu trên máy (1 mục chờ gửi)"
+    )
+    assert [sorted(v for n, v in item["fields"] if n == "choices") for item in outbox_items(page)] == [
+        sorted([str(first), str(second)])
+    ]
+    network.go_online(page)
+    expect(form.locator(".quiz-save-status")).to_have_text("Đã lưu câu trả lời.")
+    assert AttemptAnswer.objects.get(attempt=attempt).score == 1
+
+    # The learner unticks the second choice; the request carrying it is held up on the way.
+    delayed = []
+
+    def hold_up(route):
+        delayed.append((route.request.headers, route.request.post_data_buffer))
+        route.abort("timedout")
+
+    page.route("**/tra-loi/", hold_up, times=1)
+    form.locator(f"input[name=choices][value='{second}']").uncheck()
+    expect(form.locator(".quiz-save-status")).to_have_text(SAVED_ON_DEVICE)
+    assert len(delayed) == 1
+    # Then ticks it again: this newer answer reaches the server first (the outbox may have sent the older one
+    # again before: it came first then, which is the learner's order too).
+    form.locator(f"input[name=choices][value='{second}']").check()
+    expect(page.locator(".outbox-indicator")).to_be_hidden()
+    wait_for_server(
+        page, lambda: AttemptAnswer.objects.get(attempt=attempt).score == 1, what="the newer answer"
+    )
+    # The held-up request arrives now.
+    headers, body = delayed[0]
+    kept = {"content-type", "x-csrftoken", "x-requested-with"}
+    reply = page.request.post(
+        live_server.url + reverse("lesson_quiz:answer", args=[attempt.pk]),
+        headers={name: value for name, value in headers.items() if name.lower() in kept},
+        data=body,
+    )
+    assert reply.ok and reply.json()["ok"] is True and reply.json().get("stale") is True
+    answer = AttemptAnswer.objects.get(attempt=attempt)
+    assert answer.score == 1
+    assert sorted(answer.response["choices"]) == sorted([first, second])
+
+
+def test_answers_reach_the_server_when_the_connection_returns_without_the_browser_saying_so(
+    live_server, page, two_quizzes
+):
+    """Only the route to the server was cut (the office's line, not the Wi-Fi): no `online` event comes.
+    The outbox finds out itself within its short retry while the connection is missing (at most 10 s)."""
+    learner, lessons, _quizzes, _feedback_questions, at_end_questions = two_quizzes
+    short = at_end_questions[1]
+    network = Network(page.context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url) if "/tra-loi/" in r.url else None)
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_contain_text("(1 mục chờ gửi)")
+    # Tried and failed four times (after pauses of 2, 4 and 8 s): the pause has grown to its longest.
+    wait_for_server(page, lambda: len(failed) >= 4, timeout=40, what="four tries without a connection")
+    assert not AttemptAnswer.objects.exists()
+
+    network.go_online()  # nothing dispatched
+    expect(form_of(page, short).locator(".quiz-save-status")).to_have_text(SAVED, timeout=15_000)
+    assert AttemptAnswer.objects.get().response == {"text": correct_response(short)}
 
 
 # Bad input: a session ended while offline and another person on the same device; a full disk; a damaged
@@ -262,11 +307,9 @@ def test_items_of_a_signed_out_learner_wait_for_that_learner_and_no_one_else(liv
     page.context.clear_cookies()
     log_in(page, live_server, learner.username)  # the owner comes back: it goes, under their name
     expect(page.locator(".outbox-indicator")).to_be_hidden(timeout=10_000)
-    # The indicator is also hidden before the outbox has looked at its store: wait for the answer itself.
-    for _ in range(300):  # up to 30 s: a send that met the sign-in waits for the outbox's retry timer
-        if AttemptAnswer.objects.exists():
-            break
-        page.wait_for_timeout(100)
+    # The indicator is also hidden before the outbox has looked at its store: wait for the answer itself,
+    # sent as the first page after signing in loads.
+    wait_for_server(page, AttemptAnswer.objects.exists, what="the answer kept while signed out")
     answer = AttemptAnswer.objects.get()
     assert answer.attempt.user == learner
     assert answer.response == {"text": correct_response(short)}
@@ -327,3 +370,38 @@ def test_a_full_disk_a_damaged_store_and_two_tabs_lose_nothing_and_double_nothin
     assert AttemptAnswer.objects.get(attempt=feedback_attempt).score == 1
     second.locator(".outbox-indicator").get_by_role("button", name="Tôi đã hiểu").click()
     expect(second.locator(".outbox-indicator")).to_be_hidden()
+
+
+ANOTHER_RELEASE = """() => new Promise((resolve, reject) => {
+  // What a newer release's page might do to the store: a higher version, and no "user" index any more.
+  const request = indexedDB.open("smartward-outbox", 2);
+  request.onupgradeneeded = () => request.transaction.objectStore("items").deleteIndex("user");
+  request.onsuccess = () => { request.result.close(); resolve(true); };
+  request.onerror = () => reject(request.error);
+  // Still blocked after 10 s: the page never let go of its connection.
+  request.onblocked = () => setTimeout(() => reject(new Error("blocked by the page")), 10000);
+})"""
+
+
+def test_a_store_changed_by_another_release_while_the_page_is_open_loses_nothing(
+    live_server, page, two_quizzes
+):
+    """A tab of a newer release upgrades the store while this page (the older release) has it open: this page
+    lets it (it closes its connection), then finds a store it cannot use as it is (a newer version, without
+    the index it needs). It neither waits forever nor throws away what is queued: the learner's answer
+    waiting in it is kept, the store made usable again, and the answer sent when the connection returns."""
+    learner, lessons, _quizzes, _feedback_questions, at_end_questions = two_quizzes
+    short = at_end_questions[1]
+    network = Network(page.context)
+    log_in(page, live_server, learner.username)
+    start_quiz(page, live_server, lessons[1])
+    network.go_offline()
+    form_of(page, short).locator("[name=text]").fill(correct_response(short))
+    expect(page.locator(".outbox-indicator")).to_contain_text("(1 mục chờ gửi)")
+
+    assert page.evaluate(ANOTHER_RELEASE)
+    wait_for_server(page, lambda: len(outbox_items(page)) == 1, what="the queued answer back in the store")
+    network.go_online(page)
+    expect(form_of(page, short).locator(".quiz-save-status")).to_have_text(SAVED)
+    assert AttemptAnswer.objects.get().response == {"text": correct_response(short)}
+    expect(page.locator(".outbox-indicator")).to_be_hidden()

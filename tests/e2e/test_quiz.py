@@ -165,14 +165,13 @@ def test_an_answer_met_by_a_server_error_is_kept_and_saved_when_the_server_recov
         url, lambda route: route.fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
     )
 
-    # The outbox sends from IndexedDB; on a busy machine that first try may wait for its retry timer.
-    with page.expect_response(url, timeout=45_000) as failed:
+    with page.expect_response(url) as failed:
         status = choose_correct(page, questions[0])
 
     assert failed.value.status == 500
     expect(status).to_have_text(SERVER_ERROR)
     assert not AttemptAnswer.objects.exists()
     page.unroute(url)
-    # quiz.js tries again by itself after a pause (4 s, doubling while the server keeps failing).
-    expect(status).to_have_text(SAVED, timeout=30_000)
+    # quiz.js tries again by itself after a pause (2 s, doubling while the server keeps failing).
+    expect(status).to_have_text(SAVED, timeout=15_000)
     assert AttemptAnswer.objects.get(attempt=attempt).question_id == questions[0].pk

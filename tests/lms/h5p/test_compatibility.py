@@ -4,7 +4,6 @@ the table does not know gets the default and is flagged."""
 
 import io
 import json
-import os
 import zipfile
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ from lms.h5p import compatibility
 from lms.h5p.compatibility import RULE_COMPLETED, RULE_PASSED, RULE_SCALED, RULE_VIEWED
 from lms.h5p.models import ContentVersion
 from lms.h5p.storage import h5p_storage
-from tests.h5p_builders import store_package, thirdparty_dir
+from tests.h5p_builders import h5p_fixture_missing, store_package, thirdparty_dir, thirdparty_path
 
 from .conftest import rebuild
 
@@ -59,19 +58,15 @@ PASS_MARKS = {
 
 
 def package(name: str) -> bytes:
-    path = thirdparty_dir() / name
-    if not path.is_file():
-        reason = f"The third-party H5P package is missing at {path} (SMARTWARD_H5P_THIRDPARTY)."
-        if os.environ.get("REQUIRE_H5P_FIXTURE") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path.read_bytes()
+    return thirdparty_path(name).read_bytes()
 
 
 def test_every_package_of_the_folder_is_in_this_test():
     folder = thirdparty_dir()
     if not folder.is_dir():
-        pytest.skip(f"{folder} is missing")
+        h5p_fixture_missing(
+            f"The third-party H5P packages are missing at {folder} (SMARTWARD_H5P_THIRDPARTY)"
+        )
     assert {p.name for p in folder.glob("*.h5p")} == set(PACKAGES)
 
 

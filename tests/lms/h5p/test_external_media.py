@@ -5,7 +5,6 @@ adding only the allowed sites that version names."""
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -17,22 +16,18 @@ from lms.h5p import player as h5p_player
 from lms.h5p.external_media import csp_sources, external_media_urls, url_host
 from lms.h5p.models import Activity, ExternalMediaHost
 from tests.builders import UserFactory, client_for
-from tests.h5p_builders import store_package
+from tests.h5p_builders import store_package, thirdparty_path
 
 from .conftest import rebuild, upload
 
 pytestmark = pytest.mark.django_db
 
-THIRDPARTY = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "h5p" / "thirdparty"
 VIDEO = "https://h5p.org/sites/default/files/h5p/iv.mp4"
 ADD_URL = reverse("wagtailsnippets_h5p_activity:add")
 
 
 def content_of(name: str) -> dict:
-    path = THIRDPARTY / name
-    if not path.is_file():
-        pytest.skip(f"missing {path}")
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(thirdparty_path(name)) as archive:
         return json.loads(archive.read("content/content.json"))
 
 

@@ -5,7 +5,6 @@ as a quiz."""
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +20,7 @@ from lms.quiz.interchange import (
     quiz_to_h5p_question_set,
 )
 from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
+from tests.h5p_builders import thirdparty_path
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,8 @@ def english():
         yield
 
 
-THIRDPARTY = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "h5p" / "thirdparty"
-
-
 def package(name: str) -> bytes:
-    path = THIRDPARTY / name
-    if not path.is_file():
-        pytest.skip(f"The third-party H5P packages are missing at {THIRDPARTY}.")
-    return path.read_bytes()
+    return thirdparty_path(name).read_bytes()
 
 
 def h5p_zip(content, *, main="H5P.QuestionSet", title="Bộ câu hỏi", extra=()) -> bytes:

@@ -179,3 +179,110 @@ def test_the_same_client_id_sent_concurrently_is_stored_once():
     assert replies == [(True, False)] * 4
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
     assert AnswerReceipt.objects.filter(client_id=client_id).count() == 1
+
+
+# The learner's order, not the order of arrival: an older answer that the network delayed past a newer one
+# (its first send timed out on the device but reached the server later) must not replace the newer one.
+
+
+def _answers_at_end(official):
+    question = make_question("multiple")
+    attempt = services.attempt_start(user=official, quiz=make_quiz([question], answers_at_end=True))
+    right = correct_response(question)
+    return attempt, question, right[:1], right  # a first, partial answer, then the learner's final one
+
+
+def test_an_older_answer_from_the_same_browser_arriving_after_a_newer_one_is_acknowledged_not_applied(
+    official,
+):
+    attempt, question, partial, final = _answers_at_end(official)
+    device = uuid.uuid4()
+    older, newer = uuid.uuid4(), uuid.uuid4()
+
+    services.attempt_save_answer(
+        attempt=attempt, question_id=question.pk, response=final, client_id=newer, device=device, device_seq=2
+    )
+    late = services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=partial,
+        client_id=older,
+        device=device,
+        device_seq=1,
+    )
+    again = services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=partial,
+        client_id=older,
+        device=device,
+        device_seq=1,
+    )
+
+    assert late.stale is True and again.stale is True
+    answer = AttemptAnswer.objects.get(attempt=attempt)
+    assert answer.score == 1
+    assert (answer.device, answer.device_seq) == (device, 2)
+    assert AnswerReceipt.objects.filter(attempt=attempt).count() == 2
+
+
+def test_answers_in_the_learners_order_replace_each_other(official):
+    attempt, question, partial, final = _answers_at_end(official)
+    device = uuid.uuid4()
+
+    first = services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=final,
+        client_id=uuid.uuid4(),
+        device=device,
+        device_seq=1,
+    )
+    second = services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=partial,
+        client_id=uuid.uuid4(),
+        device=device,
+        device_seq=2,
+    )
+
+    assert (first.stale, second.stale) == (False, False)
+    assert AttemptAnswer.objects.get(attempt=attempt).score == 0
+
+
+def test_another_browser_or_a_form_without_javascript_is_taken_in_the_order_of_arrival(official):
+    # Two devices' clocks cannot be compared: the last answer to arrive stays, as without the outbox.
+    attempt, question, partial, final = _answers_at_end(official)
+    phone, office = uuid.uuid4(), uuid.uuid4()
+    services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=partial,
+        client_id=uuid.uuid4(),
+        device=phone,
+        device_seq=9,
+    )
+    services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=final,
+        client_id=uuid.uuid4(),
+        device=office,
+        device_seq=1,
+    )
+    assert AttemptAnswer.objects.get(attempt=attempt).score == 1
+
+    services.attempt_save_answer(attempt=attempt, question_id=question.pk, response=partial)  # no JavaScript
+    answer = AttemptAnswer.objects.get(attempt=attempt)
+    assert (answer.score, answer.device, answer.device_seq) == (0, None, None)
+    # The phone's older answer, delayed until now, is not compared with a device-less one: it is applied.
+    services.attempt_save_answer(
+        attempt=attempt,
+        question_id=question.pk,
+        response=final,
+        client_id=uuid.uuid4(),
+        device=phone,
+        device_seq=3,
+    )
+    assert AttemptAnswer.objects.get(attempt=attempt).score == 1
