@@ -36,7 +36,7 @@ def test_demo_learner_enrols_studies_and_completes_the_course(
     page.get_by_role("button", name="Ghi danh vào khóa học").click()
     expect(page.get_by_text("Bạn đã ghi danh khóa học")).to_be_visible()
     screenshot("02-enrolled")
-    page.get_by_role("link", name="Tiếp tục từ chỗ đã dừng").click()
+    page.get_by_role("link", name="Tiếp tục khóa học").click()
 
     steps = 0
     while not page.get_by_text("Chúc mừng! Bạn đã hoàn thành khóa học.").is_visible():

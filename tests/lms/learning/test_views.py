@@ -166,7 +166,7 @@ def test_my_learning_lists_courses_in_progress_and_completed(learner_client, lea
     in_progress_section, completed_section = html.split("Đã hoàn thành</h2>")
     assert "Khóa đang học" in in_progress_section
     assert "1/4 bài bắt buộc đã hoàn thành" in in_progress_section
-    assert "Tiếp tục từ chỗ đã dừng" in in_progress_section
+    assert "Tiếp tục khóa học" in in_progress_section
     assert "Khóa đã xong" in completed_section
     assert "Khóa đã xong" not in in_progress_section
 
