@@ -129,6 +129,7 @@
     try { window.localStorage.setItem(answeredKey, JSON.stringify([...known])); } catch (error) { /* ignore */ }
   };
   remember();
+  const answerUrl = new URL(says.answerUrl, window.location.href).href;
   const numberOf = (fields) => (fields.find(([name]) => name === "number") || [])[1];
   const review = document.getElementById("quiz-review");
   const refreshReview = async () => {
@@ -136,7 +137,7 @@
     const unsent = new Set();
     const items = await outbox.all().catch(() => []);
     items.forEach((item) => {
-      if (item.kind === "answer" && item.state === "pending" && item.url === new URL(says.answerUrl, window.location.href).href) {
+      if (item.kind === "answer" && item.state === "pending" && item.url === answerUrl) {
         unsent.add(String(numberOf(item.fields)));
       }
     });
@@ -245,6 +246,10 @@
       return;
     }
     if (item.kind !== "answer") return;
+    if (event.type === "sent" && item.url === answerUrl) {
+      known.add(String(numberOf(item.fields))); // also when its question is not on this page (the review)
+      remember();
+    }
     const form = formFor(item);
     if (!form) return;
     if (event.type === "offline") say(form, says.msgQueued);
