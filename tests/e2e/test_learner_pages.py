@@ -14,6 +14,7 @@ from lms.quiz.models import Attempt, AttemptAnswer
 from lms.quiz.services import answer_mark, attempt_save_answer, attempt_start, attempt_submit
 from tests.builders import UserFactory, lessons_of, make_catalogue, make_course
 from tests.e2e.axe_helpers import assert_no_axe_violation
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_h5p import log_in
 from tests.quiz_builders import correct_response, make_category, make_question, make_quiz, quiz_block
 
@@ -74,6 +75,7 @@ def test_the_last_question_leads_to_a_review_screen_that_lists_answered_unanswer
     live_server, transactional_db, phone
 ):
     page = phone
+    ARTIFACTS.mkdir(exist_ok=True)
     learner, lesson, quiz, questions = quiz_lesson(answers_at_end=True)
     attempt = start_quiz(page, live_server, learner, lesson)
 
@@ -130,6 +132,7 @@ def test_the_last_question_leads_to_a_review_screen_that_lists_answered_unanswer
     page.wait_for_url(re.compile(r"\?cau=xem-lai$"))
     expect(rows.nth(1)).to_contain_text("Đã trả lời, đang lưu trên máy: chưa gửi")
     expect(review.locator(".quiz-review-unsent")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "learner-quiz-review-unsent.png"), full_page=True)
     expect(review.locator(".quiz-review-summary")).to_have_text("Đã trả lời 3/3 câu")
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 2
 
@@ -257,6 +260,7 @@ def test_my_learning_shows_one_status_per_attempt_scores_certificates_and_where_
     live_server, transactional_db, phone
 ):
     page = phone
+    ARTIFACTS.mkdir(exist_ok=True)
     catalogue = make_catalogue()
     learner = UserFactory(username="hocvien_cua_toi")
     topic = make_category("An toàn thông tin")
@@ -314,6 +318,7 @@ def test_my_learning_shows_one_status_per_attempt_scores_certificates_and_where_
     expect(page.locator("tr.topic-score", has_text="An toàn thông tin")).to_contain_text("Điểm 83%")
     expect(page.get_by_text(re.compile("Đã hoàn thành 83"))).to_have_count(0)
     assert_no_axe_violation(page, "My learning")
+    page.screenshot(path=str(ARTIFACTS / "learner-my-learning.png"), full_page=True)
 
     # The result page of the attempt that passed with an essay still to mark says the same as My learning.
     page.locator("tr", has_text=passed_waiting_quiz.title).get_by_role("link").click()
@@ -354,10 +359,13 @@ def test_the_phone_header_takes_one_row_and_its_menu_button_is_accessible(
     live_server, transactional_db, phone
 ):
     page = phone
+    ARTIFACTS.mkdir(exist_ok=True)
     learner, lesson, _quiz, _questions = quiz_lesson(answers_at_end=True)
     page.goto(live_server.url + "/")
     header = page.locator("header.site-header")
     assert header.bounding_box()["height"] <= 96, "signed out"
+    expect(header.get_by_role("link", name="Đăng nhập")).to_be_visible()  # not folded in the menu
+    assert_no_axe_violation(page, "the catalogue, signed out")
     attempt = start_quiz(page, live_server, learner, lesson)
     pages = {
         "catalogue": "/",
@@ -384,6 +392,7 @@ def test_the_phone_header_takes_one_row_and_its_menu_button_is_accessible(
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_role("link", name="Học tập của tôi")).to_be_visible()
     assert_no_axe_violation(page, "the open menu")
+    page.screenshot(path=str(ARTIFACTS / "learner-phone-menu-open.png"))
     page.keyboard.press("Escape")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_be_focused()
