@@ -382,8 +382,14 @@ def test_the_phone_header_takes_one_row_and_its_menu_button_is_accessible(
         page.goto(live_server.url + url)
         height = header.bounding_box()["height"]
         assert height <= 96, f"{name}: the header takes {height} px"
+        print(f"phone header, {name}: {height:.0f} px")  # noqa: T201 — shown with -s, for docs/performance
         assert_no_axe_violation(page, name)
 
+    # The bell (an icon: at least 3:1 against the red header) and the menu button share the row.
+    colours = page.locator("#notification-bell").evaluate(
+        "(el) => [getComputedStyle(el).color, getComputedStyle(el.closest('header')).backgroundColor]"
+    )
+    assert contrast(*colours) >= 3, colours
     toggle = page.get_by_role("button", name="Menu")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_have_attribute("aria-controls", "site-menu")
