@@ -116,6 +116,7 @@ def _quiz_pages(*, user, lesson_ids: list[int]) -> list[Resource]:
             pages.append(_page(take))
             if attempt.quiz.one_per_page:
                 pages.extend(_page(f"{take}?cau={n}") for n in range(1, len(attempt.question_ids) + 1))
+                pages.append(_page(f"{take}?cau=xem-lai"))  # the review screen before "Nộp bài"
         else:
             latest_result[attempt.quiz_id] = attempt
     pages.extend(_page(reverse("lesson_quiz:result", args=[a.pk])) for a in latest_result.values())

@@ -21,6 +21,10 @@ from lms.validation import IdField
 
 from .models import LessonPage
 
+# ?cau=xem-lai: the review screen of a quiz shown one question per page (answered and unanswered questions,
+# then "Nộp bài").
+REVIEW = "xem-lai"
+
 
 def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
@@ -88,13 +92,20 @@ def attempt_take(request, attempt_id: int):
         return redirect("lesson_quiz:result", attempt_id=attempt.pk)
     questions = quiz_selectors.attempt_questions(attempt=attempt)
     answered = sum(1 for item in questions if item.response is not None)
+    review_screen = False
     if attempt.quiz.one_per_page:
+        wanted = request.GET.get("cau", "")
         try:
-            number = int(request.GET.get("cau", ""))
+            number = int(wanted)
         except ValueError:
-            number = next((item.number for item in questions if item.response is None), 1)
-        number = min(max(number, 1), len(questions))
-        shown = [questions[number - 1]]
+            # Nothing asked: the first question not answered yet; everything answered: the review screen.
+            number = next((item.number for item in questions if item.response is None), None)
+            review_screen = wanted == REVIEW or number is None or not questions
+        if review_screen:
+            number, shown = None, []
+        else:
+            number = min(max(number, 1), len(questions))
+            shown = [questions[number - 1]]
     else:
         number, shown = None, questions
     feedback = request.session.pop(f"quiz-feedback-{attempt.pk}", None)
@@ -113,6 +124,8 @@ def attempt_take(request, attempt_id: int):
                 "locked": not attempt.quiz.answers_at_end,
                 "feedback": feedback,
                 "unanswered": len(questions) - answered,
+                "review_screen": review_screen,
+                "review_key": REVIEW,
             },
         )
     )
@@ -133,7 +146,8 @@ class AnswerForm(forms.Form):
     next. The response fields depend on the question's kind (`_response_from_post`)."""
 
     question = IdField()
-    go = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    # A question's number, or the review screen after the last question.
+    go = forms.RegexField(regex=rf"^(?:[1-9][0-9]{{0,3}}|{REVIEW})$", required=False)
     number = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     # From the offline outbox (static/js/outbox.js): the device's id for this answer, and when it was made.
     client_id = forms.UUIDField(required=False)
@@ -202,7 +216,7 @@ def attempt_answer(request, attempt_id: int):
         request.session[f"quiz-feedback-{attempt.pk}"] = {"question": question.pk, **feedback}
     target = reverse("lesson_quiz:take", kwargs={"attempt_id": attempt.pk})
     go, number = form.cleaned_data.get("go"), form.cleaned_data.get("number")
-    if go is not None:
+    if go:
         target += f"?cau={go}"
     elif feedback is not None and number is not None:
         target += f"?cau={number}"

@@ -49,6 +49,11 @@ HEADER = {
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 
+# Workflow buttons say "Gửi duyệt" / "Gửi duyệt lại", not "Gửi duyệt theo Duyệt khóa học": their Vietnamese
+# leaves the name out on purpose. Python's % with a dict ignores a key the text does not use, but msgfmt -c
+# refuses a python-format entry without it, so these entries carry no format flag.
+WITHOUT_PLACEHOLDER = frozenset({"Submit to %(workflow_name)s", "Resubmit to %(task_name)s"})
+
 
 @dataclass
 class Source:
@@ -185,7 +190,9 @@ def refresh(all_sources: list[Source]) -> int:
                 msgid_plural=english.msgid_plural,
                 comment=name,
                 occurrences=english.occurrences[:2],
-                flags=[f for f in english.flags if f.endswith("-format")],
+                flags=[]
+                if english.msgid in WITHOUT_PLACEHOLDER
+                else [f for f in english.flags if f.endswith("-format")],
             )
             if english.msgid_plural:
                 entry.msgstr_plural = {0: previous.msgstr_plural.get(0, "") if previous else ""}

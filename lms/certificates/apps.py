@@ -8,7 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from lms.learning.links import COMPLETED, my_learning_link_register
+        from lms.learning.links import COMPLETED, completed_course_link_register, my_learning_link_register
 
         from . import receivers  # noqa: F401 — issues a certificate when a course is completed
 
@@ -18,3 +18,22 @@ class CertificatesConfig(AppConfig):
             label=_("My certificates"),
             html_id="my-certificates-link",
         )
+        completed_course_link_register(key="certificate", provider=_certificate_links)
+
+
+def _certificate_links(*, user, course_ids):
+    """The certificate of each completed course on the My learning page: its PDF."""
+    from django.urls import reverse
+
+    from lms.learning.links import CourseLink
+
+    from .selectors import latest_valid_by_course
+
+    return {
+        course_id: CourseLink(
+            url=reverse("certificates:download", args=[certificate.code]),
+            label=_("Certificate (PDF)"),
+            html_class="certificate-link",
+        )
+        for course_id, certificate in latest_valid_by_course(user=user, course_ids=course_ids).items()
+    }

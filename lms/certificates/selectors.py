@@ -26,6 +26,15 @@ def certificates_for_user(user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(user_id=user.pk).order_by("-completed_at", "-pk")
 
 
+def latest_valid_by_course(*, user, course_ids) -> dict[int, Certificate]:
+    """The person's newest valid certificate for each of these courses (one query)."""
+    latest: dict[int, Certificate] = {}
+    certificates = certificates_for_user(user).valid().filter(course_id__in=list(course_ids))
+    for certificate in certificates.only("pk", "code", "course_id", "completed_at"):
+        latest.setdefault(certificate.course_id, certificate)
+    return latest
+
+
 def certificates_visible(viewer) -> QuerySet[Certificate]:
     """Certificates the viewer may see: administrators all; HR managers those of the officials in their
     units (and their own); everyone else only their own."""

@@ -27,7 +27,17 @@ from .organisation import load_organisation
 
 CATALOGUE_SLUG = "khoa-hoc"
 CATALOGUE_TITLE = "Khóa học"
+QUIZ_LESSON_MINUTES = 10
+# The home page tells how long a lesson takes: the range of the demo's own lessons, so the two never differ.
+_LESSON_MINUTES = [lesson["minutes"] for c in COURSES for m in c["modules"] for lesson in m["lessons"]]
 CATALOGUE_INTRO = (
+    "<p>Các khóa học ngắn về chuyển đổi số và đổi mới sáng tạo dành cho cán bộ, công chức phường, xã "
+    "của Thành phố Hồ Chí Minh. Học trên điện thoại hoặc máy tính: mỗi bài học khoảng "
+    f"{min(_LESSON_MINUTES)}–{max(_LESSON_MINUTES)} phút, bài kiểm tra cuối mỗi chương khoảng "
+    f"{QUIZ_LESSON_MINUTES} phút.</p>"
+)
+# The intro of earlier demos, replaced when the demo is loaded again (it promised 10–20 minute lessons).
+OLD_CATALOGUE_INTRO = (
     "<p>Các khóa học ngắn về chuyển đổi số và đổi mới sáng tạo dành cho cán bộ, công chức phường, xã "
     "của Thành phố Hồ Chí Minh. Học trên điện thoại hoặc máy tính, mỗi bài chỉ 10–20 phút.</p>"
 )
@@ -60,7 +70,12 @@ def _stream(body: list) -> str:
 def _catalogue(summary: DemoSummary) -> CourseIndexPage:
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None and isinstance(site.root_page.specific, CourseIndexPage):
-        return site.root_page.specific
+        catalogue = site.root_page.specific
+        if catalogue.intro == OLD_CATALOGUE_INTRO:
+            catalogue.intro = CATALOGUE_INTRO
+            _publish(catalogue)
+            summary.add(f"catalogue {catalogue.title}: intro updated")
+        return catalogue
     root = Page.get_first_root_node()
     catalogue = CourseIndexPage.objects.child_of(root).filter(slug=CATALOGUE_SLUG).first()
     if catalogue is None:
@@ -197,7 +212,7 @@ def _quiz_lessons(catalogue: CourseIndexPage, trainer, reviewer, summary: DemoSu
                 instance=LessonPage(
                     title=data["title"],
                     slug=data["slug"],
-                    estimated_minutes=10,
+                    estimated_minutes=QUIZ_LESSON_MINUTES,
                     body=json.dumps(
                         [{"type": "quiz", "value": {"quiz": quiz.pk, "intro": data["description"]}}]
                     ),

@@ -5,6 +5,7 @@ depend on `learning` (which must not depend on them back). Each such app registe
 ready (`AppConfig.ready`); the page shows them in the place each names, in the order the apps are installed.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -45,3 +46,37 @@ def my_learning_links() -> dict[str, list[MyLearningLink]]:
     for link in _links.values():
         by_place[link.place].append(link)
     return by_place
+
+
+# Links on each completed course's card (e.g. the document a completion earns). An app registers a provider:
+# given the person and the ids of the courses on the page, it answers {course id: CourseLink} in a fixed
+# number of queries.
+
+
+@dataclass(frozen=True)
+class CourseLink:
+    url: str
+    label: str | Promise
+    html_class: str
+
+
+CourseLinkProvider = Callable[..., dict[int, CourseLink]]
+_course_link_providers: dict[str, CourseLinkProvider] = {}
+
+
+def completed_course_link_register(*, key: str, provider: CourseLinkProvider) -> None:
+    """`provider(user=…, course_ids=[…])` → {course id: CourseLink}. The same key registered again
+    replaces the provider."""
+    _course_link_providers[key] = provider
+
+
+def completed_course_links(*, user, course_ids: Iterable[int]) -> dict[int, list[CourseLink]]:
+    ids = list(course_ids)
+    found: dict[int, list[CourseLink]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    for provider in _course_link_providers.values():
+        for course_id, link in provider(user=user, course_ids=ids).items():
+            if course_id in found:
+                found[course_id].append(link)
+    return found

@@ -1,9 +1,12 @@
 """Reads of learning records. Every function answers in a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db import router
-from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 
@@ -109,15 +112,39 @@ def progress_by_course(*, user, course_ids) -> dict[int, int]:
 
 
 def next_lesson_to_study(*, enrolment, lessons, completed_ids) -> object | None:
-    """Where to continue: the last lesson opened if it is still unfinished, else the first unfinished one."""
-    by_id = {lesson.pk: lesson for lesson in lessons}
-    last = by_id.get(enrolment.last_lesson_id)
-    if last is not None and last.pk not in completed_ids:
-        return last
-    for lesson in lessons:
+    """Where "Tiếp tục khóa học" goes: the last lesson opened if it is still unfinished, else the next
+    unfinished one after it in the outline, else the first unfinished one (a lesson skipped earlier)."""
+    ids = [lesson.pk for lesson in lessons]
+    start = ids.index(enrolment.last_lesson_id) if enrolment.last_lesson_id in ids else 0
+    for lesson in [*lessons[start:], *lessons[:start]]:
         if lesson.pk not in completed_ids:
             return lesson
-    return last or (lessons[0] if lessons else None)
+    by_id = dict(zip(ids, lessons, strict=True))
+    return by_id.get(enrolment.last_lesson_id) or (lessons[0] if lessons else None)
+
+
+def lessons_to_continue(*, enrolments) -> dict[int, object]:
+    """{enrolment id: the lesson "Tiếp tục khóa học" opens} (`next_lesson_to_study`) for several courses
+    at once: two queries (the live lessons without their bodies, the completions), whatever their number."""
+    enrolments = [enrolment for enrolment in enrolments if enrolment.course is not None]
+    if not enrolments:
+        return {}
+    courses = reduce(or_, (Q(path__startswith=enrolment.course.path) for enrolment in enrolments))
+    lessons = list(
+        structure.lesson_model().objects.live().filter(courses).defer_streamfields().order_by("path")
+    )
+    done: dict[int, set[int]] = defaultdict(set)
+    completions = LessonCompletion.objects.filter(enrolment__in=[e.pk for e in enrolments])
+    for enrolment_id, lesson_id in completions.values_list("enrolment_id", "lesson_id"):
+        done[enrolment_id].add(lesson_id)
+    return {
+        enrolment.pk: next_lesson_to_study(
+            enrolment=enrolment,
+            lessons=[lesson for lesson in lessons if lesson.path.startswith(enrolment.course.path)],
+            completed_ids=done[enrolment.pk],
+        )
+        for enrolment in enrolments
+    }
 
 
 def records_keeping_account(*, user) -> list[str]:

@@ -11,7 +11,7 @@ from lms.offline import allow_offline
 from lms.quiz import selectors as quiz_selectors
 
 from . import selectors, services, structure
-from .links import my_learning_links
+from .links import completed_course_links, my_learning_links
 from .models import LessonCompletion
 
 
@@ -81,8 +81,14 @@ def my_learning(request):
     for enrolment in enrolments:
         enrolment.percent = selectors.progress_percent(enrolment)
     in_progress = [e for e in enrolments if e.completed_at is None]
+    following = selectors.lessons_to_continue(enrolments=in_progress)
+    for enrolment in in_progress:
+        enrolment.continue_lesson = following.get(enrolment.pk)
     completed = sorted((e for e in enrolments if e.completed_at), key=lambda e: e.completed_at, reverse=True)
     completed_page = Paginator(completed, 20).get_page(request.GET.get("page"))
+    card_links = completed_course_links(user=request.user, course_ids=[e.course_id for e in completed_page])
+    for enrolment in completed_page:
+        enrolment.card_links = card_links.get(enrolment.course_id, [])
     response = render(
         request,
         "learning/my_learning.html",

@@ -21,6 +21,7 @@ WORKER_STATIC_PATH = "js/service-worker.js"
 PRECACHED_STATIC = (
     "css/site.css",
     "js/site.js",
+    "js/menu.js",
     "js/offline.js",
     "icons/icon-192.png",
 )

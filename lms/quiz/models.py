@@ -345,6 +345,23 @@ class Attempt(models.Model):
     def is_in_progress(self) -> bool:
         return self.state == self.State.IN_PROGRESS
 
+    class Outcome(models.TextChoices):
+        """The one status a submitted attempt shows everywhere (result page, My learning)."""
+
+        PASSED = "passed", pgettext_lazy("attempt outcome", "Passed")
+        NOT_PASSED = "not_passed", pgettext_lazy("attempt outcome", "Not passed")
+        AWAITING_MARKING = "awaiting_marking", pgettext_lazy("attempt outcome", "Awaiting essay marking")
+
+    @property
+    def outcome(self) -> "Attempt.Outcome":
+        # A pass stands: an essay still to mark can only add points. Below the pass mark, such an essay may
+        # change the verdict, so the attempt waits for it rather than saying "not passed".
+        if self.passed:
+            return self.Outcome.PASSED
+        if self.awaiting_marking:
+            return self.Outcome.AWAITING_MARKING
+        return self.Outcome.NOT_PASSED
+
 
 class AttemptAnswer(models.Model):
     attempt = models.ForeignKey(

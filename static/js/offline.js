@@ -12,6 +12,10 @@
   // The logout itself is not held up.
   document.addEventListener("submit", (event) => {
     if (!event.target.matches("form[data-offline-logout]")) return;
+    try { // which quiz questions the server confirmed (static/js/quiz.js): the person's too
+      Object.keys(window.localStorage).filter((key) => key.startsWith("smartward-quiz-answered:"))
+        .forEach((key) => window.localStorage.removeItem(key));
+    } catch (error) { /* no storage */ }
     const worker = navigator.serviceWorker.controller;
     if (worker) worker.postMessage({ type: "clear-personal" });
     caches.keys().then((names) => Promise.all(names.filter(PERSONAL).map((name) => caches.delete(name))));

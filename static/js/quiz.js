@@ -1,7 +1,8 @@
 // Quiz enhancements: a countdown that speaks only at a few moments, submission at the deadline, and every
 // answer and the submission going through the outbox (static/js/outbox.js): stored on this device first,
 // sent when the connection allows, so the learner stays on the page offline. Essay and short-answer text is
-// kept while typing. Without JavaScript the forms post as before.
+// kept while typing. The review screen before "Nộp bài" shows what the server has, what waits on this
+// device, and what is unanswered. Without JavaScript the forms post as before.
 (() => {
   const outbox = window.SmartwardOutbox;
   const quiz = document.querySelector("[data-quiz-attempt]");
@@ -9,17 +10,12 @@
   const submitForm = document.getElementById("quiz-submit-form");
   const TYPING_MS = 1500;
 
+  // Feedback the server put on the page (an answer posted as a plain form): where the learner's focus goes.
+  const fresh = document.querySelector(".quiz-feedback[data-fresh]");
+  if (fresh) fresh.focus();
+
   // ---- The submission.
-  const submitStatus = () => {
-    let status = submitForm.querySelector(".quiz-submit-status");
-    if (!status) {
-      status = document.createElement("p");
-      status.className = "quiz-submit-status";
-      status.setAttribute("aria-live", "polite");
-      submitForm.append(status);
-    }
-    return status;
-  };
+  const submitStatus = () => document.getElementById("quiz-submit-status") || document.createElement("p");
   const submitQuiz = async () => {
     const button = submitForm.querySelector("button[type=submit]");
     if (button) button.disabled = true;
@@ -106,7 +102,12 @@
     form.querySelectorAll(".quiz-feedback").forEach((old) => old.remove());
     const box = document.createElement("div");
     box.className = `quiz-feedback ${feedback.correct ? "is-correct" : "is-wrong"}`;
-    box.setAttribute("role", "status");
+    box.tabIndex = -1;
+    // The learner who just pressed "Trả lời" is taken to the verdict; feedback arriving later (the answer
+    // waited on this device) is announced instead, without moving anyone's focus.
+    const active = document.activeElement;
+    const here = !active || active === document.body || form.contains(active);
+    if (!here) box.setAttribute("role", "status");
     const verdict = document.createElement("p");
     const strong = document.createElement("strong");
     strong.textContent = feedback.correct ? says.msgCorrect : says.msgWrong;
@@ -118,12 +119,66 @@
       box.append(explanation);
     }
     statusOf(form).before(box);
+    if (here) box.focus();
+  };
+  // ---- What is answered: what the server said on this page or an earlier one (kept per attempt on this
+  // device, since an offline page may be an older copy), plus what waits in the outbox.
+  const answeredKey = `smartward-quiz-answered:${says.quizAttempt}`;
+  const known = new Set(String(says.answered || "").split(/\s+/).filter(Boolean));
+  try {
+    JSON.parse(window.localStorage.getItem(answeredKey) || "[]").forEach((n) => known.add(String(n)));
+  } catch (error) { /* storage unavailable or damaged: the page's own knowledge only */ }
+  const remember = () => {
+    try { window.localStorage.setItem(answeredKey, JSON.stringify([...known])); } catch (error) { /* ignore */ }
+  };
+  remember();
+  const answerUrl = new URL(says.answerUrl, window.location.href).href;
+  const numberOf = (fields) => (fields.find(([name]) => name === "number") || [])[1];
+  const review = document.getElementById("quiz-review");
+  const refreshReview = async () => {
+    if (!review) return;
+    const unsent = new Set();
+    const items = await outbox.all().catch(() => []);
+    items.forEach((item) => {
+      if (item.kind === "answer" && item.state === "pending" && item.url === answerUrl) {
+        unsent.add(String(numberOf(item.fields)));
+      }
+    });
+    const rows = [...review.querySelectorAll(".quiz-review-item")];
+    let answered = 0;
+    rows.forEach((row) => {
+      const n = row.dataset.number;
+      const state = unsent.has(n) ? "unsent" : known.has(n) ? "answered" : "unanswered";
+      if (state !== "unanswered") answered += 1;
+      row.classList.toggle("is-answered", state === "answered");
+      row.classList.toggle("is-unsent", state === "unsent");
+      row.classList.toggle("is-unanswered", state === "unanswered");
+      const label = review.dataset[`state${state[0].toUpperCase()}${state.slice(1)}`];
+      row.querySelector(".quiz-review-state").textContent = label;
+    });
+    const summary = review.querySelector(".quiz-review-summary");
+    summary.textContent = review.dataset.msgSummary
+      .replace("%(answered)s", String(answered)).replace("%(total)s", String(rows.length));
+    const note = review.querySelector(".quiz-review-unsent");
+    note.hidden = !unsent.size;
+    note.textContent = unsent.size ? review.dataset.msgUnsent : "";
+    const missing = rows.length - answered;
+    submitForm.dataset.confirm = missing === 0 ? review.dataset.msgConfirmAll
+      : missing === 1 ? review.dataset.msgConfirmOne : review.dataset.msgConfirmMany.replace("%s", String(missing));
   };
   const markAnswered = (form) => {
     const number = (form.querySelector("input[name=number]") || {}).value;
     const link = number && document.querySelector(`.quiz-nav a[href='?cau=${number}']`);
     if (link) link.classList.add("is-answered");
+    if (number) {
+      known.add(String(number));
+      remember();
+    }
   };
+  document.querySelectorAll(".quiz-nav a").forEach((link) => {
+    const number = (link.getAttribute("href") || "").replace("?cau=", "");
+    if (known.has(number)) link.classList.add("is-answered");
+  });
 
   const queueAnswer = async (form, { state = "pending", go = null } = {}) => {
     const fields = fieldsOf(form);
@@ -145,22 +200,28 @@
     }
   };
 
+  const typing = new Map(); // form -> its timer, while text typed in it waits to be kept
+  const keepTyped = (form) => {
+    window.clearTimeout(typing.get(form));
+    typing.delete(form);
+    return queueAnswer(form, { state: isLocked(form) ? "draft" : "pending" });
+  };
   forms.forEach((form) => {
-    let typing = null;
     const locked = isLocked(form);
     form.addEventListener("change", () => {
       if (!locked) queueAnswer(form);
     });
     form.addEventListener("input", (event) => {
       if (!event.target.matches("input[type=text], textarea")) return;
-      window.clearTimeout(typing);
+      window.clearTimeout(typing.get(form));
       // Answers at the end: saved on the server while typing. Feedback after each answer: the answer is
       // final once sent, so the text is only kept on this device until "Answer" is pressed.
-      typing = window.setTimeout(() => queueAnswer(form, { state: locked ? "draft" : "pending" }), TYPING_MS);
+      typing.set(form, window.setTimeout(() => keepTyped(form), TYPING_MS));
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      window.clearTimeout(typing);
+      window.clearTimeout(typing.get(form));
+      typing.delete(form);
       const submitter = event.submitter;
       const go = !locked && submitter && submitter.name === "go" ? submitter.value : null;
       queueAnswer(form, { go });
@@ -176,6 +237,7 @@
   });
 
   outbox.listen((event) => {
+    if (event.type === "count") refreshReview(); // after every change of the outbox
     const item = event.item;
     if (!item) return;
     if (item.kind === "submit" && item.url === submitForm.action) {
@@ -189,6 +251,10 @@
       return;
     }
     if (item.kind !== "answer") return;
+    if (event.type === "sent" && item.url === answerUrl) {
+      known.add(String(numberOf(item.fields))); // also when its question is not on this page (the review)
+      remember();
+    }
     const form = formFor(item);
     if (!form) return;
     if ((latest.has(form) && latest.get(form) !== item.id) || (event.data && event.data.stale)) {
@@ -216,6 +282,25 @@
     }
   });
 
+  // ---- A language switch in the middle of the quiz: text typed in the last moments is kept first (the
+  // attempt goes on in the other language, with every answer).
+  document.querySelectorAll("form.language-switch").forEach((switcher) => {
+    switcher.addEventListener("submit", async (event) => {
+      if (!typing.size) return;
+      event.preventDefault();
+      const submitter = event.submitter;
+      await Promise.all([...typing.keys()].map(keepTyped));
+      if (submitter && submitter.name) {
+        const choice = document.createElement("input");
+        choice.type = "hidden";
+        choice.name = submitter.name;
+        choice.value = submitter.value;
+        switcher.append(choice);
+      }
+      switcher.submit();
+    });
+  });
+
   // ---- After a reload or reopening the tab: what waits on this device is shown in its form again.
   outbox.all().then((items) => {
     items.forEach((item) => {
@@ -235,4 +320,5 @@
       }
     });
   }).catch(() => null);
+  refreshReview();
 })();

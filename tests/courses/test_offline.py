@@ -106,6 +106,7 @@ def test_only_the_asking_persons_quiz_pages_are_listed(learner_client, learner, 
     urls = {item["url"] for item in learner_client.get(manifest_url(course)).json()["files"]}
 
     assert reverse("lesson_quiz:take", args=[own.pk]) in urls
+    assert reverse("lesson_quiz:take", args=[own.pk]) + "?cau=xem-lai" in urls  # one question per page
     assert not any(f"/lam-bai/{others.pk}/" in url for url in urls)
 
 

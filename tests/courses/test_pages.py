@@ -61,7 +61,7 @@ def test_course_page_shows_each_lesson_status_and_progress(learner_client, learn
 
     assert html.count("is-done") == 1
     assert '<progress class="progress" max="100" value="25"' in html
-    assert "Tiếp tục từ chỗ đã dừng" in html
+    assert "Tiếp tục khóa học" in html
 
 
 def test_course_page_offers_enrolment_to_an_official_not_enrolled(learner_client, course):

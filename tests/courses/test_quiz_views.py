@@ -350,3 +350,72 @@ def test_an_older_answer_of_the_same_browser_arriving_late_is_acknowledged_as_st
     assert AttemptAnswer.objects.get(attempt=attempt).score == 1
     bad = learner_client.post(url, {**older, "device_seq": "-1"}, HTTP_X_REQUESTED_WITH="fetch")
     assert bad.status_code == 400
+
+
+# --- The review screen before "Nộp bài" (one question per page)
+
+REVIEW_TITLE = "Xem lại trước khi nộp bài"
+
+
+def test_the_last_question_saves_into_the_review_screen_which_lists_every_question(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    take = reverse("lesson_quiz:take", args=[attempt.pk])
+    last = learner_client.get(take, {"cau": 4}).content.decode()
+    assert 'name="go" value="xem-lai">' in last and "Lưu và xem lại" in last
+    assert "Nộp bài</button>" not in last  # only on the review screen
+
+    saved = learner_client.post(
+        reverse("lesson_quiz:answer", args=[attempt.pk]),
+        {"question": questions[3].pk, "text": "Bài viết.", "go": "xem-lai"},
+    )
+
+    assert saved["Location"] == f"{take}?cau=xem-lai"
+    html = learner_client.get(saved["Location"]).content.decode()
+    assert REVIEW_TITLE in html
+    assert html.count('class="quiz-review-item is-unanswered"') == 3
+    assert html.count('class="quiz-review-item is-answered"') == 1
+    assert '<button type="submit" class="button button-primary">Nộp bài</button>' in html
+    assert "Còn 3 câu hỏi chưa trả lời. Bạn vẫn muốn nộp bài?" in html  # the confirmation
+    assert 'class="quiz-question' not in html
+
+
+def test_with_everything_answered_the_quiz_opens_on_its_review_not_question_1(
+    learner_client, learner, quiz_lesson
+):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    answer_url = reverse("lesson_quiz:answer", args=[attempt.pk])
+    take = reverse("lesson_quiz:take", args=[attempt.pk])
+    single, multiple, short, essay = questions
+    learner_client.post(answer_url, {"question": single.pk, "choice": correct_response(single)})
+    learner_client.post(answer_url, {"question": multiple.pk, "choices": correct_response(multiple)})
+    learner_client.post(answer_url, {"question": short.pk, "text": correct_response(short)})
+    assert 'value="4"' in learner_client.get(take).content.decode()  # the first unanswered question
+
+    learner_client.post(answer_url, {"question": essay.pk, "text": "Bài viết."})
+
+    html = learner_client.get(take).content.decode()
+    assert REVIEW_TITLE in html and html.count("is-answered") >= 4
+    assert 'class="quiz-question' not in html
+
+
+def test_a_damaged_destination_only_loses_the_page_to_go_to(learner_client, learner, quiz_lesson):
+    course, lesson, quiz, questions = quiz_lesson
+    enrolled(learner, course)
+    start(learner_client, lesson, quiz)
+    attempt = Attempt.objects.get()
+    take = reverse("lesson_quiz:take", args=[attempt.pk])
+
+    for go in ("xem-lai?x=1", "-1", "0", "99999", "<script>"):
+        saved = learner_client.post(
+            reverse("lesson_quiz:answer", args=[attempt.pk]),
+            {"question": questions[0].pk, "choice": correct_response(questions[0]), "go": go},
+        )
+        assert saved.status_code == 302 and saved["Location"] == take

@@ -12,6 +12,7 @@ from lms.h5p.models import Activity
 from lms.learning.services import progress_record
 from lms.quiz.models import Attempt, Question
 from tests.builders import UserFactory, lessons_of, make_catalogue, make_course
+from tests.e2e.menu_helpers import open_menu
 from tests.e2e.quiz_helpers import answer_question
 from tests.e2e.test_h5p import log_in
 from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
@@ -115,6 +116,7 @@ def test_learner_pages_quiz_h5p_and_hr_dashboard_raise_no_csp_violation(
     expect(page.get_by_text("Bạn đã hoàn thành bài học này.")).to_be_visible(timeout=20_000)
 
     # The HR dashboard, as an HR manager: the ward's figures and its people.
+    open_menu(page)
     page.get_by_role("button", name="Đăng xuất").click()
     log_in(page, live_server, world["hr"].username)
     page.goto(live_server.url + "/admin/bao-cao/")

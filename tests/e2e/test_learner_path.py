@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from lms.demo.accounts import DEMO_PASSWORD
 from lms.learning.models import Enrolment
 from lms.quiz.models import Attempt
+from tests.e2e.menu_helpers import open_menu
 from tests.e2e.quiz_helpers import answer_all, submit
 
 COURSE_TITLE = "Kỹ năng an toàn thông tin cơ bản"
@@ -36,7 +37,7 @@ def test_demo_learner_enrols_studies_and_completes_the_course(
     page.get_by_role("button", name="Ghi danh vào khóa học").click()
     expect(page.get_by_text("Bạn đã ghi danh khóa học")).to_be_visible()
     screenshot("02-enrolled")
-    page.get_by_role("link", name="Tiếp tục từ chỗ đã dừng").click()
+    page.get_by_role("link", name="Tiếp tục khóa học").click()
 
     steps = 0
     while not page.get_by_text("Chúc mừng! Bạn đã hoàn thành khóa học.").is_visible():
@@ -72,6 +73,7 @@ def test_demo_learner_enrols_studies_and_completes_the_course(
     expect(page.get_by_text(re.compile(r"Hoàn thành ngày \d\d/\d\d/\d{4}"))).to_be_visible()
     assert Enrolment.objects.get(user__username="hocvien").completed_at is not None
 
+    open_menu(page)
     page.get_by_role("link", name="Học tập của tôi").click()
     completed = page.locator("section", has=page.get_by_role("heading", name="Đã hoàn thành"))
     expect(completed.get_by_role("link", name=COURSE_TITLE)).to_be_visible()

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.menu_helpers import open_menu
 from tests.e2e.offline_helpers import (
     cache_names,
     course_with_media,
@@ -71,6 +72,7 @@ def test_a_downloaded_course_is_read_offline_and_an_unstored_page_says_so_in_vie
     page.goto(live_server.url + course.url)
     expect(page.get_by_role("heading", name="Nội dung khóa học")).to_be_visible()
     expect(page.get_by_role("link", name="Bài 4")).to_be_visible()
+    open_menu(page)
     page.get_by_role("link", name="Học tập của tôi").click()
     expect(page.get_by_role("link", name="Học khi mất mạng")).to_be_visible()
     screenshot("offline-02-my-learning-offline")
@@ -146,6 +148,7 @@ def test_after_logout_nothing_of_the_person_is_served_from_the_cache(live_server
     expect(page.get_by_role("link", name="Học khi mất mạng")).to_be_visible()
 
     with page.expect_navigation():
+        open_menu(page)
         page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
     assert not [name for name in cache_names(page) if name.startswith("swl-course-")]

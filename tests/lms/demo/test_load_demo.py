@@ -94,3 +94,30 @@ def test_a_failed_load_keeps_the_files_of_libraries_stored_before(
 
     assert list(Activity.objects.all()) == [earlier.activity]
     assert media_files(private_root) == files_before
+
+
+def test_the_home_page_says_how_long_the_demo_lessons_really_take(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    intro = Site.objects.get(is_default_site=True).root_page.specific.intro
+    content = LessonPage.objects.live().exclude(slug__startswith="kiem-tra")
+    content = content.exclude(slug="lam-quen-hoat-dong-tuong-tac")  # the optional H5P sample, if loaded
+    minutes = sorted(content.values_list("estimated_minutes", flat=True))
+    quiz_lessons = LessonPage.objects.live().filter(slug__startswith="kiem-tra")
+    quizzes = set(quiz_lessons.values_list("estimated_minutes", flat=True))
+    assert f"mỗi bài học khoảng {minutes[0]}–{minutes[-1]} phút" in intro
+    assert quizzes == {loader.QUIZ_LESSON_MINUTES}
+    assert f"bài kiểm tra cuối mỗi chương khoảng {loader.QUIZ_LESSON_MINUTES} phút" in intro
+    assert "10–20" not in intro
+
+
+def test_load_demo_replaces_the_intro_of_an_earlier_demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    catalogue = Site.objects.get(is_default_site=True).root_page.specific
+    catalogue.intro = loader.OLD_CATALOGUE_INTRO
+    catalogue.save_revision().publish()
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    catalogue.refresh_from_db()
+    assert catalogue.intro == loader.CATALOGUE_INTRO

@@ -60,3 +60,26 @@ def test_a_link_for_an_unknown_place_is_refused(monkeypatch):
     with pytest.raises(ValueError):
         links.my_learning_link_register(place="sidebar", url_name="home", label="A", html_id="one")
     assert links._links == {}
+
+
+@pytest.mark.django_db
+def test_a_completed_course_card_links_to_its_certificate(learner_client, learner, catalogue):
+    from lms.certificates.models import Certificate
+    from lms.learning import services
+    from tests.builders import lessons_of, make_course
+
+    course = make_course(catalogue, title="Khóa đã xong", modules=1, lessons_per_module=1)
+    services.enrolment_create(user=learner, course=course)
+    services.progress_record(user=learner, lesson=lessons_of(course)[0], source="manual")
+    certificate = Certificate.objects.get(user=learner, course_id=course.pk)
+
+    html = learner_client.get(reverse("learning:my_learning")).content.decode()
+
+    _in_progress, completed = html.split("Đã hoàn thành</h2>")
+    url = reverse("certificates:download", args=[certificate.code])
+    assert f'<a class="button certificate-link" href="{url}">Giấy chứng nhận (PDF)</a>' in completed
+
+    # Revoked, it is no longer offered.
+    revoked = {"revoked_at": certificate.completed_at, "revoke_reason": "Cấp nhầm."}
+    Certificate.objects.filter(pk=certificate.pk).update(**revoked)
+    assert url not in learner_client.get(reverse("learning:my_learning")).content.decode()

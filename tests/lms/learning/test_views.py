@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -166,7 +168,7 @@ def test_my_learning_lists_courses_in_progress_and_completed(learner_client, lea
     in_progress_section, completed_section = html.split("Đã hoàn thành</h2>")
     assert "Khóa đang học" in in_progress_section
     assert "1/4 bài bắt buộc đã hoàn thành" in in_progress_section
-    assert "Tiếp tục từ chỗ đã dừng" in in_progress_section
+    assert "Tiếp tục khóa học" in in_progress_section
     assert "Khóa đã xong" in completed_section
     assert "Khóa đã xong" not in in_progress_section
 
@@ -193,3 +195,48 @@ def test_my_learning_query_count_does_not_grow_with_courses(
 
     with django_assert_max_num_queries(12):
         learner_client.get(reverse("learning:my_learning"))
+
+
+def test_continue_the_course_opens_the_next_unfinished_lesson(learner_client, learner, catalogue):
+    course = make_course(catalogue, title="Khóa đang học", modules=2, lessons_per_module=2)
+    lessons = lessons_of(course)
+    enrolment, _created = services.enrolment_create(user=learner, course=course)
+
+    def continued():
+        html = learner_client.get(reverse("learning:my_learning")).content.decode()
+        return re.search(r'class="button button-primary continue-course" href="([^"]+)"', html).group(1)
+
+    for lesson in lessons[:2]:
+        services.progress_record(user=learner, lesson=lesson, source="manual")
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lessons[1])
+    assert continued() == lessons[2].url  # after the last one opened, finished
+
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lessons[2])
+    assert continued() == lessons[2].url  # the last one opened, unfinished
+
+    services.progress_record(user=learner, lesson=lessons[3], source="manual")
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lessons[3])
+    assert continued() == lessons[2].url  # nothing after it: the one skipped
+
+
+def test_my_learning_finds_where_to_continue_in_the_same_queries_for_one_course_or_five(
+    learner_client, learner, catalogue
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            learner_client.get(reverse("learning:my_learning"))
+        return len(captured)
+
+    first = make_course(catalogue, title="Khóa 1")
+    services.enrolment_create(user=learner, course=first)
+    services.progress_record(user=learner, lesson=lessons_of(first)[0], source="manual")
+    count()  # the first request fills per-process caches (the site's root paths)
+    one = count()
+    for n in range(2, 6):
+        course = make_course(catalogue, title=f"Khóa {n}")
+        services.enrolment_create(user=learner, course=course)
+        services.progress_record(user=learner, lesson=lessons_of(course)[0], source="manual")
+    assert count() == one

@@ -99,3 +99,24 @@ def test_an_essay_waits_for_marking():
     result = score_response(make_question("essay"), [], "Phường tôi sẽ số hóa hồ sơ.")
     assert result.score is None
     assert result.response == {"text": "Phường tôi sẽ số hóa hồ sơ."}
+
+
+@pytest.mark.parametrize(
+    ("passed", "awaiting", "outcome", "label"),
+    [
+        (True, False, "passed", "Đạt"),
+        (True, True, "passed", "Đạt"),  # an essay still to mark can only add points
+        (False, True, "awaiting_marking", "Chờ chấm tự luận"),
+        (False, False, "not_passed", "Chưa đạt"),
+    ],
+)
+def test_a_submitted_attempt_has_one_outcome(passed, awaiting, outcome, label):
+    from django.utils import translation
+
+    from lms.quiz.models import Attempt
+
+    attempt = Attempt(passed=passed, awaiting_marking=awaiting)
+
+    assert attempt.outcome == outcome
+    with translation.override("vi"):
+        assert str(attempt.outcome.label) == label

@@ -193,6 +193,19 @@ def test_hr_downloads_a_persons_training_record(client, city):
     assert "2" in text  # the completed course's hours (make_course: 2 hours)
 
 
+def test_the_training_record_pdf_speaks_vietnamese_from_its_header(client, city):
+    client.force_login(city.hr)
+    person = city.people["b_done"]
+
+    text = pdf_text(client.get(reverse("compliance_reports:person_pdf", args=[person.user_id])).content)
+
+    header = text.splitlines()[:2]
+    assert header[0] == "Hồ sơ đào tạo"
+    assert header[1].startswith("Học viện Phường thông minh · In ngày ")
+    assert "Trang 1 / 1" in text
+    assert "SmartWard" not in text and "Training record" not in text
+
+
 def test_the_official_downloads_their_own_record(client, city):
     person = city.people["a_late"]
     client.force_login(person.user)
