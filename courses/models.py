@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -10,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from content.blocks import LessonBodyBlock
 from lms.learning.models import LessonCompletion, LessonRequirement
@@ -124,11 +126,27 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_outline(course=self, user=request.user))
+        context.update(selectors.course_outline(course=self, user=request.user, request=request))
         return context
 
     def serve(self, request, *args, **kwargs):
         return allow_offline(super().serve(request, *args, **kwargs))
+
+    def route(self, request, path_components):
+        """A lesson's address (course/module/lesson) in one query instead of Wagtail's two per level; the
+        lesson keeps this course, so its page does not look it up again. Anything else as Wagtail routes."""
+        if len(path_components) == 2:
+            module_slug, lesson_slug = path_components
+            lesson = LessonPage.objects.filter(
+                path__startswith=self.path,
+                depth=self.depth + 2,
+                slug=lesson_slug,
+                url_path=f"{self.url_path}{module_slug}/{lesson_slug}/",
+            ).first()
+            if lesson is not None and lesson.live:
+                lesson._course = self
+                return RouteResult(lesson)
+        return super().route(request, path_components)
 
 
 class ModulePage(Page):
@@ -234,6 +252,12 @@ class LessonPage(Page):
         # Lessons sit two levels below their course (course → module → lesson).
         return self.path[: len(self.path) - 2 * self.steplen]
 
+    def get_course(self):
+        """The course page above this lesson (remembered from routing when the request came that way)."""
+        if "_course" not in self.__dict__:
+            self._course = CoursePage.objects.filter(path=self.course_path).first()
+        return self._course
+
     def next_lesson(self):
         return (
             LessonPage.objects.live()
@@ -246,18 +270,33 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             selectors.lesson_context(
-                lesson=self, user=request.user, is_preview=getattr(request, "is_preview", False)
+                lesson=self,
+                user=request.user,
+                request=request,
+                is_preview=getattr(request, "is_preview", False),
             )
         )
         return context
 
     def serve(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
-            # Results can predate the enrolment or the lesson's publication: count them now.
-            requirements_recheck(user=request.user, lesson=self, requirements=self.completion_requirements())
-        response = super().serve(request, *args, **kwargs)
-        enrolment = response.context_data.get("enrolment")
-        if enrolment is not None and not getattr(request, "is_preview", False):
+        request.is_preview = False
+        context = self.get_context(request, *args, **kwargs)
+        enrolment = context.get("enrolment")
+        # Results can predate the enrolment or the lesson's publication: count them now.
+        if (
+            enrolment is not None
+            and not context["lesson_completed"]
+            and requirements_recheck(
+                user=request.user,
+                lesson=self,
+                requirements=context["completion_requirements"],
+                enrolment_without_completion=enrolment,
+            )
+        ):
+            context = self.get_context(request, *args, **kwargs)
+            enrolment = context.get("enrolment")
+        response = TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        if enrolment is not None:
             enrolment_touch(enrolment=enrolment, lesson=self)
         return allow_offline(response)
 

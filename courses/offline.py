@@ -47,7 +47,9 @@ def _file_size(field_file) -> int:
 def course_resources(*, course, user, request) -> list[Resource]:
     """The course page, My learning, each live lesson, the images and documents they show, and the person's
     own quiz pages of these lessons. A fixed number of queries, whatever the course size."""
-    _modules, outline = selectors._outline(course=course)  # the live lessons of live modules, bodies deferred
+    _modules, outline = selectors.outline_pages(
+        course=course
+    )  # the live lessons of live modules, bodies deferred
     lessons = list(LessonPage.objects.filter(pk__in=[item.pk for item in outline]).order_by("path"))
     resources = [_page(course.get_url(request), len(course.summary)), _page(reverse("learning:my_learning"))]
     image_ids, document_ids = [], []
