@@ -9,12 +9,12 @@ ever spares queries: when it is empty, evicted or down, the outline is built fro
 keeps a Redis that does not answer from failing the page).
 """
 
-import time
+import dataclasses
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.cache import cache
-from django.db import transaction
+
+from lms.cache import version_bump, versioned_get
 
 # Seconds. Also bounds how long a change made while the cache was unreachable (its invalidation lost) can
 # go unseen.
@@ -39,10 +39,22 @@ class OutlineModule:
 
 
 @dataclass(frozen=True)
+class OutlineCourse:
+    pk: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Outline:
-    course_id: int
+    course: OutlineCourse
     modules: tuple[OutlineModule, ...]
     lessons: tuple[OutlineLesson, ...]  # in outline order
+    key: str = ""  # its cache key; empty for an outline that is not cached (a preview's)
+
+    def done_key(self, completed_ids) -> str:
+        """Which of its lessons are done, as a short text (part of the rendered outline's cache key)."""
+        return ",".join(str(lesson.pk) for lesson in self.lessons if lesson.pk in completed_ids)
 
     def position_of(self, lesson_id: int) -> int | None:
         for index, lesson in enumerate(self.lessons):
@@ -55,25 +67,9 @@ def _version_key(course_id: int) -> str:
     return f"courses:outline-version:{course_id}"
 
 
-def _version(course_id: int) -> int:
-    key = _version_key(course_id)
-    version = cache.get(key)
-    if version is None:
-        # A fresh number, never one used before: an outline kept under an evicted version is not reused.
-        cache.add(key, time.time_ns(), None)
-        version = cache.get(key) or 0
-    return version
-
-
 def outline_invalidate(course_id: int) -> None:
-    """Make the next view of the course build its outline again. Also after the transaction commits, so that
-    a view reading the database between the change and its commit cannot keep the old outline."""
-
-    def bump():
-        cache.set(_version_key(course_id), time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Make the next view of the course build its outline again."""
+    version_bump(_version_key(course_id))
 
 
 def outline_build(*, course, request, live_only: bool = True) -> Outline:
@@ -100,22 +96,29 @@ def outline_build(*, course, request, live_only: bool = True) -> Outline:
         for module in modules
     )
     return Outline(
-        course_id=course.pk,
+        course=OutlineCourse(pk=course.pk, title=course.title, url=course.get_url(request)),
         modules=outline_modules,
         lessons=tuple(lesson for module in outline_modules for lesson in module.outline_lessons),
     )
 
 
-def course_outline_cached(*, course, request) -> Outline:
-    """The live outline of `course` as the request's site shows it: from the cache, else built (two queries)
-    and stored."""
+def course_outline_cached(*, course_id: int, request, course=None) -> Outline:
+    """The live outline of a course as the request's site shows it: from the cache (one round trip), else
+    built (two queries; a third to read the course page when `course` is not given) and stored."""
     site = getattr(request, "_wagtail_site", None)
-    key = f"courses:outline:{course.pk}:{_version(course.pk)}:{site.pk if site else 0}"
-    outline = cache.get(key)
-    if outline is None:
-        outline = outline_build(course=course, request=request)
-        cache.set(key, outline, OUTLINE_TIMEOUT)
-    return outline
+    site_id = site.pk if site else 0
+
+    def build(version):
+        page = course or apps.get_model("courses", "CoursePage").objects.get(pk=course_id)
+        outline = outline_build(course=page, request=request)
+        return dataclasses.replace(outline, key=f"{course_id}:{version}:{site_id}")
+
+    return versioned_get(
+        version_key=_version_key(course_id),
+        key=f"courses:outline:{course_id}:{site_id}",
+        build=build,
+        timeout=OUTLINE_TIMEOUT,
+    )[1]
 
 
 def course_ids_containing(page) -> list[int]:

@@ -73,7 +73,7 @@ def outline_pages(*, course, live_only: bool = True):
 
 def course_outline(*, course, user, request) -> dict:
     """The course page: its outline (cached) and the person's progress (one query)."""
-    outline = course_outline_cached(course=course, request=request)
+    outline = course_outline_cached(course_id=course.pk, request=request, course=course)
     progress = learning_selectors.course_progress(user=user, course=course, lessons=outline.lessons)
     continue_lesson = None
     if progress.enrolment is not None:
@@ -83,6 +83,8 @@ def course_outline(*, course, user, request) -> dict:
     return {
         "modules": outline.modules,
         "lessons": outline.lessons,
+        "outline_key": outline.key,
+        "outline_done": outline.done_key(progress.completed_lesson_ids),
         "progress": progress,
         "continue_lesson": continue_lesson,
     }
@@ -91,14 +93,15 @@ def course_outline(*, course, user, request) -> dict:
 def lesson_context(*, lesson, user, request, is_preview: bool = False) -> dict:
     """The lesson page around the body: its course's outline (cached; a preview reads the drafts'
     outline from the database), the person's progress, where the lesson stands and what completes it."""
-    course = lesson.get_course()
-    if course is None:
-        return {"course": None, "can_read_body": is_preview}
     if is_preview:
-        outline = outline_build(course=course, request=request, live_only=False)
+        page = lesson.get_course()
+        outline = outline_build(course=page, request=request, live_only=False) if page else None
     else:
-        outline = course_outline_cached(course=course, request=request)
-    lessons = outline.lessons
+        course_id = lesson.get_course_id()
+        outline = course_outline_cached(course_id=course_id, request=request) if course_id else None
+    if outline is None:
+        return {"course": None, "can_read_body": is_preview}
+    course, lessons = outline.course, outline.lessons
     progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons)
     position = outline.position_of(lesson.pk)
     previous_lesson = lessons[position - 1] if position else None
@@ -109,6 +112,8 @@ def lesson_context(*, lesson, user, request, is_preview: bool = False) -> dict:
     return {
         "course": course,
         "modules": outline.modules,
+        "outline_key": outline.key,
+        "outline_done": outline.done_key(progress.completed_lesson_ids),
         "progress": progress,
         "enrolment": progress.enrolment,
         "can_read_body": is_preview or progress.is_enrolled,

@@ -9,45 +9,29 @@ active is read from the account itself on every request, as Django does. With th
 permissions are read from the database.
 """
 
-import time
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete
+
+from lms.cache import version_bump, versioned_get
 
 VERSION_KEY = "people:permissions-version"
 TIMEOUT = 60 * 60
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY) or 0
-    return version
-
-
 def permissions_cached(user, read) -> set[str]:
-    """The person's permissions ("app_label.codename"), from the cache or from `read()`."""
-    key = f"people:permissions:{user.pk}:{int(user.is_superuser)}:{_version()}"
-    permissions = cache.get(key)
-    if permissions is None:
-        permissions = set(read())
-        cache.set(key, permissions, TIMEOUT)
-    return permissions
+    """The person's permissions ("app_label.codename"), from the cache (one round trip) or from `read()`."""
+    return versioned_get(
+        version_key=VERSION_KEY,
+        key=f"people:permissions:{user.pk}:{int(user.is_superuser)}",
+        build=lambda version: set(read()),
+        timeout=TIMEOUT,
+    )[1]
 
 
 def permissions_changed(**kwargs) -> None:
-    """Every person's cached permissions are read again at their next request (also once the change has
-    committed, so that no request between the change and its commit keeps the old set)."""
-
-    def bump():
-        cache.set(VERSION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Every person's cached permissions are read again at their next request."""
+    version_bump(VERSION_KEY)
 
 
 def _m2m_changed(sender, action, **kwargs):
