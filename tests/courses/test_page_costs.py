@@ -21,9 +21,9 @@ from tests.quiz_builders import make_question, make_quiz, quiz_block
 BUDGETS = {
     "catalogue": 12,
     "course": 11,
-    "lesson": 11,
-    "quiz_lesson": 15,
-    "quiz_take": 10,
+    "lesson": 9,
+    "quiz_lesson": 13,
+    "quiz_take": 9,
     "my_learning": 7,
     "mandatory_training": 9,
 }
