@@ -77,3 +77,14 @@ def test_a_deactivated_account_has_no_permission_even_while_cached(client, edito
     reread = type(person).objects.get(pk=person.pk)
 
     assert not reread.has_perm("wagtailadmin.access_admin")
+
+
+def test_another_persons_new_role_does_not_make_mine_read_again(client, editors):
+    person = UserFactory(username="bien_tap")
+    person.groups.add(editors)
+    client.force_login(person)
+    _page(client)
+
+    UserFactory(username="nguoi_khac").groups.add(editors)
+
+    assert _page(client)[1] == 0
