@@ -272,6 +272,11 @@ class H5PActivityBlockAdapter(StructBlockAdapter):
 register(H5PActivityBlockAdapter(), H5PActivityBlock)
 
 
+# Blocks that show each person their own state (their grade and attempts, their activity's result): a body
+# holding one is rendered for each request; other bodies may be rendered once and kept.
+PERSONAL_BLOCK_TYPES = frozenset({"quiz", "h5p"})
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(

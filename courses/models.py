@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Substr
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -10,8 +13,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
-from content.blocks import LessonBodyBlock
+from content.blocks import PERSONAL_BLOCK_TYPES, LessonBodyBlock
 from lms.learning.models import LessonCompletion, LessonRequirement
 from lms.learning.requirements import Requirement, all_met
 from lms.learning.services import enrolment_touch, requirements_recheck, requirements_sync
@@ -49,6 +53,28 @@ class CourseIndexPage(Page):
 
     def serve(self, request, *args, **kwargs):
         return allow_offline(super().serve(request, *args, **kwargs))
+
+    def route(self, request, path_components):
+        """A lesson's address (course/module/lesson below the catalogue) in one query instead of Wagtail's
+        two per level, which also gives the lesson its course's id (`LessonPage.get_course_id`). Anything
+        else is routed as Wagtail does."""
+        if len(path_components) == 3:
+            course_path = Substr(OuterRef("path"), 1, (self.depth + 1) * self.steplen)
+            lesson = (
+                LessonPage.objects.filter(
+                    path__startswith=self.path,
+                    depth=self.depth + 3,
+                    slug=path_components[-1],
+                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                )
+                .annotate(
+                    routed_course_id=Subquery(CoursePage.objects.filter(path=course_path).values("pk")[:1])
+                )
+                .first()
+            )
+            if lesson is not None and lesson.live:
+                return RouteResult(lesson)
+        return super().route(request, path_components)
 
 
 class CourseTag(TaggedItemBase):
@@ -124,7 +150,7 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_outline(course=self, user=request.user))
+        context.update(selectors.course_outline(course=self, user=request.user, request=request))
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -175,8 +201,22 @@ class LessonPage(Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
+    def has_personal_blocks(self) -> bool:
+        """Whether the body holds a block that shows each person their own state (a quiz, an activity);
+        read from the stored data, without building the blocks."""
+        return any(block.get("type") in PERSONAL_BLOCK_TYPES for block in self.body.raw_data)
+
+    def body_cache_key(self, request) -> str:
+        """The key of the rendered body in the cache, or "" when it may not be kept: a preview, a lesson
+        without a published revision, a body with a quiz or an activity."""
+        if getattr(request, "is_preview", False) or not self.live_revision_id or self.has_personal_blocks():
+            return ""
+        return f"{self.pk}:{self.live_revision_id}"
+
     def quiz_ids(self) -> list[int]:
         """The quizzes placed in this lesson's body, in order."""
+        if not self.has_personal_blocks():
+            return []
         ids = []
         for block in self.body:
             if block.block_type == "quiz" and block.value.get("quiz") is not None:
@@ -185,6 +225,8 @@ class LessonPage(Page):
 
     def completion_requirements(self) -> list[Requirement]:
         """What the body asks for besides reading: every quiz passed, every H5P activity done by its rule."""
+        if not self.has_personal_blocks():
+            return []
         requirements = []
         for block in self.body:
             value = block.value
@@ -234,6 +276,19 @@ class LessonPage(Page):
         # Lessons sit two levels below their course (course → module → lesson).
         return self.path[: len(self.path) - 2 * self.steplen]
 
+    def get_course(self):
+        """The course page above this lesson (one query, remembered)."""
+        if "_course" not in self.__dict__:
+            self._course = CoursePage.objects.filter(path=self.course_path).first()
+        return self._course
+
+    def get_course_id(self) -> int | None:
+        """The id of the course above this lesson: known from routing (CourseIndexPage.route), else read."""
+        if "routed_course_id" in self.__dict__:
+            return self.routed_course_id
+        course = self.get_course()
+        return course.pk if course is not None else None
+
     def next_lesson(self):
         return (
             LessonPage.objects.live()
@@ -246,18 +301,34 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             selectors.lesson_context(
-                lesson=self, user=request.user, is_preview=getattr(request, "is_preview", False)
+                lesson=self,
+                user=request.user,
+                request=request,
+                is_preview=getattr(request, "is_preview", False),
             )
         )
+        context["body_cache_key"] = self.body_cache_key(request)
         return context
 
     def serve(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
-            # Results can predate the enrolment or the lesson's publication: count them now.
-            requirements_recheck(user=request.user, lesson=self, requirements=self.completion_requirements())
-        response = super().serve(request, *args, **kwargs)
-        enrolment = response.context_data.get("enrolment")
-        if enrolment is not None and not getattr(request, "is_preview", False):
+        request.is_preview = False
+        context = self.get_context(request, *args, **kwargs)
+        enrolment = context.get("enrolment")
+        # Results can predate the enrolment or the lesson's publication: count them now.
+        if (
+            enrolment is not None
+            and not context["lesson_completed"]
+            and requirements_recheck(
+                user=request.user,
+                lesson=self,
+                requirements=context["completion_requirements"],
+                enrolment_without_completion=enrolment,
+            )
+        ):
+            context = self.get_context(request, *args, **kwargs)
+            enrolment = context.get("enrolment")
+        response = TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        if enrolment is not None:
             enrolment_touch(enrolment=enrolment, lesson=self)
         return allow_offline(response)
 

@@ -51,7 +51,8 @@ def course_resources(*, course, user, request) -> list[Resource]:
     """The course page, My learning, each live lesson, the images and documents they show, the person's own
     quiz pages of these lessons and their H5P activities. A fixed number of queries, whatever the course size
     (an H5P activity's files are listed from the storage)."""
-    _modules, outline = selectors._outline(course=course)  # the live lessons of live modules, bodies deferred
+    # The live lessons of live modules, bodies deferred.
+    _modules, outline = selectors.outline_pages(course=course)
     lessons = list(LessonPage.objects.filter(pk__in=[item.pk for item in outline]).order_by("path"))
     resources = [_page(course.get_url(request), len(course.summary)), _page(reverse("learning:my_learning"))]
     image_ids, document_ids, h5p_blocks = [], [], []

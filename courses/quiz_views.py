@@ -85,9 +85,11 @@ def quiz_start(request, lesson_id: int, quiz_id: int):
 @login_required
 def attempt_take(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
-    if quiz_services.attempt_expire_if_due(attempt=attempt):
-        return redirect("lesson_quiz:result", attempt_id=attempt.pk)
-    attempt.refresh_from_db()
+    # Only an attempt whose time ran out, as just read, is locked and looked at again.
+    if quiz_services.attempt_is_overdue(attempt=attempt):
+        if quiz_services.attempt_expire_if_due(attempt=attempt):
+            return redirect("lesson_quiz:result", attempt_id=attempt.pk)
+        attempt.refresh_from_db()
     if not attempt.is_in_progress:
         return redirect("lesson_quiz:result", attempt_id=attempt.pk)
     questions = quiz_selectors.attempt_questions(attempt=attempt)

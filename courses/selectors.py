@@ -8,6 +8,8 @@ from lms.h5p import selectors as h5p_selectors
 from lms.learning import selectors as learning_selectors
 from lms.text import fold
 
+from .outline import course_outline_cached, outline_build
+
 CATALOGUE_PAGE_SIZE = 12
 
 
@@ -48,8 +50,9 @@ def catalogue(*, index, user, query: str = "", topic: str = "", page_number=None
     return {"courses_page": page, "query": query, "topic": topic, "topics": topics}
 
 
-def _outline(*, course, live_only: bool = True):
-    """The course's modules, each with its lessons, from two queries."""
+def outline_pages(*, course, live_only: bool = True):
+    """The course's modules, each with its lessons (`module.outline_lessons`), from two queries; the bodies
+    of the lessons are not loaded. The pages behind the cached outline (courses.outline)."""
     _course, module_model, lesson_model = _models()
     modules_qs = module_model.objects.child_of(course)
     lessons_qs = lesson_model.objects.filter(path__startswith=course.path).defer_streamfields()
@@ -68,31 +71,39 @@ def _outline(*, course, live_only: bool = True):
     return modules, ordered
 
 
-def course_outline(*, course, user) -> dict:
-    modules, lessons = _outline(course=course)
-    progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons)
+def course_outline(*, course, user, request) -> dict:
+    """The course page: its outline (cached) and the person's progress (one query)."""
+    outline = course_outline_cached(course_id=course.pk, request=request, course=course)
+    progress = learning_selectors.course_progress(user=user, course=course, lessons=outline.lessons)
     continue_lesson = None
     if progress.enrolment is not None:
         continue_lesson = learning_selectors.next_lesson_to_study(
-            enrolment=progress.enrolment, lessons=lessons, completed_ids=progress.completed_lesson_ids
+            enrolment=progress.enrolment, lessons=outline.lessons, completed_ids=progress.completed_lesson_ids
         )
     return {
-        "modules": modules,
-        "lessons": lessons,
+        "modules": outline.modules,
+        "lessons": outline.lessons,
+        "outline_key": outline.key,
+        "outline_done": outline.done_key(progress.completed_lesson_ids),
         "progress": progress,
         "continue_lesson": continue_lesson,
     }
 
 
-def lesson_context(*, lesson, user, is_preview: bool = False) -> dict:
-    course_model, _module, _lesson = _models()
-    course = course_model.objects.filter(path=lesson.course_path).first()
-    if course is None:
+def lesson_context(*, lesson, user, request, is_preview: bool = False) -> dict:
+    """The lesson page around the body: its course's outline (cached; a preview reads the drafts'
+    outline from the database), the person's progress, where the lesson stands and what completes it."""
+    if is_preview:
+        page = lesson.get_course()
+        outline = outline_build(course=page, request=request, live_only=False) if page else None
+    else:
+        course_id = lesson.get_course_id()
+        outline = course_outline_cached(course_id=course_id, request=request) if course_id else None
+    if outline is None:
         return {"course": None, "can_read_body": is_preview}
-    modules, lessons = _outline(course=course, live_only=not is_preview)
+    course, lessons = outline.course, outline.lessons
     progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons)
-    ids = [item.pk for item in lessons]
-    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    position = outline.position_of(lesson.pk)
     previous_lesson = lessons[position - 1] if position else None
     next_lesson = lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
     requirements = lesson.completion_requirements()
@@ -100,13 +111,16 @@ def lesson_context(*, lesson, user, is_preview: bool = False) -> dict:
     activity_ids = [r.object_id for r in requirements if r.kind == "h5p"]
     return {
         "course": course,
-        "modules": modules,
+        "modules": outline.modules,
+        "outline_key": outline.key,
+        "outline_done": outline.done_key(progress.completed_lesson_ids),
         "progress": progress,
         "enrolment": progress.enrolment,
         "can_read_body": is_preview or progress.is_enrolled,
         "h5p_results": h5p_selectors.results_by_activity(user=user, activity_ids=activity_ids)
         if activity_ids and user.is_authenticated
         else {},
+        "completion_requirements": requirements,
         "completed_by_quiz": "quiz" in kinds,
         "completed_by_h5p": "h5p" in kinds,
         "lesson_completed": lesson.pk in progress.completed_lesson_ids,

@@ -1,7 +1,7 @@
 """Writes to learning records. Every progress event goes through `progress_record`."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +11,7 @@ from lms.errors import UserError
 
 from . import structure
 from .models import Enrolment, LessonCompletion, LessonRequirement
-from .requirements import Requirement, requirements_met
+from .requirements import Requirement, all_met, requirements_met
 from .signals import course_completed, enrolment_started
 
 
@@ -105,9 +105,27 @@ def _activity_mark(*, enrolment: Enrolment, lesson_id: int) -> None:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson_id, last_activity_at=now)
 
 
-def enrolment_touch(*, enrolment: Enrolment, lesson) -> None:
-    """Remember the last lesson opened, for "continue where you left off"."""
-    _activity_mark(enrolment=enrolment, lesson_id=lesson.pk)
+# A lesson view records "last lesson" and "last activity" at most this often per enrolment, so that reading
+# pages does not write (and commit) on every GET. Marking a lesson complete records them at once.
+TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def enrolment_touch(*, enrolment: Enrolment, lesson) -> bool:
+    """Remember the last lesson opened, for "continue where you left off": the first view in an enrolment,
+    then at most once per TOUCH_INTERVAL. Decided from the enrolment as loaded, so a view in between costs
+    no query. Returns whether it wrote."""
+    last = enrolment.last_activity_at
+    now = timezone.now()
+    if last is not None and now - last < TOUCH_INTERVAL:
+        return False
+    if last is None:
+        _activity_mark(enrolment=enrolment, lesson_id=lesson.pk)
+    else:
+        # Conditional, so that concurrent views of the same enrolment write once.
+        Enrolment.objects.filter(pk=enrolment.pk, last_activity_at__lt=now - TOUCH_INTERVAL).update(
+            last_lesson_id=lesson.pk, last_activity_at=now
+        )
+    return True
 
 
 @transaction.atomic
@@ -219,17 +237,24 @@ def requirements_sync_all() -> RequirementsSyncSummary:
     return RequirementsSyncSummary(lessons=lessons, added=added, removed=removed)
 
 
-def requirements_recheck(*, user, lesson, requirements: list[Requirement]) -> bool:
+def requirements_recheck(
+    *, user, lesson, requirements: list[Requirement], enrolment_without_completion: Enrolment | None = None
+) -> bool:
     """Complete a lesson whose requirements the person already meets, e.g. an activity done in another
-    course before enrolling here, or before the lesson was published. Returns whether it completed now."""
+    course before enrolling here, or before the lesson was published. Returns whether it completed now.
+    A caller that has just read the enrolment and seen the lesson incomplete passes it, sparing two reads."""
     if not requirements:
         return False
-    enrolment = Enrolment.objects.filter(user=user, course_id=structure.course_id_of(lesson)).first()
-    if (
-        enrolment is None
-        or LessonCompletion.objects.filter(enrolment=enrolment, lesson_id=lesson.pk).exists()
-    ):
-        return False
+    enrolment = enrolment_without_completion
+    if enrolment is None:
+        enrolment = Enrolment.objects.filter(user=user, course_id=structure.course_id_of(lesson)).first()
+        if (
+            enrolment is None
+            or LessonCompletion.objects.filter(enrolment=enrolment, lesson_id=lesson.pk).exists()
+        ):
+            return False
+    if not all_met(user=user, requirements=requirements, since=enrolment.cycle_started_at):
+        return False  # the usual answer on a lesson page, found with one query per kind
     kinds = {r.kind for r in requirements}
     source = (
         LessonCompletion.Source.H5P if LessonRequirement.Kind.H5P in kinds else LessonCompletion.Source.QUIZ

@@ -13,7 +13,12 @@ class PeopleConfig(AppConfig):
         from lms.collation import sqlite_register
         from lms.validation import register_converters
 
-        from . import sessions  # noqa: F401 — connects the login receiver that starts the idle clock
+        from . import (
+            permission_cache,
+            sessions,  # noqa: F401 — connects the login receiver that starts the idle clock
+        )
+
+        permission_cache.connect()
 
         connection_created.connect(sqlite_register, dispatch_uid="lms.collation.sqlite_register")
         register_converters()  # `<id:…>` in every URL configuration, read after the apps are ready

@@ -45,7 +45,9 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, except that a Redis that does not answer makes pages slower, not fail
+        # (lms/cache.py): course outlines and permissions are then read from the database.
+        "BACKEND": "lms.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"),
         # A Redis that stops answering must slow a page (or the health check) by seconds, not hang it.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
