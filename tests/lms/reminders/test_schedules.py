@@ -1,5 +1,5 @@
-"""manage.py setup_reminder_schedules: creates the sweep and renewals schedules once, and never changes a
-schedule an administrator has edited."""
+"""manage.py setup_reminder_schedules: creates the sweep, renewals and completions schedules once, and never
+changes a schedule an administrator has edited."""
 
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -46,6 +46,19 @@ def test_creates_the_sweep_every_15_minutes_and_renewals_daily_at_6_in_ho_chi_mi
     assert sweep.task in app.tasks and renewals.task in app.tasks  # beat would find both tasks
 
 
+def test_creates_the_catch_up_of_course_completions_every_5_minutes():
+    output = run()
+    completions = PeriodicTask.objects.get(name="learning.completions")
+    assert completions.task == "learning.course_completions_catch_up"
+    assert completions.enabled
+    assert (completions.interval.every, completions.interval.period) == (5, IntervalSchedule.MINUTES)
+    assert "learning.completions: created" in output
+
+    from lms.celery import app
+
+    assert completions.task in app.tasks
+
+
 def test_running_again_changes_nothing():
     run()
     before = (
@@ -60,7 +73,7 @@ def test_running_again_changes_nothing():
         CrontabSchedule.objects.count(),
     )
     assert after == before
-    assert output.count("left as it is") == 2
+    assert output.count("left as it is") == 3
 
 
 def test_an_administrators_edits_are_kept():
@@ -79,7 +92,7 @@ def test_an_administrators_edits_are_kept():
     assert sweep.enabled is False
     assert sweep.interval.every == 30
     assert (renewals.crontab.hour, renewals.crontab.minute) == ("5", "30")
-    assert PeriodicTask.objects.count() == 2
+    assert PeriodicTask.objects.count() == 3
 
 
 def test_a_deleted_schedule_comes_back():
@@ -115,4 +128,5 @@ def test_load_demo_sets_the_schedules_up():
     assert set(PeriodicTask.objects.values_list("name", flat=True)) >= {
         "reminders.sweep",
         "compliance.renewals",
+        "learning.completions",
     }

@@ -2,7 +2,9 @@
 
 - "reminders.sweep" every 15 minutes (IntervalSchedule);
 - "compliance.renewals" daily at 06:00 Asia/Ho_Chi_Minh (CrontabSchedule with its time zone), when the task
-  lms.compliance.tasks.renewals_open_task exists.
+  lms.compliance.tasks.renewals_open_task exists;
+- "learning.completions" every 5 minutes: announces again the course completions whose after-commit task was
+  lost (lms.learning.tasks.course_completions_catch_up_task; certificates and mandatory training follow).
 
 A schedule that already exists is left exactly as it is — enabled or not, whatever interval or time an
 administrator gave it in the admin — so running the command again (every deploy, every load_demo) never
@@ -23,6 +25,8 @@ SWEEP_TASK = "reminders.sweep"
 SWEEP_MINUTES = 15
 RENEWALS_NAME = "compliance.renewals"
 RENEWALS_HOUR = 6
+COMPLETIONS_NAME = "learning.completions"
+COMPLETIONS_MINUTES = 5
 
 
 def _task_name(module: str, attribute: str) -> str | None:
@@ -84,13 +88,35 @@ def schedules_setup() -> dict[str, str]:
                 ),
             )
             outcome[RENEWALS_NAME] = "created"
+
+        completions_task = _task_name("lms.learning.tasks", "course_completions_catch_up_task")
+        if PeriodicTask.objects.filter(name=COMPLETIONS_NAME).exists():
+            outcome[COMPLETIONS_NAME] = "kept"
+        elif completions_task is None:
+            outcome[COMPLETIONS_NAME] = "missing task"
+        else:
+            interval, _created = IntervalSchedule.objects.get_or_create(
+                every=COMPLETIONS_MINUTES, period=IntervalSchedule.MINUTES
+            )
+            PeriodicTask.objects.create(
+                name=COMPLETIONS_NAME,
+                task=completions_task,
+                interval=interval,
+                enabled=True,
+                description=_(
+                    "Course completions: issue the certificate and update mandatory training for completions "
+                    "whose follow-up task was lost."
+                ),
+            )
+            outcome[COMPLETIONS_NAME] = "created"
     return outcome
 
 
 class Command(BaseCommand):
     help = (
-        "Create the periodic schedules of reminders (every 15 minutes) and renewals (daily at 06:00 "
-        "Asia/Ho_Chi_Minh) if they are missing. Existing schedules are never changed."
+        "Create the periodic schedules of reminders (every 15 minutes), renewals (daily at 06:00 "
+        "Asia/Ho_Chi_Minh) and the catch-up of course completions (every 5 minutes) if they are missing. "
+        "Existing schedules are never changed."
     )
 
     def handle(self, *args, **options):
