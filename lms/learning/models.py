@@ -34,8 +34,8 @@ class Enrolment(models.Model):
     # A course that must be redone (a recertification cycle) starts again here: quiz attempts and H5P
     # statements from before no longer count toward its lessons.
     cycle_started_at = models.DateTimeField(_("current cycle started at"), null=True, blank=True)
-    # What follows a completion (certificate, mandatory training, notifications) runs after the commit, in a
-    # Celery task (services.course_completion_announce); this says it ran for the current completion.
+    # What follows a completion (the receivers of `course_completed`) runs after the commit, in a Celery
+    # task (services.course_completion_announce); this says it ran for the current completion.
     completion_announced_at = models.DateTimeField(_("completion announced at"), null=True, blank=True)
 
     class Meta:

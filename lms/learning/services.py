@@ -195,8 +195,8 @@ def _announce_after_commit(*, enrolment: Enrolment) -> None:
 
 
 def course_completion_announce(*, enrolment_id: int, completed_at: datetime) -> bool:
-    """Send `course_completed` for one completion, once: the certificate, the mandatory training and the
-    notifications follow (their receivers). Runs in a Celery task after the completion's commit.
+    """Send `course_completed` for one completion, once: what the apps above do after a completion runs in
+    their receivers. Runs in a Celery task after the completion's commit.
 
     Idempotent: the enrolment row is locked and marked as announced in the same transaction as the
     receivers' writes, so a second run (a task delivered twice, the catch-up meeting a late task) finds it

@@ -38,13 +38,15 @@ def exam(catalogue, learner):
     lesson = module.add_child(instance=LessonPage(title="Kiểm tra", slug="kiem-tra", body=quiz_block(quiz)))
     learning_services.enrolment_create(user=learner, course=course)
     attempt = attempt_start(user=learner, quiz=quiz, context_page_id=lesson.pk)
+    for question in questions:
+        question.right = correct_response(question)  # read now, not inside a count
     return attempt, questions
 
 
 def post_answer(client, attempt, question, client_id):
     body = {
         "question": question.pk,
-        "choice": correct_response(question),
+        "choice": question.right,
         "client_id": str(client_id),
         "made_at": timezone.now().isoformat(),
     }
@@ -66,7 +68,7 @@ def test_saving_an_answer_from_the_outbox_stays_within_its_query_budget(learner_
 
     assert reply.status_code == again.status_code == 200
     assert reply.json() == again.json() == {"ok": True, "feedback": None}
-    assert len(first) <= ANSWER_SAVE_QUERIES, [q["sql"] for q in first]
+    assert len(first) <= ANSWER_SAVE_QUERIES, "\n".join(q["sql"][:90] for q in first)
     assert len(changed) <= ANSWER_SAVE_QUERIES
     assert len(replayed) <= ANSWER_SAVE_QUERIES
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 2

@@ -6,7 +6,7 @@ from django.db.models import F
 
 
 def existing_completions_were_announced(apps, schema_editor):
-    """Completions recorded before this migration had their certificate and obligations written in the
+    """Completions recorded before this migration had what follows them written in the
     same transaction: nothing is left to announce for them."""
     Enrolment = apps.get_model("learning", "Enrolment")
     Enrolment.objects.filter(completed_at__isnull=False).update(completion_announced_at=F("completed_at"))

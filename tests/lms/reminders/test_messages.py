@@ -27,7 +27,7 @@ from lms.reminders.messages import (
     unsubscribe_read,
 )
 from lms.reminders.models import EmailTemplate, Kind, Reminder
-from tests.builders import lessons_of
+from tests.builders import after_commit, lessons_of
 from tests.org_builders import make_official
 
 from .conftest import T0, assign, days, obligation_of
@@ -96,8 +96,9 @@ def test_expiring(obligation, course):
 
 def test_completion_links_to_the_certificate(obligation, course, person):
     enrolment_create(user=person.user, course=course)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course_id=course.pk)
     obligation.refresh_from_db()
 
@@ -407,8 +408,9 @@ def test_a_completion_with_a_certificate_links_each_person_to_their_own(
     hr, course, person, obligation, o_brien, renderings
 ):
     enrolment_create(user=person.user, course=course)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course_id=course.pk)
     obligation.refresh_from_db()
     composer = Composer(now=T0)
