@@ -187,7 +187,7 @@ def _announce_after_commit(*, enrolment: Enrolment) -> None:
     from .tasks import course_completion_announce_task  # tasks import this module
 
     # robust: the completion is committed whatever happens to the broker; a lost message is announced by
-    # the periodic catch-up (course_completions_announce_missed).
+    # the periodic catch-up (tasks.course_completions_catch_up_task).
     transaction.on_commit(
         partial(course_completion_announce_task.delay, enrolment.pk, enrolment.completed_at.isoformat()),
         robust=True,
