@@ -2,7 +2,10 @@
 
 Usage: .venv/bin/python bench/quiz.py [--attempts 10000] [--requests 300]
 Uses a throw-away test database (SQLite by default; PostgreSQL when DATABASE_URL names it).
-Prints answer_save_ms (median, through the real view and in-process client) and answer_save_queries.
+Each answer is posted as quiz.js's outbox posts it: with a new `client_id` and the device's `made_at`, so the
+receipt that makes a retry count once is part of what is measured.
+Prints answer_save_ms (median, through the real view and in-process client) and answer_save_queries, and
+answer_save_queries_replay (the same client id sent again: the first reply, nothing stored twice).
 """
 
 import argparse
@@ -10,6 +13,7 @@ import json
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -77,15 +81,21 @@ def main() -> None:
     choice = questions[0].answers.first().pk
     payload = {"question": questions[0].pk, "choice": choice}
 
-    def post():
-        response = client.post(url, payload, HTTP_X_REQUESTED_WITH="fetch")
+    def post(client_id=None):
+        sent = {**payload, "client_id": str(client_id or uuid.uuid4()), "made_at": timezone.now().isoformat()}
+        response = client.post(url, sent, HTTP_X_REQUESTED_WITH="fetch")
         assert response.status_code == 200, response.content
+        return response.json()
 
     for _ in range(10):
         post()
+    client_id = uuid.uuid4()
     with CaptureQueriesContext(db) as queries:
-        post()
+        first = post(client_id)
     query_count = len(queries)  # read now: the log is cleared by the next request
+    with CaptureQueriesContext(db) as queries:
+        assert post(client_id) == first
+    replay_count = len(queries)
     timings = []
     for _ in range(args.requests):
         start = time.perf_counter()
@@ -97,6 +107,7 @@ def main() -> None:
     print(f"questions_in_attempt: {len(attempt.question_ids)}")
     print(f"answer_save_ms: {statistics.median(timings):.2f}")
     print(f"answer_save_queries: {query_count}")
+    print(f"answer_save_queries_replay: {replay_count}")
     connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 

@@ -7,6 +7,7 @@ are stored as such; they only ever complete lessons through the `learning` servi
 
 import json
 
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +17,8 @@ from lms.h5p import services as h5p_services
 from lms.h5p.models import ContentVersion
 from lms.h5p.xapi import MAX_STATEMENT_BYTES, StatementInvalid, statement_check
 from lms.learning import services as learning_services
-from lms.learning.models import LessonCompletion, LessonRequirement
+from lms.learning.models import Enrolment, LessonCompletion, LessonRequirement
 from lms.validation import parse_id
-
-from .models import LessonPage
 
 MAX_BODY_BYTES = MAX_STATEMENT_BYTES + 1024
 MAX_STATE_BODY_BYTES = h5p_services.MAX_STATE_BYTES + 1024
@@ -74,35 +73,38 @@ def _whole_number(data: dict, name: str) -> int:
 
 
 def _placement(request, data: dict):
-    """The published lesson, its requirement for this activity, the content version and the enrolment."""
+    """The requirement of a published lesson for this activity (the index names the lesson's course), the
+    content version and the enrolment: three queries, as a statement is sent many times per activity."""
     if not request.user.is_authenticated:
         raise Refused(_("Please log in again: your session has ended."), 401)
     lesson_id, activity_id, version_id = (_whole_number(data, n) for n in ("lesson", "activity", "version"))
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
     requirement = LessonRequirement.objects.filter(
-        lesson_id=lesson_id, kind=LessonRequirement.Kind.H5P, object_id=activity_id
+        lesson_id=lesson_id,
+        kind=LessonRequirement.Kind.H5P,
+        object_id=activity_id,
+        lesson__live=True,
     ).first()
-    if lesson is None or requirement is None:
+    if requirement is None:
         raise Refused(_("This activity is not part of a published lesson."), 404)
     version = ContentVersion.objects.filter(pk=version_id, activity_id=activity_id).first()
     if version is None:
         raise Refused(_("This version of the activity does not exist."), 404)
     try:
-        enrolment = learning_services.enrolment_for_lesson(user=request.user, lesson=lesson)
+        enrolment = learning_services.enrolment_in_course(user=request.user, course_id=requirement.course_id)
     except learning_services.LearningError as error:
         raise Refused(error.message, error.status) from error
-    return lesson, requirement, version, enrolment
+    return requirement, version, enrolment
 
 
 @require_POST
 def xapi_statement(request):
     try:
         data = _read_json(request, MAX_BODY_BYTES)
-        lesson, requirement, version, enrolment = _placement(request, data)
+        requirement, version, enrolment = _placement(request, data)
         checked = statement_check(data.get("statement"))
         course_done_before = enrolment.completed_at is not None
         recorded = h5p_services.statement_record(
-            user=request.user, version=version, lesson_id=lesson.pk, checked=checked
+            user=request.user, version=version, lesson_id=requirement.lesson_id, checked=checked
         )
     except Refused as error:
         return _refuse(error.message, error.status)
@@ -111,7 +113,16 @@ def xapi_statement(request):
     except h5p_services.H5PError as error:
         return _refuse(error.message, error.status)
     result = recorded.result
-    enrolment.refresh_from_db(fields=["completed_at"])
+    now = (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .annotate(
+            lesson_done=Exists(
+                LessonCompletion.objects.filter(enrolment=OuterRef("pk"), lesson_id=requirement.lesson_id)
+            )
+        )
+        .values("completed_at", "lesson_done")
+        .get()
+    )
     return JsonResponse(
         {
             "ok": True,
@@ -128,10 +139,8 @@ def xapi_statement(request):
             "rule_met": h5p_selectors.rule_met(
                 result=result, rule={"rule": requirement.rule, "min_score": requirement.min_score}
             ),
-            "lesson_completed": LessonCompletion.objects.filter(
-                enrolment=enrolment, lesson_id=lesson.pk
-            ).exists(),
-            "course_completed": not course_done_before and enrolment.completed_at is not None,
+            "lesson_completed": now["lesson_done"],
+            "course_completed": not course_done_before and now["completed_at"] is not None,
         }
     )
 
@@ -140,7 +149,7 @@ def xapi_statement(request):
 def state_save(request):
     try:
         data = _read_json(request, MAX_STATE_BODY_BYTES)
-        _lesson, _requirement, version, _enrolment = _placement(request, data)
+        _requirement, version, _enrolment = _placement(request, data)
         state, data_type, sub_content_id = (
             data.get("data"),
             data.get("data_type", "state"),

@@ -6,7 +6,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,11 +163,14 @@ class AnswerForm(forms.Form):
 @_login_required
 @post_required
 def attempt_answer(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
+    """Save one answer. Kept to a few queries (the session, the person, the question with its choices and the
+    service's locked transaction): on an exam morning a whole city answers the same quiz at once."""
     form = AnswerForm(request.POST)
     form.is_valid()  # a damaged `go` or `number` only loses the page to go to; a bad question is refused
     question_id = form.cleaned_data.get("question")
-    question = Question.objects.filter(pk=question_id).first() if question_id else None
+    question = (
+        Question.objects.prefetch_related("answers").filter(pk=question_id).first() if question_id else None
+    )
     if question is None:
         return _fail(request, message=_("This question is not part of your attempt."), status=400)
     if any(name in form.errors for name in ("client_id", "made_at", "device", "device_seq")):
@@ -175,17 +178,21 @@ def attempt_answer(request, attempt_id: int):
             request, message=_("This answer was not accepted. Reload the page and answer again."), status=400
         )
     try:
-        result = quiz_services.attempt_save_answer(
-            attempt=attempt,
+        result = quiz_services.answer_save(
+            attempt_id=attempt_id,
+            user=request.user,
             question_id=question.pk,
+            question=question,
             response=_response_from_post(request, question),
             client_id=form.cleaned_data.get("client_id"),
             made_at=form.cleaned_data.get("made_at"),
             device=form.cleaned_data.get("device"),
             device_seq=form.cleaned_data.get("device_seq"),
         )
+    except quiz_services.AttemptNotFound:
+        raise Http404 from None
     except quiz_services.AttemptClosed as error:
-        attempt.refresh_from_db()
+        attempt = _own_attempt(request, attempt_id)
         if not attempt.is_in_progress:
             # The result page says why (time up, or submitted elsewhere); quiz.js reloads to get there.
             messages.warning(request, error.message)
@@ -197,6 +204,7 @@ def attempt_answer(request, attempt_id: int):
         return _fail(request, message=error.message, status=error.status)
     except quiz_services.QuizError as error:
         return _fail(request, message=error.message, status=error.status)
+    attempt = result.attempt
     feedback = None
     if not attempt.quiz.answers_at_end and result.is_correct is not None:
         feedback = {"correct": result.is_correct}

@@ -97,3 +97,11 @@ def wagtail_root_ensure() -> None:
                 title="Root", slug="root", locale=locale, content_type=ContentType.objects.get_for_model(Page)
             )
         )
+
+
+def after_commit():
+    """Run, as it ends, what the code inside queued with `transaction.on_commit`: a test runs in a transaction
+    that never commits. What follows a course completion (certificate, mandatory training) is queued so."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)

@@ -1,4 +1,5 @@
-"""A completed course issues its certificate, inside the transaction that records the completion."""
+"""A completed course issues its certificate: in the Celery task that announces the completion after its
+commit (learning.services.course_completion_announce), idempotently (one certificate per completion)."""
 
 from django.dispatch import receiver
 

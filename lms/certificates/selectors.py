@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from lms.dates import local_date, site_zone, year_bounds
+from lms.learning.models import Enrolment
 from lms.people.models import OrgUnit
 from lms.people.scope import scope_for
 from lms.text import fold
@@ -33,6 +34,19 @@ def latest_valid_by_course(*, user, course_ids) -> dict[int, Certificate]:
     for certificate in certificates.only("pk", "code", "course_id", "completed_at"):
         latest.setdefault(certificate.course_id, certificate)
     return latest
+
+
+def certificates_on_their_way(user) -> list[str]:
+    """Titles of the courses the person has just completed whose certificate is still being issued: it is
+    issued after the completion's commit, by a Celery task (`learning.services.course_completion_announce`),
+    within seconds."""
+    return list(
+        Enrolment.objects.filter(
+            user_id=user.pk, completed_at__isnull=False, completion_announced_at__isnull=True
+        )
+        .order_by("-completed_at")
+        .values_list("course__title", flat=True)
+    )
 
 
 def certificates_visible(viewer) -> QuerySet[Certificate]:

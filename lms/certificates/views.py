@@ -30,7 +30,11 @@ def my_certificates(request):
     page = Paginator(selectors.certificates_for_user(request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "certificates/my_certificates.html", {"page_obj": page})
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {"page_obj": page, "on_their_way": selectors.certificates_on_their_way(request.user)},
+    )
 
 
 @private_no_store

@@ -16,7 +16,7 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage
 from lms.compliance.models import Assignment, Obligation
 from lms.compliance.services import assignment_create, obligation_exempt
 from lms.learning.models import Enrolment, LessonCompletion
-from lms.learning.services import progress_record
+from lms.learning.services import course_completion_announce, progress_record
 from lms.people.models import Official, OrgUnit, Position
 from lms.people.services import managed_unit_add, official_save, position_create, unit_create
 from lms.quiz.models import AttemptAnswer, Question, Quiz
@@ -222,6 +222,7 @@ def load_organisation(*, summary, users: dict, catalogue: CourseIndexPage) -> No
     for slug, codes in COMPLETED.items():
         for code in codes:
             _complete(officials[code].user, courses[slug], trainer, summary)
+    _announce_completions()
     for slug, code, reason in EXEMPTIONS:
         _exempt(users[CITY_HR], officials[code].user, courses[slug], reason, summary)
 
@@ -346,6 +347,14 @@ def _complete(user, course, marker, summary) -> None:
         elif not lesson.completion_requirements():
             progress_record(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
     summary.add(f"progress {user.get_full_name()}: {course.title} completed")
+
+
+def _announce_completions() -> None:
+    """Certificates and completed obligations of the demo's completions, now: the demo is whole when load_demo
+    returns, without waiting for a worker. The tasks queued by the commit then find them announced."""
+    pending = Enrolment.objects.filter(completed_at__isnull=False, completion_announced_at__isnull=True)
+    for enrolment_id, completed_at in pending.values_list("pk", "completed_at"):
+        course_completion_announce(enrolment_id=enrolment_id, completed_at=completed_at)
 
 
 ESSAY_ANSWER = (

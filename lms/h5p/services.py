@@ -54,9 +54,6 @@ def statement_record(*, user, version: ContentVersion, lesson_id: int, checked: 
     Video), that the score reached the package's pass mark (compatibility.pass_mark). Any other top-level
     sign that the learner went through the content (compatibility's rule "viewed") sets `viewed_at`.
     """
-    existing = Statement.objects.filter(statement_id=checked.statement_id).first()
-    if existing is not None:
-        return _replayed(existing, user=user)
     try:
         with transaction.atomic():
             statement = Statement.objects.create(
@@ -82,7 +79,8 @@ def statement_record(*, user, version: ContentVersion, lesson_id: int, checked: 
             else:
                 result = None
     except IntegrityError:
-        # The same statement arrived twice at once: the other request stored it.
+        # A statement with this id is stored already: a retry after a lost reply, or the same statement twice
+        # at once. Looked up only then: a new statement, the usual case, costs one INSERT.
         existing = Statement.objects.filter(statement_id=checked.statement_id).first()
         if existing is None:
             raise
@@ -97,31 +95,42 @@ def _replayed(existing: Statement, *, user) -> Recorded:
     return Recorded(statement=existing, duplicate=True, result=result)
 
 
-def _result_locked(*, user, version: ContentVersion, statement: Statement) -> tuple[Result, bool]:
-    """The person's result row for the activity, locked; created (from this statement) if missing."""
+def _result_write(*, user, version: ContentVersion, statement: Statement, change) -> tuple[Result, bool]:
+    """Apply `change(result)` to the person's result for the activity, under a row lock; the first result is
+    created with the change already applied (one INSERT). `change` returns False when it changed nothing.
+    Returns (the result, whether it changed and was saved)."""
     locked = Result.objects.select_for_update().filter(user=user, activity_id=version.activity_id)
     result = locked.first()
     if result is not None:
+        result.user = user  # the receivers of result_recorded read it
+    else:
+        first = Result(user=user, activity_id=version.activity_id, version=version, statement=statement)
+        change(first)
+        try:
+            with transaction.atomic():
+                first.save(force_insert=True)
+            return first, True
+        except IntegrityError:
+            result = locked.get()  # a statement recorded at the same moment created it first
+            result.user = user
+    if not change(result):
         return result, False
-    try:
-        with transaction.atomic():
-            return Result.objects.create(
-                user=user, activity_id=version.activity_id, version=version, statement=statement
-            ), True
-    except IntegrityError:
-        return locked.get(), False  # a statement recorded at the same moment created it first
+    result.save()
+    return result, True
 
 
 def _result_viewed(*, user, version: ContentVersion, statement: Statement) -> Result | None:
     """The first sign that the person went through the content; later ones change nothing."""
-    result, created = _result_locked(user=user, version=version, statement=statement)
-    if result.viewed_at is not None:
-        return result
-    result.viewed_at = timezone.now()
-    if created:
-        result.version = version
-    result.save()
-    result_recorded.send(sender=Result, result=result)
+
+    def view(result: Result) -> bool:
+        if result.viewed_at is not None:
+            return False
+        result.viewed_at = timezone.now()
+        return True
+
+    result, changed = _result_write(user=user, version=version, statement=statement, change=view)
+    if changed:
+        result_recorded.send(sender=Result, result=result)
     return result
 
 
@@ -148,25 +157,28 @@ def _success(*, version: ContentVersion, statement: Statement) -> tuple[bool | N
 
 def _result_update(*, user, version: ContentVersion, statement: Statement) -> Result:
     now = timezone.now()
-    result, _created = _result_locked(user=user, version=version, statement=statement)
     success, inferred = _success(version=version, statement=statement)
-    result.version = version
-    result.statement = statement
-    result.score_raw = statement.score_raw
-    result.score_max = statement.score_max
-    result.score_scaled = statement.score_scaled
-    result.success = success
-    result.success_inferred = inferred
-    result.completion = True
-    result.duration = statement.duration
-    if statement.score_scaled is not None and (
-        result.best_scaled is None or statement.score_scaled > result.best_scaled
-    ):
-        result.best_scaled = statement.score_scaled
-    result.ever_passed = result.ever_passed or success is True
-    result.first_completed_at = result.first_completed_at or now
-    result.viewed_at = result.viewed_at or now
-    result.save()
+
+    def update(result: Result) -> bool:
+        result.version = version
+        result.statement = statement
+        result.score_raw = statement.score_raw
+        result.score_max = statement.score_max
+        result.score_scaled = statement.score_scaled
+        result.success = success
+        result.success_inferred = inferred
+        result.completion = True
+        result.duration = statement.duration
+        if statement.score_scaled is not None and (
+            result.best_scaled is None or statement.score_scaled > result.best_scaled
+        ):
+            result.best_scaled = statement.score_scaled
+        result.ever_passed = result.ever_passed or success is True
+        result.first_completed_at = result.first_completed_at or now
+        result.viewed_at = result.viewed_at or now
+        return True
+
+    result, _changed = _result_write(user=user, version=version, statement=statement, change=update)
     result_recorded.send(sender=Result, result=result)
     return result
 

@@ -34,6 +34,9 @@ class Enrolment(models.Model):
     # A course that must be redone (a recertification cycle) starts again here: quiz attempts and H5P
     # statements from before no longer count toward its lessons.
     cycle_started_at = models.DateTimeField(_("current cycle started at"), null=True, blank=True)
+    # What follows a completion (the receivers of `course_completed`) runs after the commit, in a Celery
+    # task (services.course_completion_announce); this says it ran for the current completion.
+    completion_announced_at = models.DateTimeField(_("completion announced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -45,7 +48,15 @@ class Enrolment(models.Model):
                 name="enrolment_completed_after_enrolled",
             ),
         ]
-        indexes = [models.Index(fields=["course", "completed_at"])]
+        indexes = [
+            models.Index(fields=["course", "completed_at"]),
+            # The few completions still to announce (services.course_completions_unannounced).
+            models.Index(
+                fields=["completed_at"],
+                condition=Q(completed_at__isnull=False, completion_announced_at__isnull=True),
+                name="enrolment_unannounced",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.course_id}"

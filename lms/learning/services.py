@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +67,17 @@ def enrolment_for_lesson(*, user, lesson) -> Enrolment:
     return enrolment
 
 
+def enrolment_in_course(*, user, course_id: int) -> Enrolment:
+    """`enrolment_for_lesson` when the course is known already (the requirement index names each lesson's
+    course): one query, and one more only to say why there is none."""
+    enrolment = Enrolment.objects.filter(user=user, course_id=course_id, course__live=True).first()
+    if enrolment is not None:
+        return enrolment
+    if not structure.course_model().objects.live().filter(pk=course_id).exists():
+        raise CourseNotAvailable(_("This lesson does not belong to a published course."))
+    raise NotEnrolled(_("Enrol in the course first to study this lesson."))
+
+
 def enrolments_ensure(*, user_ids, course, source: str = Enrolment.Source.ASSIGNMENT) -> int:
     """Enrol many people in a course at once (assignments). Existing enrolments stay as they are.
 
@@ -86,7 +99,7 @@ def enrolment_restart(*, enrolment: Enrolment, redo_from: datetime | None = None
     that moment count toward the lessons; without it (a completion taken back), earlier results are kept and
     a lesson whose requirements they still meet completes again when the person opens it."""
     LessonCompletion.objects.filter(enrolment=enrolment).delete()
-    changes = {"completed_at": None, "last_activity_at": None}
+    changes = {"completed_at": None, "completion_announced_at": None, "last_activity_at": None}
     if redo_from is not None:
         changes["cycle_started_at"] = redo_from
     Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
@@ -163,19 +176,74 @@ def progress_record(*, user, lesson, source: str) -> ProgressResult:
 
 
 def _course_complete_if_done(*, enrolment: Enrolment) -> bool:
-    course = structure.course_model().objects.get(pk=enrolment.course_id)
-    required_ids = structure.required_lessons(course=course).values("pk")
-    total = structure.required_lessons(course=course).count()
-    done = LessonCompletion.objects.filter(enrolment=enrolment, lesson_id__in=required_ids).count()
-    if total == 0 or done < total:
-        return False
-    updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
-        completed_at=timezone.now()
+    """Set the completion time when every required, published lesson of the course is complete: one
+    conditional UPDATE, so only one request completes a course, whatever the number of lessons. What follows
+    a completion runs after the commit (`course_completion_announce`)."""
+    course_path = structure.course_model().objects.filter(pk=enrolment.course_id).values("path")[:1]
+    required = (
+        structure.lesson_model()
+        .objects.live()
+        .filter(is_required=True, path__startswith=Subquery(course_path))
+    )
+    missing = required.exclude(
+        pk__in=LessonCompletion.objects.filter(enrolment_id=enrolment.pk).values("lesson_id")
+    )
+    now = timezone.now()
+    updated = (
+        Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True)
+        .filter(Exists(required), ~Exists(missing))
+        .update(completed_at=now)
     )
     if updated:
-        enrolment.refresh_from_db()
-        course_completed.send(sender=Enrolment, enrolment=enrolment)
+        enrolment.completed_at = now
+        enrolment.completion_announced_at = None
+        _announce_after_commit(enrolment=enrolment)
     return bool(updated)
+
+
+def _announce_after_commit(*, enrolment: Enrolment) -> None:
+    from .tasks import course_completion_announce_task  # tasks import this module
+
+    # robust: the completion is committed whatever happens to the broker; a lost message is announced by
+    # the periodic catch-up (tasks.course_completions_catch_up_task).
+    transaction.on_commit(
+        partial(course_completion_announce_task.delay, enrolment.pk, enrolment.completed_at.isoformat()),
+        robust=True,
+    )
+
+
+def course_completion_announce(*, enrolment_id: int, completed_at: datetime) -> bool:
+    """Send `course_completed` for one completion, once: what the apps above do after a completion runs in
+    their receivers. Runs in a Celery task after the completion's commit.
+
+    Idempotent: the enrolment row is locked and marked as announced in the same transaction as the
+    receivers' writes, so a second run (a task delivered twice, the catch-up meeting a late task) finds it
+    announced and does nothing; a completion taken back since (`enrolment_restart`) is not announced.
+    Returns whether it announced."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=enrolment_id, completed_at=completed_at, completion_announced_at__isnull=True)
+            .first()
+        )
+        if enrolment is None:
+            return False
+        course_completed.send(sender=Enrolment, enrolment=enrolment)
+        Enrolment.objects.filter(pk=enrolment.pk).update(completion_announced_at=timezone.now())
+    return True
+
+
+ANNOUNCE_CATCH_UP_AFTER = timedelta(minutes=2)
+
+
+def course_completions_unannounced(*, now: datetime | None = None):
+    """(enrolment id, completion time) of completions whose announcement has not run although it should
+    have by now: its task was lost (the broker was down at the commit, a worker died twice)."""
+    before = (now or timezone.now()) - ANNOUNCE_CATCH_UP_AFTER
+    return Enrolment.objects.filter(
+        completed_at__isnull=False, completion_announced_at__isnull=True, completed_at__lt=before
+    ).values_list("pk", "completed_at")
 
 
 def requirements_sync(*, lesson, requirements: list[Requirement]) -> tuple[int, int]:
@@ -278,16 +346,32 @@ def activity_progress_record(*, user, kind: str, object_id: int, source: str) ->
     The number of queries does not grow with the number of lessons using the activity: the requirement
     index answers which lessons use it and what else they require, and completions are written in bulk.
     """
-    enrolments = {e.course_id: e for e in Enrolment.objects.filter(user=user)}
     using = LessonRequirement.objects.filter(
-        kind=kind, object_id=object_id, course_id__in=list(enrolments), lesson__live=True, course__live=True
-    ).values_list("lesson_id", "course_id")
-    course_of_lesson = dict(using)
-    if not course_of_lesson:
+        kind=kind, object_id=object_id, lesson__live=True, course__live=True
+    )
+    enrolments = {
+        e.course_id: e for e in Enrolment.objects.filter(user=user, course_id__in=using.values("course_id"))
+    }
+    if not enrolments:
         return ActivityProgress(frozenset(), frozenset())
     by_lesson: dict[int, set[Requirement]] = {}
-    for row in LessonRequirement.objects.filter(lesson_id__in=list(course_of_lesson)):
+    course_of_lesson: dict[int, int] = {}
+    done: set[int] = set()
+    lessons_using = using.filter(course_id__in=list(enrolments)).values("lesson_id")
+    completed = LessonCompletion.objects.filter(
+        enrolment__user=user, enrolment__course_id=OuterRef("course_id"), lesson_id=OuterRef("lesson_id")
+    )
+    rows = LessonRequirement.objects.filter(lesson_id__in=lessons_using).annotate(done=Exists(completed))
+    for row in rows:
         by_lesson.setdefault(row.lesson_id, set()).add(Requirement.from_row(row))
+        course_of_lesson[row.lesson_id] = row.course_id
+        if row.done:
+            done.add(row.lesson_id)
+    # Lessons completed already stay so (a weaker retake never takes a completion back): only the others are
+    # checked, and when there are none (the activity played again), nothing more is read.
+    by_lesson = {i: needed for i, needed in by_lesson.items() if i not in done}
+    if not by_lesson:
+        return ActivityProgress(frozenset(), frozenset())
     satisfied = []
     since_of = {i: enrolments[course_of_lesson[i]].cycle_started_at for i in by_lesson}
     for since in set(since_of.values()):  # one cycle start per course: usually one course, one read
@@ -298,13 +382,10 @@ def activity_progress_record(*, user, kind: str, object_id: int, source: str) ->
         return ActivityProgress(frozenset(), frozenset())
 
     now = timezone.now()
-    with transaction.atomic():
-        already = set(
-            LessonCompletion.objects.filter(
-                enrolment__in=[enrolments[course_of_lesson[i]] for i in satisfied], lesson_id__in=satisfied
-            ).values_list("lesson_id", flat=True)
-        )
-        new = [i for i in satisfied if i not in already]
+    # No savepoint of its own: inside the statement's transaction, any error here undoes it all anyway. A
+    # lesson completed meanwhile by another request is skipped by the constraint (ignore_conflicts).
+    with transaction.atomic(savepoint=False):
+        new = satisfied
         LessonCompletion.objects.bulk_create(
             [
                 LessonCompletion(

@@ -1,6 +1,8 @@
 from django.dispatch import Signal
 
-# Sent once per enrolment, inside the transaction that records the completion.
+# Sent once per completion, after the completion's commit, by a Celery task
+# (services.course_completion_announce), inside the transaction that marks the completion announced.
+# Receivers must be idempotent all the same.
 # kwargs: enrolment
 course_completed = Signal()
 

@@ -46,6 +46,12 @@ class AnswerRejected(QuizError):
     status = 400
 
 
+class AttemptNotFound(QuizError):
+    """No attempt with this id belongs to the person (another person's attempt is "not found" too)."""
+
+    status = 404
+
+
 @dataclass(frozen=True)
 class AnswerResult:
     answer: AttemptAnswer
@@ -53,6 +59,7 @@ class AnswerResult:
     expired: bool = False
     late: bool = False  # sent after the deadline, made before it: counted within the grace
     stale: bool = False  # older than the answer stored (same device, lower number): acknowledged, not applied
+    attempt: Attempt | None = None  # as read under the lock (with its quiz)
 
 
 def _now(now=None):
@@ -143,7 +150,12 @@ def attempt_start(*, user, quiz: Quiz, context_page_id: int | None = None, now=N
 
 
 def _locked(attempt: Attempt) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    return _lock_query().get(pk=attempt.pk)
+
+
+def _lock_query():
+    # The attempt's row only: a quiz is shared by every person taking it (a whole city on an exam morning).
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz")
 
 
 def attempt_is_overdue(*, attempt: Attempt, now=None) -> bool:
@@ -175,6 +187,7 @@ def _replay(receipt: AnswerReceipt, attempt: Attempt) -> AnswerResult:
         is_correct=reply.get("is_correct"),
         late=bool(reply.get("late")),
         stale=bool(reply.get("stale")),
+        attempt=attempt,
     )
 
 
@@ -187,7 +200,7 @@ def attempt_save_answer(
     client_id=None,
     made_at=None,
     device=None,
-    device_seq=None,
+    device_seq: int | None = None,
 ) -> AnswerResult:
     """Save (or replace) the answer to one question of an attempt in progress, scored on the server.
 
@@ -196,17 +209,46 @@ def attempt_save_answer(
     `device`, `device_seq`: the browser that made the answer and its running number there. The learner's
     order wins over the order of arrival: an answer older than the one stored from the same browser (a
     request the network delayed past a newer one) is acknowledged as `stale` and changes nothing."""
+    return answer_save(
+        attempt_id=attempt.pk,
+        user=None,
+        question_id=question_id,
+        response=response,
+        now=now,
+        client_id=client_id,
+        made_at=made_at,
+        device=device,
+        device_seq=device_seq,
+    )
+
+
+def answer_save(
+    *,
+    attempt_id: int,
+    user,
+    question_id,
+    response,
+    question: Question | None = None,
+    now=None,
+    client_id=None,
+    made_at=None,
+    device=None,
+    device_seq: int | None = None,
+) -> AnswerResult:
+    """`attempt_save_answer` for the answer endpoint: the person's attempt by id (AttemptNotFound if it is
+    not theirs), and the question already read (with its answers prefetched) by the view.
+
+    Everything happens under the attempt's row lock, in one transaction of a few statements (the lock, the
+    receipt, one upsert of the answer, the new receipt): two answers in flight from one person (a double
+    click, two tabs) are applied one after the other, and the same `client_id` twice is stored once. An
+    attempt found past its deadline and grace is submitted (committed) and the answer refused."""
     now = _now(now)
-    if client_id is not None:
-        receipt = AnswerReceipt.objects.filter(client_id=client_id).first()
-        if receipt is not None:
-            return _replay(receipt, attempt)
-    if attempt_expire_if_due(attempt=attempt, now=now):
-        raise AttemptClosed(TIME_UP)
     try:
-        return _save_answer(
-            attempt=attempt,
+        result = _save_answer(
+            attempt_id=attempt_id,
+            user=user,
             question_id=question_id,
+            question=question,
             response=response,
             now=now,
             client_id=client_id,
@@ -215,11 +257,15 @@ def attempt_save_answer(
             device_seq=device_seq if device is not None else None,
         )
     except IntegrityError:
-        # The same id saved by a request the row lock did not order (the whole save was rolled back).
+        # The same id saved for another attempt at the same moment (the row lock orders only one attempt's
+        # answers): the whole save was rolled back.
         receipt = AnswerReceipt.objects.filter(client_id=client_id).first() if client_id else None
         if receipt is None:
             raise
-        return _replay(receipt, attempt)
+        return _replay(receipt, Attempt.objects.select_related("quiz").get(pk=attempt_id))
+    if result is None:
+        raise AttemptClosed(TIME_UP)
+    return result
 
 
 def _is_stale(stored: AttemptAnswer | None, *, device, device_seq) -> bool:
@@ -234,9 +280,16 @@ def _is_stale(stored: AttemptAnswer | None, *, device, device_seq) -> bool:
 
 @transaction.atomic
 def _save_answer(
-    *, attempt: Attempt, question_id, response, now, client_id, made_at, device, device_seq
-) -> AnswerResult:
-    attempt = _locked(attempt)
+    *, attempt_id, user, question_id, question, response, now, client_id, made_at, device, device_seq
+) -> AnswerResult | None:
+    """The save under the lock; None when the attempt was found overdue and submitted now (the caller
+    refuses the answer after this transaction commits the submission)."""
+    found = _lock_query().filter(pk=attempt_id)
+    if user is not None:
+        found = found.filter(user=user)
+    attempt = found.first()
+    if attempt is None:
+        raise AttemptNotFound(_("This attempt does not exist."))
     if client_id is not None:
         # A duplicate sent at the same moment waited for the lock above: it finds the first one's receipt.
         receipt = AnswerReceipt.objects.filter(client_id=client_id).first()
@@ -245,7 +298,8 @@ def _save_answer(
     if attempt.state != Attempt.State.IN_PROGRESS:
         raise AttemptClosed(_("This attempt has already been submitted; answers can no longer change."))
     if attempt_is_overdue(attempt=attempt, now=now):
-        raise AttemptClosed(TIME_UP)  # the deadline passed a moment ago; the next request submits it
+        _submit(attempt, now=attempt.deadline, auto=True)  # with the answers saved in time
+        return None
     made = answer_time(made_at=made_at, now=now)
     if attempt.deadline is not None and made > attempt.deadline:
         raise AttemptClosed(MADE_TOO_LATE)
@@ -255,7 +309,14 @@ def _save_answer(
         raise AnswerRejected(_("This question is not part of your attempt.")) from None
     if question_id not in attempt.question_ids:
         raise AnswerRejected(_("This question is not part of your attempt."))
-    stored = AttemptAnswer.objects.filter(attempt=attempt, question_id=question_id).first()
+    stored = None
+    if device is not None or not attempt.quiz.answers_at_end:
+        stored = (
+            AttemptAnswer.objects.filter(attempt=attempt, question_id=question_id)
+            .only("pk", "score", "device", "device_seq", "question__points")
+            .select_related("question")
+            .first()
+        )
     if not attempt.quiz.answers_at_end and stored is not None:
         # Feedback was shown after the first answer: changing it now would game the score.
         raise AttemptClosed(_("You have already answered this question."))
@@ -271,22 +332,28 @@ def _save_answer(
                 reply={"is_correct": is_correct, "late": late, "stale": True},
                 received_at=now,
             )
-        return AnswerResult(answer=stored, is_correct=is_correct, late=late, stale=True)
-    question = Question.objects.prefetch_related("answers").get(pk=question_id)
+        return AnswerResult(answer=stored, is_correct=is_correct, late=late, stale=True, attempt=attempt)
+    if question is None or question.pk != question_id:
+        question = Question.objects.prefetch_related("answers").get(pk=question_id)
     try:
         scored = score_response(question, list(question.answers.all()), response)
     except InvalidResponse as error:
         raise AnswerRejected(error.args[0]) from None
-    answer, _created = AttemptAnswer.objects.update_or_create(
+    answer = AttemptAnswer(
         attempt=attempt,
         question=question,
-        defaults={
-            "response": scored.response,
-            "score": scored.score,
-            "answered_at": now if made_at is None else made,
-            "device": device,
-            "device_seq": device_seq,
-        },
+        response=scored.response,
+        score=scored.score,
+        answered_at=now if made_at is None else made,
+        device=device,
+        device_seq=device_seq,
+    )
+    # One INSERT … ON CONFLICT DO UPDATE: a first answer and a changed one cost the same.
+    AttemptAnswer.objects.bulk_create(
+        [answer],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["response", "score", "answered_at", "device", "device_seq"],
     )
     is_correct = None if scored.score is None else scored.score >= question.points
     late = attempt.deadline is not None and now > attempt.deadline
@@ -298,7 +365,7 @@ def _save_answer(
             reply={"is_correct": is_correct, "late": late},
             received_at=now,
         )
-    return AnswerResult(answer=answer, is_correct=is_correct, late=late)
+    return AnswerResult(answer=answer, is_correct=is_correct, late=late, attempt=attempt)
 
 
 def _recompute(attempt: Attempt) -> None:

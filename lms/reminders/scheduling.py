@@ -80,6 +80,31 @@ def assignment_reminders_plan(*, assignment_id: int, now: datetime, on_ready=Non
     return ready + claim_rest
 
 
+def completion_confirmations_plan(*, user_id: int, course_id: int, now: datetime) -> list[int]:
+    """The completion confirmation of a person's mandatory course, right after the completion (the sweep
+    would find it within 15 minutes): the same reminder rows as the sweep plans, so it exists once whoever
+    plans it first. Returns the ids ready to send now (in quiet hours: for the in-app copy only)."""
+    obligations = Obligation.objects.filter(
+        user_id=user_id,
+        course_id=course_id,
+        is_current=True,
+        user__is_active=True,
+        assignment__withdrawn_at__isnull=True,
+    ).values_list(
+        "pk", "user_id", "cycle", "is_current", "opened_at", "due_at", "completed_at", "exempt_at",
+        "reopen_count", named=True,
+    )  # fmt: skip
+    send_from = planning.allowed_from(now)
+    rows = [
+        (kind, o.user_id, o.pk, o.cycle, offset, send_from)
+        for o in obligations
+        for kind, offset in planning.due_reminders(o, now)
+        if kind == Kind.COMPLETED
+    ]
+    ids = _insert_new(rows, now=now, queued=False) if rows else []
+    return reminders_claim(now=now, filters=Q(pk__in=ids)) if ids else []
+
+
 INSERT_BATCH = 2000  # rows per INSERT
 INSERT_COLUMNS = (
     "kind", "recipient_id", "obligation_id", "cycle", "offset", "not_before",

@@ -68,6 +68,16 @@ def digests_plan_task(now: str | None = None) -> int:
 
 
 @shared_task(
+    name="reminders.confirm_completion", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def completion_confirmations_plan_task(user_id: int, course_id: int) -> int:
+    """Queued after a completion is announced (receivers.completion_confirm): the confirmation goes now."""
+    ids = scheduling.completion_confirmations_plan(user_id=user_id, course_id=course_id, now=timezone.now())
+    _send_all(ids)
+    return len(ids)
+
+
+@shared_task(
     bind=True,
     name="reminders.send",
     ignore_result=True,

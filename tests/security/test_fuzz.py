@@ -41,7 +41,7 @@ from lms.compliance.services import assignment_create
 from lms.learning.services import enrolment_create, progress_record
 from lms.quiz import services as quiz_services
 from lms.reminders.models import Notification
-from tests.builders import lessons_of, make_course
+from tests.builders import after_commit, lessons_of, make_course
 from tests.org_builders import make_admin_user, make_hr, make_official, make_org
 from tests.quiz_builders import make_question, make_quiz, quiz_block
 
@@ -229,8 +229,9 @@ def build_world() -> World:
     due = timezone.localdate() + timedelta(days=20)
     assignment = assignment_create(by=admin, course=course, unit=org.ward_a, due_date=due)
     assignment_create(by=admin, course=done, user=person.user, due_days=30)
-    for lesson in lessons_of(done):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # the certificate follows the completion's commit
+        for lesson in lessons_of(done):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     obligation = Obligation.objects.filter(user=person.user, is_current=True).first()
     certificate = Certificate.objects.get(user=person.user)
     notification = Notification.objects.create(

@@ -15,7 +15,7 @@ from lms.learning.models import Enrolment, LessonCompletion
 from lms.people import roles
 from lms.people.models import OrgUnit
 from lms.people.services import managed_unit_add, official_save, roles_sync, unit_create
-from tests.builders import UserFactory, lessons_of, make_course
+from tests.builders import UserFactory, after_commit, lessons_of, make_course
 
 _numbers = itertools.count(1)
 
@@ -50,8 +50,9 @@ def make_hr(*units: OrgUnit):
 def complete(user, course) -> Enrolment:
     """Enrol and mark every lesson complete through the real progress service."""
     learning.enrolment_create(user=user, course=course)
-    for lesson in lessons_of(course):
-        learning.progress_record(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
+    with after_commit():  # the certificate is issued after the completion's commit
+        for lesson in lessons_of(course):
+            learning.progress_record(user=user, lesson=lesson, source=LessonCompletion.Source.MANUAL)
     return Enrolment.objects.get(user=user, course_id=course.pk)
 
 

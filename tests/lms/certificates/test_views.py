@@ -335,3 +335,20 @@ def test_the_holder_downloading_their_own_certificate_is_not_recorded_as_an_expo
     assert client.get(download_url(certificate)).status_code == 200
 
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+def test_my_certificates_says_when_a_certificate_is_on_its_way(client, holder, four_hour_course):
+    from lms.learning import services as learning
+    from lms.learning.models import LessonCompletion
+    from tests.builders import lessons_of
+
+    learning.enrolment_create(user=holder, course=four_hour_course)
+    for lesson in lessons_of(four_hour_course):  # completed; the task that issues the certificate has not run
+        learning.progress_record(user=holder, lesson=lesson, source=LessonCompletion.Source.MANUAL)
+    client.force_login(holder)
+
+    html = client.get(reverse("certificates:mine")).content.decode()
+
+    assert "Chứng nhận của bạn cho khóa học “Chuyển đổi số cho cán bộ phường” đang được cấp" in html
+    assert 'id="no-certificates"' not in html
+    assert not Certificate.objects.exists()

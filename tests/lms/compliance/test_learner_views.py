@@ -11,7 +11,7 @@ from django.utils import timezone
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create, obligation_exempt
 from lms.learning.services import progress_record
-from tests.builders import lessons_of, make_course
+from tests.builders import after_commit, lessons_of, make_course
 from tests.org_builders import make_official
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,9 @@ def test_each_status_with_its_date_reason_and_course_link(org, hr, person, perso
     assignment_create(by=hr, course=done_course, unit=org.ward_a, due_days=30, validity_months=12)
     exempt = assignment_create(by=hr, course=exempt_course, unit=org.ward_a, due_days=30)
     assignment_create(by=hr, course=started_course, unit=org.ward_a, due_days=30)
-    for lesson in lessons_of(done_course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(done_course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     progress_record(user=person.user, lesson=lessons_of(started_course)[0], source="manual")
     obligation_exempt(
         by=hr, obligation=Obligation.objects.get(assignment=exempt, user=person.user), reason="Đã học ở Sở"

@@ -11,7 +11,7 @@ from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
 from lms.learning.models import Enrolment
 from lms.learning.services import progress_record
-from tests.builders import lessons_of
+from tests.builders import after_commit, lessons_of
 from tests.org_builders import make_hr, make_official, make_org
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,10 @@ def completed(course):
     hr = make_hr(org.ward_b)
     people = [make_official(org.ward_b), make_official(org.ward_b)]
     assignment = assignment_create(by=hr, course=course, unit=org.ward_b, due_days=30, validity_months=12)
-    for person in people:
-        for lesson in lessons_of(course):
-            progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # the obligations follow the completions' commit
+        for person in people:
+            for lesson in lessons_of(course):
+                progress_record(user=person.user, lesson=lesson, source="manual")
     return list(
         Obligation.objects.filter(assignment=assignment, user__in=[p.user for p in people]).order_by("pk")
     )

@@ -4,7 +4,7 @@ from django.utils import timezone
 from lms.learning import services
 from lms.learning.models import Enrolment, LessonCompletion
 from lms.learning.signals import course_completed
-from tests.builders import lessons_of, make_course
+from tests.builders import after_commit, lessons_of, make_course
 
 MANUAL = LessonCompletion.Source.MANUAL
 
@@ -48,7 +48,9 @@ def test_course_completes_only_when_every_required_lesson_is_complete(learner, c
         assert result.course_newly_completed is False
     assert Enrolment.objects.get(user=learner).completed_at is None
 
-    result = services.progress_record(user=learner, lesson=lessons[-1], source=MANUAL)
+    with after_commit():  # announced after the completion's commit
+        result = services.progress_record(user=learner, lesson=lessons[-1], source=MANUAL)
+        assert completions_signalled == []
 
     assert result.course_newly_completed is True
     assert Enrolment.objects.get(user=learner).completed_at is not None
@@ -58,11 +60,13 @@ def test_course_completes_only_when_every_required_lesson_is_complete(learner, c
 def test_completion_is_recorded_exactly_once(learner, course, completions_signalled):
     services.enrolment_create(user=learner, course=course)
     lessons = lessons_of(course)
-    for lesson in lessons:
-        services.progress_record(user=learner, lesson=lesson, source=MANUAL)
+    with after_commit():
+        for lesson in lessons:
+            services.progress_record(user=learner, lesson=lesson, source=MANUAL)
     first_completed_at = Enrolment.objects.get(user=learner).completed_at
 
-    again = services.progress_record(user=learner, lesson=lessons[-1], source=MANUAL)
+    with after_commit():
+        again = services.progress_record(user=learner, lesson=lessons[-1], source=MANUAL)
 
     assert again.lesson_newly_completed is False
     assert again.course_newly_completed is False

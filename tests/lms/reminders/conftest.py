@@ -135,3 +135,16 @@ def real_workers(transactional_db, tmp_path):
             worker.stop()
         broker.cleanup()
         sink.stop()
+
+
+@pytest.fixture
+def confirmations_by_the_sweep_only():
+    """For tests of the sweep's own planning of completion confirmations (on a clock they move): the
+    confirmation that follows each announced completion at once (lms.reminders.receivers) is switched off,
+    so the sweep is the one that plans it, as it does when that task was lost."""
+    from lms.learning.signals import course_completed
+    from lms.reminders.receivers import completion_confirm
+
+    course_completed.disconnect(dispatch_uid="reminders_confirm_completion")
+    yield
+    course_completed.connect(completion_confirm, dispatch_uid="reminders_confirm_completion")

@@ -20,7 +20,7 @@ from lms.people.services import official_deactivate
 from lms.reminders import delivery, planning, scheduling, tasks
 from lms.reminders.messages import Composer, unsubscribe_read
 from lms.reminders.models import Kind, Notification, Preference, Reminder, SweepRun
-from tests.builders import lessons_of
+from tests.builders import after_commit, lessons_of
 from tests.org_builders import make_hr, make_official
 from tests.smtp import free_port
 
@@ -236,10 +236,12 @@ def test_a_reminder_another_worker_is_delivering_is_left_to_it(smtp_sink, notice
         assert take_delivery_lock(again, notice)
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_the_completion_confirmation_links_to_the_certificate(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course=course)
     now = planning.allowed_from(obligation_of(assignment, person.user).completed_at)
     ids = scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=now)
@@ -534,8 +536,9 @@ def test_a_digest_with_nothing_to_report_is_not_sent(smtp_sink, hr):
 
 
 def _complete(hr, person, course, notice):
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
 
 
 def _exempt(hr, person, course, notice):
@@ -559,6 +562,7 @@ def _retire(hr, person, course, notice):
         (_retire, "Stopped: the course is no longer published."),
     ],
 )
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, course, stop, detail):
     assignment = assign(hr=hr, course=course, user=person.user)
     scheduling.assignment_reminders_plan(assignment_id=assignment.pk, now=T0)
@@ -573,10 +577,12 @@ def test_a_reminder_planned_before_a_stop_is_not_sent(smtp_sink, hr, person, cou
     assert not Notification.objects.filter(reminder=reminder).exists()
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_a_completion_confirmation_is_not_sent_once_its_certificate_is_revoked(smtp_sink, hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user)
     now = planning.allowed_from(certificate.completed_at)
     confirmation = planned(assignment, now=now)

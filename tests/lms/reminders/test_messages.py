@@ -27,7 +27,7 @@ from lms.reminders.messages import (
     unsubscribe_read,
 )
 from lms.reminders.models import EmailTemplate, Kind, Reminder
-from tests.builders import lessons_of
+from tests.builders import after_commit, lessons_of
 from tests.org_builders import make_official
 
 from .conftest import T0, assign, days, obligation_of
@@ -96,8 +96,9 @@ def test_expiring(obligation, course):
 
 def test_completion_links_to_the_certificate(obligation, course, person):
     enrolment_create(user=person.user, course=course)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course_id=course.pk)
     obligation.refresh_from_db()
 
@@ -402,13 +403,15 @@ def test_messages_that_differ_by_more_than_name_and_link_are_not_shared(
     assert f"Please complete it by {later_day}." in made[1].text
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 @pytest.mark.usefixtures("steady_tokens")
 def test_a_completion_with_a_certificate_links_each_person_to_their_own(
     hr, course, person, obligation, o_brien, renderings
 ):
     enrolment_create(user=person.user, course=course)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     certificate = Certificate.objects.get(user=person.user, course_id=course.pk)
     obligation.refresh_from_db()
     composer = Composer(now=T0)

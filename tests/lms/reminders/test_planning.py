@@ -15,7 +15,7 @@ from lms.learning.services import progress_record
 from lms.people.services import official_deactivate
 from lms.reminders import delivery, planning, scheduling, selectors
 from lms.reminders.models import Kind, Notification, Preference, Reminder
-from tests.builders import lessons_of
+from tests.builders import after_commit, lessons_of
 from tests.org_builders import make_official
 
 from .conftest import MONDAY, T0, assign, at, days, keys, obligation_of, sweep_and_send, sweep_plan
@@ -267,11 +267,13 @@ def test_recertification_sends_renewal_notices_for_the_new_cycle(hr, person, cou
     assert [(r.kind, r.cycle, r.offset) for r in rows] == [(Kind.EXPIRING, 2, 0), (DUE_SOON, 2, 7)]
 
 
+@pytest.mark.usefixtures("confirmations_by_the_sweep_only")
 def test_a_completed_course_gets_its_confirmation_and_no_more_reminders(hr, person, course):
     assignment = assign(hr=hr, course=course, user=person.user, due_in=DUE)
     sweep_and_send(T0)
-    for lesson in lessons_of(course):  # the real path: progress → course completed → obligation completed
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):  # the real path: progress → course completed → obligation completed
+            progress_record(user=person.user, lesson=lesson, source="manual")
     completed_at = obligation_of(assignment, person.user).completed_at
     assert completed_at is not None
     now = planning.allowed_from(completed_at)  # completed in real time: the next moment outside quiet hours
@@ -291,8 +293,9 @@ def _revoke(user, course, *, by):
 def test_a_revoked_certificate_brings_back_the_overdue_reminders(hr, person, course):
     start = timezone.now()
     assign(hr=hr, course=course, user=person.user, due_in=DUE, now=start)
-    for lesson in lessons_of(course):
-        progress_record(user=person.user, lesson=lesson, source="manual")
+    with after_commit():  # what follows the completion runs after its commit
+        for lesson in lessons_of(course):
+            progress_record(user=person.user, lesson=lesson, source="manual")
     late = start + days(DUE + 2)
     # Completed: nothing more to say to the person (HR's weekly digest may be due, depending on the day).
     assert mine(sweep_plan(late), person.user) == []
@@ -308,8 +311,9 @@ def test_a_completion_made_again_after_a_revocation_is_confirmed_again(hr, perso
     for attempt in range(2):
         if attempt:
             _revoke(person.user, course, by=hr)
-        for lesson in lessons_of(course):
-            progress_record(user=person.user, lesson=lesson, source="manual")
+        with after_commit():  # what follows the completion runs after its commit
+            for lesson in lessons_of(course):
+                progress_record(user=person.user, lesson=lesson, source="manual")
         completed_at = Certificate.objects.get(user=person.user, revoked_at__isnull=True).completed_at
         sweep_and_send(planning.allowed_from(completed_at))
 

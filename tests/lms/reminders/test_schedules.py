@@ -1,5 +1,5 @@
-"""manage.py setup_reminder_schedules: creates the sweep and renewals schedules once, and never changes a
-schedule an administrator has edited."""
+"""manage.py setup_reminder_schedules: creates the sweep, renewals and completions schedules once, and never
+changes a schedule an administrator has edited."""
 
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -44,6 +44,19 @@ def test_creates_the_sweep_every_15_minutes_and_renewals_daily_at_6_in_ho_chi_mi
     from lms.celery import app
 
     assert sweep.task in app.tasks and renewals.task in app.tasks  # beat would find both tasks
+
+
+def test_creates_the_catch_up_of_course_completions_every_5_minutes():
+    output = run()
+    completions = PeriodicTask.objects.get(name="learning.completions")
+    assert completions.task == "learning.course_completions_catch_up"
+    assert completions.enabled
+    assert (completions.interval.every, completions.interval.period) == (5, IntervalSchedule.MINUTES)
+    assert "learning.completions: created" in output
+
+    from lms.celery import app
+
+    assert completions.task in app.tasks
 
 
 def test_running_again_changes_nothing():
@@ -116,6 +129,7 @@ def test_load_demo_sets_the_schedules_up():
         "reminders.sweep",
         "compliance.renewals",
         "compliance.dashboard_figures",
+        "learning.completions",
     }
 
 

@@ -5,6 +5,8 @@
   lms.compliance.tasks.renewals_open_task exists;
 - "compliance.dashboard_figures" every 10 minutes: the HR dashboard's figures counted again
   (lms.compliance.tasks.dashboard_figures_refresh_task), when the task exists.
+- "learning.completions" every 5 minutes: announces again the course completions whose after-commit task was
+  lost (lms.learning.tasks.course_completions_catch_up_task; certificates and mandatory training follow).
 
 A schedule that already exists is left exactly as it is — enabled or not, whatever interval or time an
 administrator gave it in the admin — so running the command again (every deploy, every load_demo) never
@@ -27,6 +29,8 @@ RENEWALS_NAME = "compliance.renewals"
 RENEWALS_HOUR = 6
 FIGURES_NAME = "compliance.dashboard_figures"
 FIGURES_MINUTES = 10
+COMPLETIONS_NAME = "learning.completions"
+COMPLETIONS_MINUTES = 5
 
 
 def _task_name(module: str, attribute: str) -> str | None:
@@ -109,14 +113,35 @@ def schedules_setup() -> dict[str, str]:
                 ),
             )
             outcome[FIGURES_NAME] = "created"
+
+        completions_task = _task_name("lms.learning.tasks", "course_completions_catch_up_task")
+        if PeriodicTask.objects.filter(name=COMPLETIONS_NAME).exists():
+            outcome[COMPLETIONS_NAME] = "kept"
+        elif completions_task is None:
+            outcome[COMPLETIONS_NAME] = "missing task"
+        else:
+            interval, _created = IntervalSchedule.objects.get_or_create(
+                every=COMPLETIONS_MINUTES, period=IntervalSchedule.MINUTES
+            )
+            PeriodicTask.objects.create(
+                name=COMPLETIONS_NAME,
+                task=completions_task,
+                interval=interval,
+                enabled=True,
+                description=_(
+                    "Course completions: issue the certificate and update mandatory training for completions "
+                    "whose follow-up task was lost."
+                ),
+            )
+            outcome[COMPLETIONS_NAME] = "created"
     return outcome
 
 
 class Command(BaseCommand):
     help = (
         "Create the periodic schedules of reminders (every 15 minutes), renewals (daily at 06:00 "
-        "Asia/Ho_Chi_Minh) and the HR dashboard's figures (every 10 minutes) if they are missing. Existing "
-        "schedules are never changed."
+        "Asia/Ho_Chi_Minh), the HR dashboard's figures (every 10 minutes) and the catch-up of course "
+        "completions (every 5 minutes) if they are missing. Existing schedules are never changed."
     )
 
     def handle(self, *args, **options):
