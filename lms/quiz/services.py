@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -268,13 +268,14 @@ def answer_save(
     return result
 
 
-def _is_stale(stored: AttemptAnswer | None, *, device, device_seq) -> bool:
+def _is_stale(attempt: Attempt, *, device, device_seq) -> bool:
+    """Is the answer stored for the question (annotated on the locked attempt) a newer one of this device?"""
     return (
-        stored is not None
-        and device is not None
-        and stored.device == device
-        and stored.device_seq is not None
-        and stored.device_seq > device_seq
+        device is not None
+        and attempt.stored_device is not None
+        and str(attempt.stored_device) == str(device)
+        and attempt.stored_seq is not None
+        and attempt.stored_seq > device_seq
     )
 
 
@@ -287,6 +288,18 @@ def _save_answer(
     found = _lock_query().filter(pk=attempt_id)
     if user is not None:
         found = found.filter(user=user)
+    try:
+        question_number = int(question_id)
+    except (TypeError, ValueError):
+        question_number = None
+    if question_number is not None:
+        # What is stored for this question comes with the lock, in the same query.
+        stored_rows = AttemptAnswer.objects.filter(attempt_id=OuterRef("pk"), question_id=question_number)
+        found = found.annotate(
+            answered_before=Exists(stored_rows),
+            stored_device=Subquery(stored_rows.values("device")[:1]),
+            stored_seq=Subquery(stored_rows.values("device_seq")[:1]),
+        )
     attempt = found.first()
     if attempt is None:
         raise AttemptNotFound(_("This attempt does not exist."))
@@ -309,19 +322,14 @@ def _save_answer(
         raise AnswerRejected(_("This question is not part of your attempt.")) from None
     if question_id not in attempt.question_ids:
         raise AnswerRejected(_("This question is not part of your attempt."))
-    stored = None
-    if device is not None or not attempt.quiz.answers_at_end:
-        stored = (
-            AttemptAnswer.objects.filter(attempt=attempt, question_id=question_id)
-            .only("pk", "score", "device", "device_seq", "question__points")
-            .select_related("question")
-            .first()
-        )
-    if not attempt.quiz.answers_at_end and stored is not None:
+    if not attempt.quiz.answers_at_end and attempt.answered_before:
         # Feedback was shown after the first answer: changing it now would game the score.
         raise AttemptClosed(_("You have already answered this question."))
-    if _is_stale(stored, device=device, device_seq=device_seq):
+    if _is_stale(attempt, device=device, device_seq=device_seq):
         # The learner changed this answer since; the newer one, already here, stays.
+        stored = AttemptAnswer.objects.select_related("question").get(
+            attempt=attempt, question_id=question_id
+        )
         is_correct = None if stored.score is None else stored.score >= stored.question.points
         late = attempt.deadline is not None and now > attempt.deadline
         if client_id is not None:

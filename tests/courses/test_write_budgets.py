@@ -1,9 +1,11 @@
+
 """Query budgets of the learner's writes (issue 16, "lean writes"): saving a quiz answer as quiz.js's outbox
 sends it, and recording an xAPI statement, whether it completes nothing or the whole course. What follows a
 course completion is not in the request: it runs after the commit
 (tests/lms/learning/test_completion_announce.py). bench/quiz.py and bench/xapi.py measure the same paths
 on PostgreSQL."""
 
+import itertools
 import json
 import uuid
 
@@ -43,12 +45,19 @@ def exam(catalogue, learner):
     return attempt, questions
 
 
+DEVICE = uuid.uuid4()
+_sequence = itertools.count(1)
+
+
 def post_answer(client, attempt, question, client_id):
+    """As static/js/outbox.js sends it: the answer's id, when it was made, the browser and its number."""
     body = {
         "question": question.pk,
         "choice": question.right,
         "client_id": str(client_id),
         "made_at": timezone.now().isoformat(),
+        "device": str(DEVICE),
+        "device_seq": next(_sequence),
     }
     url = reverse("lesson_quiz:answer", args=[attempt.pk])
     return client.post(url, body, HTTP_X_REQUESTED_WITH="fetch")
