@@ -1,4 +1,3 @@
-
 """Query budgets of the learner's writes (issue 16, "lean writes"): saving a quiz answer as quiz.js's outbox
 sends it, and recording an xAPI statement, whether it completes nothing or the whole course. What follows a
 course completion is not in the request: it runs after the commit
