@@ -1,7 +1,13 @@
 """A trainer writes pages in the Wagtail editor: the address (slug) fills itself from the Vietnamese title,
-unaccented and short (courses/slugs.py), and a title another page already uses explains itself."""
+unaccented and short (courses/slugs.py), and a title another page already uses explains itself; drafts left
+for weeks are listed for their author and can be discarded (courses/drafts.py)."""
 
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
+from wagtail.models import Page
 
 from courses.models import LessonPage, ModulePage
 from lms.people import roles
@@ -73,3 +79,23 @@ def test_a_title_without_letters_gets_a_fallback_and_a_clash_explains_itself(
     )
     expect(error.first).to_contain_text(f"“{existing.slug}-2”")
     assert LessonPage.objects.child_of(module).count() == 2
+
+
+def test_the_trainer_finds_an_abandoned_draft_and_discards_it(live_server, transactional_db, page):
+    module = trainer_in_editor(page, live_server)
+    trainer = get_user_model().objects.get(username="giangvien_trang")
+    draft = module.add_child(instance=LessonPage(title="Bài viết dở về mã độc", live=False, owner=trainer))
+    draft.save_revision(user=trainer)
+    Page.objects.filter(pk=draft.pk).update(latest_revision_created_at=timezone.now() - timedelta(days=30))
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Bản nháp bị bỏ dở").click()
+    table = page.locator("[data-abandoned-drafts]")
+    expect(table).to_contain_text("Bài viết dở về mã độc")
+    expect(table).to_contain_text("Chưa từng xuất bản")
+    table.get_by_role("link", name="Bỏ bản nháp Bài viết dở về mã độc").click()
+    expect(page.locator("main")).to_contain_text("không thể hoàn tác")
+    page.get_by_role("button", name="Đồng ý, xóa trang").click()
+    expect(page.locator(".messages")).to_contain_text("Đã xóa trang nháp “Bài viết dở về mã độc”.")
+    expect(page.locator("main")).to_contain_text("Bạn không có bản nháp nào bị bỏ dở.")
+    assert not Page.objects.filter(pk=draft.pk).exists()
