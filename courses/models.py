@@ -21,6 +21,8 @@ from lms.text import fold
 from . import selectors
 from .slugs import PageForm, VietnameseSlugMixin
 
+PREVIEW_WITH_DRAFTS = "with-drafts"
+
 
 class CourseIndexPage(VietnameseSlugMixin, Page):
     """The catalogue: every published course below it, with search and a topic filter."""
@@ -247,11 +249,24 @@ class LessonPage(VietnameseSlugMixin, Page):
             .first()
         )
 
+    # A preview's previous/next skip the course's other unpublished lessons, unless the trainer asks.
+    preview_modes = [
+        ("", _("Published lessons around it")),
+        (PREVIEW_WITH_DRAFTS, _("With unpublished lessons")),
+    ]
+
+    def serve_preview(self, request, mode_name):
+        request.preview_with_drafts = mode_name == PREVIEW_WITH_DRAFTS
+        return super().serve_preview(request, mode_name)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             selectors.lesson_context(
-                lesson=self, user=request.user, is_preview=getattr(request, "is_preview", False)
+                lesson=self,
+                user=request.user,
+                is_preview=getattr(request, "is_preview", False),
+                with_drafts=getattr(request, "preview_with_drafts", False),
             )
         )
         return context
