@@ -69,12 +69,18 @@ class VietnameseSlugMixin:
 
 class PageForm(WagtailAdminPageForm):
     """The page editor's form: an empty slug is made from the title; a slug a sibling uses explains itself
-    and offers a free one."""
+    and offers a free one; rich-text boxes are named after their field."""
 
     def __init__(self, *args, **kwargs):
+        from wagtail.admin.rich_text import DraftailRichTextArea  # loads models: not at import time
+
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False  # left empty, it is made from the title (clean)
+        for field in self.fields.values():
+            # Draftail's editing box is not the <input> its label points to: name it (aria-input-field-name).
+            if isinstance(field.widget, DraftailRichTextArea):
+                field.widget.options = {**field.widget.options, "ariaLabel": str(field.label)}
 
     def clean(self):
         slug = self.cleaned_data.get("slug")  # the parent's clean drops it from cleaned_data on a clash

@@ -52,6 +52,13 @@ def test_the_slug_follows_the_title_unaccented_and_short(live_server, transactio
     long_slug = "quy-trinh-tiep-nhan-va-giai-quyet-ho-so-thu-tuc-hanh-chinh"  # cut after a whole word
     type_title(page, LONG_TITLE, slug=long_slug)
 
+    # The body's rich-text box is named for screen readers (axe: aria-input-field-name).
+    page.locator("button.c-sf-add-button").last.click()
+    page.get_by_role("option", name="Nội dung", exact=True).click()
+    expect(page.locator("[contenteditable='true'][role='textbox']").first).to_have_attribute(
+        "aria-label", "Nội dung"
+    )
+
     page.get_by_role("button", name="Lưu bản nháp").click()
     expect(page.locator(".messages")).to_contain_text(LONG_TITLE)
     saved = LessonPage.objects.child_of(module).get(title=LONG_TITLE)
