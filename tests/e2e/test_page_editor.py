@@ -1,6 +1,7 @@
 """A trainer writes pages in the Wagtail editor: the address (slug) fills itself from the Vietnamese title,
 unaccented and short (courses/slugs.py), and a title another page already uses explains itself; drafts left
-for weeks are listed for their author and can be discarded (courses/drafts.py)."""
+for weeks are listed for their author and can be discarded (courses/drafts.py); the question form shows the
+fields of the chosen kind only (static/js/question-kind.js)."""
 
 from datetime import timedelta
 
@@ -106,3 +107,27 @@ def test_the_trainer_finds_an_abandoned_draft_and_discards_it(live_server, trans
     expect(page.locator(".messages")).to_contain_text("Đã xóa trang nháp “Bài viết dở về mã độc”.")
     expect(page.locator("main")).to_contain_text("Bạn không có bản nháp nào bị bỏ dở.")
     assert not Page.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_question_form_shows_only_the_fields_of_the_chosen_kind(live_server, transactional_db, page):
+    trainer_in_editor(page, live_server)
+    page.goto(f"{live_server.url}/admin/snippets/quiz/question/add/")
+    kind = page.locator("select[name='kind']")
+    true_false, partial = page.locator("#id_correct_is_true"), page.locator("#id_partial_credit")
+    case, answers = page.locator("#id_case_sensitive"), page.get_by_role("button", name="Thêm đáp án")
+
+    kind.select_option("true_false")
+    expect(true_false).to_be_visible()
+    expect(partial).to_be_hidden()
+    expect(answers).to_be_hidden()
+    kind.select_option("multiple")
+    expect(partial).to_be_visible()
+    expect(true_false).to_be_hidden()
+    expect(case).to_be_hidden()
+    expect(answers).to_be_visible()
+    kind.select_option("short")
+    expect(case).to_be_visible()
+    expect(partial).to_be_hidden()
+    kind.select_option("essay")
+    for field in (true_false, partial, case, answers):
+        expect(field).to_be_hidden()
