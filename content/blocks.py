@@ -28,6 +28,17 @@ _YOUTUBE = re.compile(
 _VIMEO = re.compile(r"^https?://(?:www\.)?vimeo\.com/(\d+)")
 
 
+class LabelledRichTextBlock(blocks.RichTextBlock):
+    """A rich-text block whose editing box is named after the block (Draftail's `ariaLabel`), so a screen
+    reader announces "Nội dung" rather than an unnamed text box (axe: aria-input-field-name)."""
+
+    @cached_property
+    def field(self):
+        field = super().field
+        field.widget.options = {**field.widget.options, "ariaLabel": str(self.label)}
+        return field
+
+
 class HeadingBlock(blocks.CharBlock):
     class Meta:
         icon = "title"
@@ -102,7 +113,7 @@ class CalloutBlock(blocks.StructBlock):
         default="tip",
     )
     title = blocks.CharBlock(label=_("Title"), required=False)
-    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "ol", "ul", "link"])
+    text = LabelledRichTextBlock(label=_("Text"), features=["bold", "italic", "ol", "ul", "link"])
 
     class Meta:
         icon = "help"
@@ -112,7 +123,7 @@ class CalloutBlock(blocks.StructBlock):
 
 class FAQItemBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("Question"))
-    answer = blocks.RichTextBlock(label=_("Answer"), features=["bold", "italic", "ol", "ul", "link"])
+    answer = LabelledRichTextBlock(label=_("Answer"), features=["bold", "italic", "ol", "ul", "link"])
 
 
 class FAQBlock(blocks.StructBlock):
@@ -279,7 +290,7 @@ PERSONAL_BLOCK_TYPES = frozenset({"quiz", "h5p"})
 
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
+    paragraph = LabelledRichTextBlock(
         features=RICH_TEXT_FEATURES, label=_("Text"), icon="pilcrow", template="blocks/paragraph.html"
     )
     image = ImageWithCaptionBlock()

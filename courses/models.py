@@ -23,13 +23,17 @@ from lms.offline import allow_offline
 from lms.text import fold
 
 from . import selectors
+from .slugs import PageForm, VietnameseSlugMixin
+
+PREVIEW_WITH_DRAFTS = "with-drafts"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(VietnameseSlugMixin, Page):
     """The catalogue: every published course below it, with search and a topic filter."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
+    base_form_class = PageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.CoursePage", "courses.InfoPage"]
@@ -81,7 +85,7 @@ class CourseTag(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(Page):
+class CoursePage(VietnameseSlugMixin, Page):
     class Level(models.TextChoices):
         BEGINNER = "beginner", _("Beginner")
         INTERMEDIATE = "intermediate", _("Intermediate")
@@ -119,6 +123,7 @@ class CoursePage(Page):
     # Title, summary, outcomes and topics without diacritics, for search typed without them.
     search_text = models.TextField(editable=False, blank=True, default="")
 
+    base_form_class = PageForm
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("learning_outcomes"),
@@ -157,9 +162,10 @@ class CoursePage(Page):
         return allow_offline(super().serve(request, *args, **kwargs))
 
 
-class ModulePage(Page):
+class ModulePage(VietnameseSlugMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
+    base_form_class = PageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
@@ -176,7 +182,7 @@ class ModulePage(Page):
         return redirect(f"{course.get_url(request)}#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(VietnameseSlugMixin, Page):
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
@@ -187,6 +193,7 @@ class LessonPage(Page):
         help_text=_("The course is complete when every required lesson is complete."),
     )
 
+    base_form_class = PageForm
     content_panels = Page.content_panels + [
         FieldPanel("body"),
         MultiFieldPanel(
@@ -297,6 +304,16 @@ class LessonPage(Page):
             .first()
         )
 
+    # A preview's previous/next skip the course's other unpublished lessons, unless the trainer asks.
+    preview_modes = [
+        ("", _("Published lessons around it")),
+        (PREVIEW_WITH_DRAFTS, _("With unpublished lessons")),
+    ]
+
+    def serve_preview(self, request, mode_name):
+        request.preview_with_drafts = mode_name == PREVIEW_WITH_DRAFTS
+        return super().serve_preview(request, mode_name)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(
@@ -305,6 +322,7 @@ class LessonPage(Page):
                 user=request.user,
                 request=request,
                 is_preview=getattr(request, "is_preview", False),
+                with_drafts=getattr(request, "preview_with_drafts", False),
             )
         )
         context["body_cache_key"] = self.body_cache_key(request)
@@ -333,13 +351,14 @@ class LessonPage(Page):
         return allow_offline(response)
 
 
-class InfoPage(Page):
+class InfoPage(VietnameseSlugMixin, Page):
     """A plain page of text: help, about, contact."""
 
     body = RichTextField(
         _("body"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
     )
 
+    base_form_class = PageForm
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.CourseIndexPage"]

@@ -84,11 +84,12 @@ def outline_invalidate(course_id: int) -> None:
     version_bump(_version_key(course_id))
 
 
-def outline_build(*, course, request, live_only: bool = True) -> Outline:
-    """The outline from the database (two queries), as `course_outline_cached` keeps it."""
+def outline_build(*, course, request, live_only: bool = True, also=None) -> Outline:
+    """The outline from the database (two queries), as `course_outline_cached` keeps it (`also`: a lesson
+    being previewed, shown even unpublished)."""
     from . import selectors  # the selectors read outlines through this module
 
-    modules, lessons = selectors.outline_pages(course=course, live_only=live_only)
+    modules, lessons = selectors.outline_pages(course=course, live_only=live_only, also=also)
     by_pk = {}
     for lesson in lessons:
         by_pk[lesson.pk] = OutlineLesson(

@@ -2,10 +2,12 @@
 
 from django.apps import apps
 from django.core.paginator import Paginator
+from django.db.models import Q
 from taggit.models import Tag
 
 from lms.h5p import selectors as h5p_selectors
 from lms.learning import selectors as learning_selectors
+from lms.learning.models import LessonRequirement
 from lms.text import fold
 
 from .outline import course_outline_cached, outline_build
@@ -50,14 +52,19 @@ def catalogue(*, index, user, query: str = "", topic: str = "", page_number=None
     return {"courses_page": page, "query": query, "topic": topic, "topics": topics}
 
 
-def outline_pages(*, course, live_only: bool = True):
+def outline_pages(*, course, live_only: bool = True, also=None):
     """The course's modules, each with its lessons (`module.outline_lessons`), from two queries; the bodies
-    of the lessons are not loaded. The pages behind the cached outline (courses.outline)."""
+    of the lessons are not loaded. The pages behind the cached outline (courses.outline). With `live_only`,
+    the published ones and `also` (the lesson being previewed, with its module), published or not."""
     _course, module_model, lesson_model = _models()
     modules_qs = module_model.objects.child_of(course)
     lessons_qs = lesson_model.objects.filter(path__startswith=course.path).defer_streamfields()
     if live_only:
-        modules_qs, lessons_qs = modules_qs.live(), lessons_qs.live()
+        shown_lesson, shown_module = Q(live=True), Q(live=True)
+        if also is not None:
+            shown_lesson |= Q(pk=also.pk)
+            shown_module |= Q(path=also.path[: -also.steplen])
+        modules_qs, lessons_qs = modules_qs.filter(shown_module), lessons_qs.filter(shown_lesson)
     modules = list(modules_qs.order_by("path"))
     lessons = list(lessons_qs.order_by("path"))
     by_path = {module.path: module for module in modules}
@@ -90,12 +97,18 @@ def course_outline(*, course, user, request) -> dict:
     }
 
 
-def lesson_context(*, lesson, user, request, is_preview: bool = False) -> dict:
-    """The lesson page around the body: its course's outline (cached; a preview reads the drafts'
-    outline from the database), the person's progress, where the lesson stands and what completes it."""
+def lesson_context(*, lesson, user, request, is_preview: bool = False, with_drafts: bool = False) -> dict:
+    """The lesson page around the body: its course's outline (cached), the person's progress, where the
+    lesson stands and what completes it. A preview reads the outline from the database: the published
+    lessons around the previewed one (its previous/next skip other unpublished lessons), or every lesson
+    when asked (`with_drafts`)."""
     if is_preview:
         page = lesson.get_course()
-        outline = outline_build(course=page, request=request, live_only=False) if page else None
+        outline = (
+            outline_build(course=page, request=request, live_only=not with_drafts, also=lesson)
+            if page
+            else None
+        )
     else:
         course_id = lesson.get_course_id()
         outline = course_outline_cached(course_id=course_id, request=request) if course_id else None
@@ -129,3 +142,26 @@ def lesson_context(*, lesson, user, request, is_preview: bool = False) -> dict:
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
     }
+
+
+def lessons_sharing_quizzes(*, lesson, quiz_ids: list[int]) -> dict[int, list]:
+    """For each of these quizzes, the other lessons whose body places it (from the requirement index),
+    with their course's title as `course_title`; quizzes no other lesson uses are left out."""
+    if not quiz_ids:
+        return {}
+    course_model, _module, lesson_model = _models()
+    rows = list(
+        LessonRequirement.objects.filter(kind=LessonRequirement.Kind.QUIZ, object_id__in=quiz_ids)
+        .exclude(lesson_id=lesson.pk)
+        .values_list("object_id", "lesson_id", "course_id")
+        .order_by("object_id", "lesson_id")
+    )
+    lessons = lesson_model.objects.defer_streamfields().in_bulk([lesson_id for _q, lesson_id, _c in rows])
+    courses = dict(course_model.objects.filter(pk__in={c for _q, _l, c in rows}).values_list("pk", "title"))
+    shared: dict[int, list] = {}
+    for quiz_id, lesson_id, course_id in rows:
+        if lesson_id in lessons:
+            other = lessons[lesson_id]
+            other.course_title = courses.get(course_id, "")
+            shared.setdefault(quiz_id, []).append(other)
+    return shared

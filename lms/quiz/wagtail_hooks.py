@@ -1,11 +1,13 @@
 """Quiz authoring in the Wagtail admin: the question bank and quizzes as snippets with inline answers,
 the essay marking queue, and question import/export (spreadsheets and H5P content)."""
 
+from django import forms
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.snippets.models import register_snippet
@@ -32,6 +34,26 @@ class SubCategoryViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+# The question form shows only the fields of the chosen kind (static/js/question-kind.js): each panel that
+# concerns some kinds only names them. Without the script every field stays shown, as before.
+SINGLE, MULTIPLE = Question.Kind.SINGLE.value, Question.Kind.MULTIPLE.value
+TRUE_FALSE, SHORT = Question.Kind.TRUE_FALSE.value, Question.Kind.SHORT.value
+CHOICE = f"{SINGLE} {MULTIPLE}"
+
+
+def for_kinds(*kinds: str) -> dict:
+    return {"data-question-kinds": " ".join(kinds)}
+
+
+class QuestionKindSelect(forms.Select):
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs={"data-question-kind": "", **(attrs or {})}, choices=choices)
+
+    @property
+    def media(self):
+        return forms.Media(js=[versioned_static("js/question-kind.js")])
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
@@ -40,7 +62,7 @@ class QuestionViewSet(SnippetViewSet):
     list_filter = ["kind", "category"]
     search_fields = ["text", "explanation"]
     panels = [
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("points")]),
+        FieldRowPanel([FieldPanel("kind", widget=QuestionKindSelect), FieldPanel("points")]),
         FieldRowPanel([FieldPanel("category"), FieldPanel("sub_category")]),
         FieldPanel("text"),
         FieldPanel("figure"),
@@ -54,21 +76,26 @@ class QuestionViewSet(SnippetViewSet):
                     [FieldPanel("tip"), FieldPanel("chosen_feedback"), FieldPanel("not_chosen_feedback")],
                     heading=_("Tip and feedback (choice questions)"),
                     classname="collapsed",
+                    attrs=for_kinds(CHOICE),
                 ),
             ],
             help_text=_(
                 "Choice questions: the choices, ticking the correct ones. "
                 "Short answer: every accepted answer, ticked as correct. True/false and essays need none."
             ),
+            attrs=for_kinds(CHOICE, SHORT),
         ),
         MultiFieldPanel(
             [
-                FieldPanel("correct_is_true"),
-                FieldPanel("partial_credit"),
-                FieldPanel("answer_order"),
-                FieldRowPanel([FieldPanel("case_sensitive"), FieldPanel("ignore_diacritics")]),
+                FieldPanel("correct_is_true", attrs=for_kinds(TRUE_FALSE)),
+                FieldPanel("partial_credit", attrs=for_kinds(MULTIPLE)),
+                FieldPanel("answer_order", attrs=for_kinds(CHOICE)),
+                FieldRowPanel(
+                    [FieldPanel("case_sensitive"), FieldPanel("ignore_diacritics")], attrs=for_kinds(SHORT)
+                ),
             ],
             heading=_("Marking"),
+            attrs=for_kinds(CHOICE, TRUE_FALSE, SHORT),
         ),
         FieldPanel("explanation"),
     ]

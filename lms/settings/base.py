@@ -295,6 +295,10 @@ HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "2"))
 WAGTAIL_SITE_NAME = "SmartWard Learn"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
+# Page addresses stay ASCII; Vietnamese titles are folded into them (courses/slugs.py).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# A trainer's draft untouched this many days is listed under "Abandoned drafts" (courses/drafts.py).
+LMS_ABANDONED_DRAFT_DAYS = 14
 # The admin's date pickers show and read dd/mm/yyyy whatever the language (lms/formats/*/ accept it).
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
