@@ -14,7 +14,7 @@ from lms.people import roles
 from lms.people.services import roles_sync
 from tests.builders import UserFactory, make_catalogue, make_course
 
-from .axe import axe_violations
+from .axe_helpers import axe_violations
 from .test_h5p import log_in
 
 
