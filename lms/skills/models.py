@@ -6,6 +6,7 @@ a node of the tree (an area is a competence with children). Competences are arch
 levels and the evidence behind them refer to them.
 """
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -130,3 +131,168 @@ class Competency(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class Evidence(models.Model):
+    """What shows a competence at a level: a course or lesson completed, a quiz's questions of a category
+    (or one question) answered well enough, an H5P activity passed. Trainers link them; people's levels are
+    computed from them (`levels.py`). A deleted source leaves the link as history (its `label`), not counted.
+    """
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course completed")
+        LESSON = "lesson", _("Lesson completed")
+        CATEGORY = "category", _("Questions of a category answered correctly")
+        QUESTION = "question", _("A question answered correctly")
+        ACTIVITY = "activity", _("H5P activity passed")
+
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("competence")
+    )
+    level = models.PositiveSmallIntegerField(_("shows level"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("evidence"), max_length=20, choices=Kind.choices)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("course or lesson"),
+    )
+    category = models.ForeignKey(
+        "quiz.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("question category"),
+    )
+    question = models.ForeignKey(
+        "quiz.Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("question"),
+    )
+    activity = models.ForeignKey(
+        "h5p.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("H5P activity"),
+    )
+    threshold = models.PositiveSmallIntegerField(
+        _("share answered correctly (%)"),
+        default=80,
+        validators=[MinValueValidator(1)],
+        help_text=_("For questions of a category: the share of them a person must have answered correctly."),
+    )
+    label = models.CharField(_("source"), max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__lte=100), name="evidence_threshold_percent")
+        ]
+
+    def __str__(self):
+        return f"{self.competency}: {self.get_kind_display()} — {self.label}"
+
+    @property
+    def source(self):
+        """The course or lesson page, category, question or activity; None once it has been deleted."""
+        return {
+            self.Kind.COURSE: self.page,
+            self.Kind.LESSON: self.page,
+            self.Kind.CATEGORY: self.category,
+            self.Kind.QUESTION: self.question,
+            self.Kind.ACTIVITY: self.activity,
+        }[self.kind]
+
+    @property
+    def is_counted(self) -> bool:
+        """False once its course, lesson, category, question or activity is gone: kept as history only."""
+        return self.source is not None
+
+
+class Rating(models.Model):
+    """A trainer's or HR officer's judgement of a person's level, with a note: evidence like any other."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="skill_ratings",
+        verbose_name=_("person"),
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("competence")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1)])
+    note = models.TextField(_("note"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
+    )
+    rated_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-rated_at"]
+
+    def __str__(self):
+        return f"{self.user}: {self.competency} = {self.level}"
+
+
+class PersonLevel(models.Model):
+    """A person's computed level in a competence and the evidence behind it (`levels.evidence_text` says
+    it in words). Written only by `levels.person_levels_recompute`; a row exists for a level of 1 or more.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="skill_levels",
+        verbose_name=_("person"),
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="person_levels", verbose_name=_("competence")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1)])
+    evidence = models.JSONField(_("evidence"), default=list)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person's level")
+        verbose_name_plural = _("people's levels")
+        constraints = [models.UniqueConstraint(fields=["user", "competency"], name="person_level_once")]
+        indexes = [models.Index(fields=["competency", "level"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.competency} = {self.level}"
+
+
+class ExpectedLevel(models.Model):
+    """A position's profile: the level a holder of the position is expected to have in a competence."""
+
+    position = models.ForeignKey(
+        "people.Position",
+        on_delete=models.CASCADE,
+        related_name="expected_levels",
+        verbose_name=_("position"),
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="expected_levels", verbose_name=_("competence")
+    )
+    level = models.PositiveSmallIntegerField(_("expected level"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("expected level")
+        verbose_name_plural = _("expected levels")
+        constraints = [models.UniqueConstraint(fields=["position", "competency"], name="expected_level_once")]
+
+    def __str__(self):
+        return f"{self.position}: {self.competency} ≥ {self.level}"
