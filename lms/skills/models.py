@@ -268,6 +268,10 @@ class PersonLevel(models.Model):
     class Meta:
         verbose_name = _("person's level")
         verbose_name_plural = _("people's levels")
+        permissions = [
+            ("view_skills_map", _("Can view the skills map of their units")),
+            ("rate_people", _("Can rate the skills of people in their units")),
+        ]
         constraints = [models.UniqueConstraint(fields=["user", "competency"], name="person_level_once")]
         indexes = [models.Index(fields=["competency", "level"])]
 

@@ -57,7 +57,7 @@ def person_skills(*, user) -> list[SkillRow]:
         Competency.objects.active()
         .filter(pk__in=ids)
         .select_related("parent", "framework")
-        .order_by("framework__short_name", "parent__sort_order", "sort_order", "id")
+        .order_by("framework__short_name", "parent__sort_order", "parent_id", "sort_order", "id")
     )
     names = _level_names()
     closing = _closing_pages({c.pk: expected.get(c.pk) for c in competencies})
@@ -150,7 +150,7 @@ def map_competencies(*, position_id: int | None = None) -> list[Competency]:
     return list(
         Competency.objects.filter(pk__in=expected.values("competency_id"))
         .select_related("framework", "parent")
-        .order_by("framework__short_name", "parent__sort_order", "sort_order", "id")
+        .order_by("framework__short_name", "parent__sort_order", "parent_id", "sort_order", "id")
     )
 
 

@@ -6,27 +6,12 @@ from django.utils.translation import override
 from lms.learning.services import enrolment_create, progress_record
 from lms.quiz.services import attempt_save_answer, attempt_start, attempt_submit
 from lms.skills.levels import evidence_text, person_levels_recompute
-from lms.skills.models import Competency, Evidence, Framework, PersonLevel, Rating, ScaleLevel
+from lms.skills.models import Competency, Evidence, PersonLevel, Rating
 from lms.skills.services import competency_archive
 from tests.builders import lessons_of
 from tests.quiz_builders import correct_response, make_category, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def framework():
-    framework = Framework.objects.create(id_number="NLS", short_name="Năng lực số")
-    for number, name in enumerate(["Cơ bản", "Trung bình", "Khá", "Thành thạo"], start=1):
-        ScaleLevel.objects.create(framework=framework, number=number, name=name, is_proficient=number >= 3)
-    return framework
-
-
-@pytest.fixture
-def security(framework):
-    return Competency.objects.create(
-        framework=framework, id_number="4.2", short_name="Bảo vệ dữ liệu cá nhân"
-    )
 
 
 @pytest.fixture
