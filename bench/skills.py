@@ -8,7 +8,8 @@ competences at level 2 or 3; one question category per competence with 5 questio
 area, 25 questions); one submitted attempt per official of one of the quizzes, every answer scored (2.5
 million answers, each right with a probability drawn per person); evidence links "questions of the category
 answered correctly" at level 2 (60 %) and level 3 (80 %), and "course completed" at level 2 for each of the
-bench's courses. People's levels are written by one SQL statement applying the same rule as
+bench's courses; each attempt's tally (what the app keeps when an attempt finishes), from its answers.
+People's levels are written by one SQL statement applying the same rule as
 `levels.person_levels_recompute` (with empty evidence lists), then checked against the service itself on
 `--check` random people (any difference stops the bench).
 
@@ -181,6 +182,32 @@ def build_skills(rng: random.Random) -> dict:
     return {"answers": count, "levels": levels, "officials": len(officials)}
 
 
+def tallies_build() -> int:
+    """Each bench attempt's tally (skills.AttemptTally), as the app keeps it when an attempt finishes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO skills_attempttally
+                (attempt_id, user_id, quiz_title, submitted_at, categories, correct_questions)
+            SELECT a.id, a.user_id, qz.title, a.submitted_at,
+                   (SELECT jsonb_object_agg(t.category_id::text, jsonb_build_array(t.correct, t.total))
+                    FROM (SELECT q.category_id,
+                                 SUM(CASE WHEN aa.score >= q.points THEN 1 ELSE 0 END) AS correct,
+                                 COUNT(*) AS total
+                          FROM quiz_attemptanswer aa JOIN quiz_question q ON q.id = aa.question_id
+                          WHERE aa.attempt_id = a.id GROUP BY q.category_id) t),
+                   (SELECT COALESCE(jsonb_agg(aa.question_id ORDER BY aa.question_id), '[]'::jsonb)
+                    FROM quiz_attemptanswer aa JOIN quiz_question q ON q.id = aa.question_id
+                    WHERE aa.attempt_id = a.id AND aa.score >= q.points)
+            FROM quiz_attempt a JOIN quiz_quiz qz ON qz.id = a.quiz_id
+            WHERE qz.slug LIKE 'bench-skills-%%' AND a.state = 'submitted'
+            """
+        )
+        return cursor.rowcount
+
+
 def check_levels(sample: int, rng: random.Random) -> None:
     """The SQL's levels must be the service's: recompute random people and compare."""
     from lms.people.models import Official
@@ -225,6 +252,14 @@ def main() -> None:
         print(f"skills_build_s: {time.perf_counter() - start:.0f}")
         print(f"built_answers: {built['answers']}")
         print(f"built_person_levels: {built['levels']}")
+    from lms.skills.models import AttemptTally
+
+    if not AttemptTally.objects.exists():
+        log("tallying the attempts …")
+        with transaction.atomic():
+            print(f"built_attempt_tallies: {tallies_build()}")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE skills_attempttally")
     check_levels(args.check, rng)
 
     from lms.people.models import Official

@@ -24,6 +24,8 @@ from .models import ID_NUMBER_LENGTH, Competency, Framework
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_LEVELS = 20
+NAME_LENGTH = 255  # a framework's or competence's name, the taxonomy (the models' lengths)
+LEVEL_NAME_LENGTH = 100
 
 # Moodle's description formats: 0 Moodle auto-format, 1 HTML, 2 plain text, 4 Markdown.
 FORMAT_HTML = "1"
@@ -139,7 +141,7 @@ def _utf8_errors(data: bytes) -> list[RowError]:
 
 
 def _description(text: str, text_format: str) -> str:
-    if text_format.strip() == FORMAT_HTML or "<" in text:
+    if text_format.strip() == FORMAT_HTML:
         return unescape(strip_tags(text)).strip()
     return text.strip()
 
@@ -156,6 +158,13 @@ def _scale(data: FrameworkData, row: int, values: str, configuration: str) -> No
     if len(set(names)) != len(names):
         data.error(row, "scale_values", _("A scale value is written twice."))
         return
+    if any(len(name) > LEVEL_NAME_LENGTH for name in names):
+        data.error(
+            row,
+            "too_long",
+            _("A scale value is longer than %(max)d characters.") % {"max": LEVEL_NAME_LENGTH},
+        )
+        return
     if len(names) > MAX_LEVELS:
         data.error(row, "scale_values", _("A scale has at most %(max)d values.") % {"max": MAX_LEVELS})
         return
@@ -166,7 +175,7 @@ def _scale(data: FrameworkData, row: int, values: str, configuration: str) -> No
         return
     try:
         items = json.loads(configuration)
-    except ValueError:
+    except (ValueError, RecursionError):
         data.error(row, "scale_configuration", _("The scale configuration is not valid JSON."))
         return
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -176,7 +185,7 @@ def _scale(data: FrameworkData, row: int, values: str, configuration: str) -> No
         number = item.get("id")
         if (
             not isinstance(number, int | str)
-            or not str(number).isdigit()
+            or not str(number).isdecimal()
             or not 1 <= int(number) <= len(names)
         ):
             data.error(
@@ -217,6 +226,12 @@ def _framework_row(data: FrameworkData, row: int, cells: dict) -> None:
         )
     if not data.short_name:
         data.error(row, "required", _("The framework has no short name."))
+    elif len(data.short_name) > NAME_LENGTH:
+        data.error(row, "too_long", _("The name is longer than %(max)d characters.") % {"max": NAME_LENGTH})
+    if len(data.taxonomy) > NAME_LENGTH:
+        data.error(
+            row, "too_long", _("The taxonomy is longer than %(max)d characters.") % {"max": NAME_LENGTH}
+        )
     _scale(data, row, cells.get("scale_values", ""), cells.get("scale_configuration", ""))
 
 
@@ -224,11 +239,11 @@ def _competency_row(data: FrameworkData, row: int, cells: dict) -> None:
     competency = CompetencyData(
         row=row,
         id_number=cells.get("id_number", ""),
-        short_name=cells.get("short_name", "")[:255],
+        short_name=cells.get("short_name", ""),
         description=_description(cells.get("description", ""), cells.get("description_format", "")),
         parent=cells.get("parent", ""),
         related=[ref.strip() for ref in cells.get("related", "").split(",") if ref.strip()],
-        rule_type=cells.get("rule_type", "")[:255],
+        rule_type=cells.get("rule_type", "")[:255],  # Moodle's own values are short class names
         rule_outcome=cells.get("rule_outcome", "")[:20],
         rule_config=cells.get("rule_config", ""),
     )
@@ -240,6 +255,8 @@ def _competency_row(data: FrameworkData, row: int, cells: dict) -> None:
         )
     if not competency.short_name:
         data.error(row, "required", _("The competence has no short name."))
+    elif len(competency.short_name) > NAME_LENGTH:
+        data.error(row, "too_long", _("The name is longer than %(max)d characters.") % {"max": NAME_LENGTH})
     data.competencies.append(competency)
 
 

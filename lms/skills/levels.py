@@ -5,8 +5,9 @@ person, one query per kind whatever the number of links:
 - a course completed (the enrolment's `completed_at`), a lesson completed (a `LessonCompletion`);
 - an H5P activity passed at least once (`Result.ever_passed`);
 - questions of a category: in one submitted attempt, the share of that category's questions answered with
-  full marks is at least the link's threshold ("8/10 câu"); the best attempt counts;
-- one question answered with full marks in a submitted attempt;
+  full marks (unanswered ones count as wrong) is at least the link's threshold ("8/10 câu"); the best
+  attempt counts; read from the attempt's `AttemptTally`, kept when it finished;
+- one question answered with full marks in a submitted attempt (its tally);
 - a rating by a trainer or HR officer, with their note.
 The level is the highest one shown by any of them; each satisfied item is kept with the row, best first,
 so the page can say why ("Mức 3 — Khá: đạt 8/10 câu về An toàn thông tin trong bài kiểm tra … ngày …").
@@ -20,15 +21,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.dates import date_vn, local_date
 from lms.h5p.models import Result
 from lms.learning.models import Enrolment, LessonCompletion
-from lms.quiz.models import AttemptAnswer
+from lms.quiz.models import Question
 
-from .models import Evidence, PersonLevel, Rating
+from .models import AttemptTally, Evidence, PersonLevel, Rating
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _day(moment) -> str:
     return local_date(moment).isoformat()
 
 
-def _counted_evidence() -> list[Evidence]:
+def counted_evidence() -> list[Evidence]:
     return list(
         Evidence.objects.filter(competency__archived_at__isnull=True)
         .exclude(page__isnull=True, category__isnull=True, question__isnull=True, activity__isnull=True)
@@ -62,40 +63,41 @@ def _counted_evidence() -> list[Evidence]:
     )
 
 
-def _category_results(user_id: int, category_ids: set[int], question_ids: set[int]):
-    """Per submitted attempt: (category → [correct, total]) and the questions answered with full marks."""
-    if not category_ids and not question_ids:
-        return {}, {}
-    rows = AttemptAnswer.objects.filter(
-        Q(question__category_id__in=category_ids) | Q(question_id__in=question_ids),
-        attempt__user_id=user_id,
-        attempt__state="submitted",
-        score__isnull=False,
-    ).values_list(
-        "attempt_id",
-        "attempt__quiz__title",
-        "attempt__submitted_at",
-        "question_id",
-        "question__category_id",
-        "score",
-        "question__points",
+def attempt_tally_record(*, attempt) -> AttemptTally | None:
+    """Keep what a submitted attempt showed per category and question (called when it finishes, before a
+    quiz that keeps no exam paper discards the answers). A question left unanswered counts as wrong; an
+    essay still awaiting marking is not yet right."""
+    if attempt.state != "submitted":
+        return None
+    questions = Question.objects.filter(pk__in=attempt.question_ids)
+    questions = questions.values_list("pk", "category_id", "points")
+    scores = dict(attempt.answers.values_list("question_id", "score"))
+    categories: dict[str, list[int]] = {}
+    correct = []
+    for question_id, category_id, points in questions:
+        right = scores.get(question_id) is not None and scores[question_id] >= points
+        if right:
+            correct.append(question_id)
+        if category_id is not None:
+            counts = categories.setdefault(str(category_id), [0, 0])
+            counts[0] += right
+            counts[1] += 1
+    tally, _created = AttemptTally.objects.update_or_create(
+        attempt=attempt,
+        defaults={
+            "user_id": attempt.user_id,
+            "quiz_title": attempt.quiz.title[:255],
+            "submitted_at": attempt.submitted_at,
+            "categories": categories,
+            "correct_questions": sorted(correct),
+        },
     )
-    per_attempt: dict[int, dict] = {}
-    correct_questions: dict[int, tuple] = {}
-    for attempt_id, quiz, submitted_at, question_id, category_id, score, points in rows:
-        full = score >= points
-        attempt = per_attempt.setdefault(attempt_id, {"quiz": quiz, "at": submitted_at, "categories": {}})
-        counts = attempt["categories"].setdefault(category_id, [0, 0])
-        counts[1] += 1
-        if full:
-            counts[0] += 1
-            correct_questions.setdefault(question_id, (quiz, submitted_at))
-    return per_attempt, correct_questions
+    return tally
 
 
 def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dict[int, list[Shown]]:
     """competence id → what the person's record shows for it, highest level first."""
-    evidence = _counted_evidence() if evidence is None else evidence
+    evidence = counted_evidence() if evidence is None else evidence
     by_kind: dict[str, list[Evidence]] = defaultdict(list)
     for item in evidence:
         by_kind[item.kind].append(item)
@@ -126,9 +128,17 @@ def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dic
                 activity_id__in={e.activity_id for e in by_kind[K.ACTIVITY]},
             ).values_list("activity_id", "first_completed_at", "updated_at")
         }
-    per_attempt, correct_questions = _category_results(
-        user_id, {e.category_id for e in by_kind[K.CATEGORY]}, {e.question_id for e in by_kind[K.QUESTION]}
-    )
+    tallies = []
+    if by_kind[K.CATEGORY] or by_kind[K.QUESTION]:
+        tallies = list(
+            AttemptTally.objects.filter(user_id=user_id).values_list(
+                "quiz_title", "submitted_at", "categories", "correct_questions"
+            )
+        )
+    correct_questions: dict[int, tuple] = {}
+    for quiz, submitted_at, _categories, correct in sorted(tallies, key=lambda t: t[1]):
+        for question_id in correct:
+            correct_questions.setdefault(question_id, (quiz, submitted_at))
 
     shown: dict[int, list[Shown]] = defaultdict(list)
     for item in by_kind[K.COURSE]:
@@ -154,11 +164,11 @@ def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dic
             )
     for item in by_kind[K.CATEGORY]:
         best = None
-        for attempt in per_attempt.values():
-            correct, total = attempt["categories"].get(item.category_id, (0, 0))
+        for quiz, submitted_at, categories, _correct in tallies:
+            correct, total = categories.get(str(item.category_id), (0, 0))
             enough = total and Decimal(correct) * 100 >= Decimal(item.threshold) * total
-            if enough and (best is None or (correct / total, attempt["at"]) > (best[0] / best[1], best[3])):
-                best = (correct, total, attempt["quiz"], attempt["at"])
+            if enough and (best is None or (correct / total, submitted_at) > (best[0] / best[1], best[3])):
+                best = (correct, total, quiz, submitted_at)
         if best is not None:
             correct, total, quiz, at = best
             shown[item.competency_id].append(
@@ -211,8 +221,51 @@ def person_levels_recompute(*, user_id: int, evidence: list[Evidence] | None = N
             row.level, row.evidence = level, items
             changed.append(row)
     PersonLevel.objects.bulk_create(created, ignore_conflicts=True)
+    for row in changed:
+        row.computed_at = timezone.now()  # bulk_update does not apply auto_now
     PersonLevel.objects.bulk_update(changed, ["level", "evidence", "computed_at"])
     return levels
+
+
+def people_with_evidence(evidence: Evidence) -> set[int]:
+    """The people whose levels a link may change: those its source counts for, and those with a level in
+    its competence (a link removed or changed may lower theirs)."""
+    K = Evidence.Kind
+    people = set(
+        PersonLevel.objects.filter(competency_id=evidence.competency_id).values_list("user_id", flat=True)
+    )
+    if evidence.kind == K.COURSE and evidence.page_id:
+        people |= set(
+            Enrolment.objects.filter(course_id=evidence.page_id, completed_at__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        )
+    elif evidence.kind == K.LESSON and evidence.page_id:
+        people |= set(
+            LessonCompletion.objects.filter(lesson_id=evidence.page_id).values_list(
+                "enrolment__user_id", flat=True
+            )
+        )
+    elif evidence.kind == K.ACTIVITY and evidence.activity_id:
+        people |= set(
+            Result.objects.filter(activity_id=evidence.activity_id, ever_passed=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    elif evidence.kind == K.CATEGORY and evidence.category_id:
+        people |= set(
+            AttemptTally.objects.filter(categories__has_key=str(evidence.category_id)).values_list(
+                "user_id", flat=True
+            )
+        )
+    elif evidence.kind == K.QUESTION and evidence.question_id:
+        # Attempts of the quizzes that hold the question (a JSON "contains" lookup is not on SQLite).
+        people |= set(
+            AttemptTally.objects.filter(
+                attempt__quiz__quiz_questions__question_id=evidence.question_id
+            ).values_list("user_id", flat=True)
+        )
+    return people
 
 
 def evidence_text(item: dict) -> str:

@@ -24,7 +24,14 @@ from lms.validation import IdField
 
 from .levels import person_levels_recompute
 from .models import Competency, Rating, ScaleLevel
-from .selectors import cell_people, cell_person, gap_suggestions, positions_for_choice, skills_map
+from .selectors import (
+    cell_people,
+    cell_person,
+    gap_suggestions,
+    level_names,
+    positions_for_choice,
+    skills_map,
+)
 
 VIEW_MAP = "skills.view_skills_map"
 RATE = "skills.rate_people"
@@ -82,7 +89,7 @@ def cell_view(request, competency_id):
     people = Paginator(
         cell_people(viewer=request.user, unit=unit, competency=competency, position_id=position_id), PER_PAGE
     ).get_page(request.GET.get("p"))
-    names = {lv.number: lv.name for lv in ScaleLevel.objects.filter(framework_id=competency.framework_id)}
+    names = level_names()
     return render(
         request,
         "skills/admin/cell.html",
@@ -90,8 +97,7 @@ def cell_view(request, competency_id):
             "unit": unit,
             "competency": competency,
             "page_obj": people,
-            "people": [cell_person(official) for official in people],
-            "level_names": names,
+            "people": [cell_person(official, competency=competency, names=names) for official in people],
             "back_url": reverse("skills_map:map") + _query(unit, position_id),
             "query": _query(unit, position_id),
             "may_rate": request.user.has_perm(RATE),
@@ -129,7 +135,7 @@ def export_view(request, fmt):
 class RatingForm(forms.Form):
     level = forms.TypedChoiceField(label=gettext_lazy("Level"), coerce=int)
     note = forms.CharField(
-        label=gettext_lazy("Note"),
+        label=gettext_lazy("Note on the level"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=gettext_lazy("What you saw: the person sees this note with their level."),

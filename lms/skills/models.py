@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -226,7 +227,7 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="skill_ratings",
-        verbose_name=_("person"),
+        verbose_name=_("person rated"),
     )
     competency = models.ForeignKey(
         Competency, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("competence")
@@ -256,7 +257,7 @@ class PersonLevel(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="skill_levels",
-        verbose_name=_("person"),
+        verbose_name=pgettext_lazy("skills", "person"),
     )
     competency = models.ForeignKey(
         Competency, on_delete=models.PROTECT, related_name="person_levels", verbose_name=_("competence")
@@ -300,3 +301,24 @@ class ExpectedLevel(models.Model):
 
     def __str__(self):
         return f"{self.position}: {self.competency} ≥ {self.level}"
+
+
+class AttemptTally(models.Model):
+    """What a submitted quiz attempt showed, per question category and question, kept by the skills app
+    when the attempt finishes (a quiz that keeps no exam paper deletes its answers right after)."""
+
+    attempt = models.OneToOneField("quiz.Attempt", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quiz_title = models.CharField(max_length=255)
+    submitted_at = models.DateTimeField()
+    # {"<category id>": [answered with full marks, questions of the category in the attempt]}
+    categories = models.JSONField(default=dict)
+    correct_questions = models.JSONField(default=list)  # ids of the questions answered with full marks
+
+    class Meta:
+        verbose_name = _("quiz attempt tally")
+        verbose_name_plural = _("quiz attempt tallies")
+        indexes = [models.Index(fields=["user"])]
+
+    def __str__(self):
+        return f"{self.quiz_title} ({self.attempt_id})"

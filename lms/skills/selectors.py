@@ -2,13 +2,15 @@
 
 The map is computed in the database: for each unit row (a direct subunit with its subtree) and each
 competence a position expects, the number of active officials expected to have it and the number at or
-above the expected level. Two queries for the whole map, whatever the number of people.
+above the expected level. A few queries for the whole map, whatever the number of people.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from lms.collation import vietnamese_key
 from lms.learning.structure import course_model
@@ -37,8 +39,32 @@ class SkillRow:
         return max(0, (self.expected or 0) - self.level)
 
 
-def _level_names() -> dict[tuple[int, int], str]:
+def level_names() -> dict[tuple[int, int], str]:
     return {(lv.framework_id, lv.number): lv.name for lv in ScaleLevel.objects.all()}
+
+
+def _tree_key(competency: Competency) -> tuple:
+    """Framework, then area (an area's own row first), then the competence's place in it."""
+    area = competency.parent or competency
+    own = competency.parent is None
+    return (
+        competency.framework.short_name,
+        area.sort_order,
+        area.pk,
+        not own,
+        competency.sort_order,
+        competency.pk,
+    )
+
+
+def _reason(item: dict, names: dict, framework_id: int) -> str:
+    """ "Mức 3 — Khá: đạt 8/10 câu về …" """
+    level = item.get("level")
+    return _("Level %(level)s — %(name)s: %(evidence)s") % {
+        "level": level,
+        "name": names.get((framework_id, level), ""),
+        "evidence": evidence_text(item),
+    }
 
 
 def person_skills(*, user) -> list[SkillRow]:
@@ -53,13 +79,11 @@ def person_skills(*, user) -> list[SkillRow]:
         )
     levels = {row.competency_id: row for row in PersonLevel.objects.filter(user=user)}
     ids = set(expected) | set(levels)
-    competencies = list(
-        Competency.objects.active()
-        .filter(pk__in=ids)
-        .select_related("parent", "framework")
-        .order_by("framework__short_name", "parent__sort_order", "parent_id", "sort_order", "id")
+    competencies = sorted(
+        Competency.objects.active().filter(pk__in=ids).select_related("parent", "framework"),
+        key=_tree_key,
     )
-    names = _level_names()
+    names = level_names()
     closing = _closing_pages({c.pk: expected.get(c.pk) for c in competencies})
     rows = []
     for competency in competencies:
@@ -74,7 +98,9 @@ def person_skills(*, user) -> list[SkillRow]:
                 level_name=names.get((competency.framework_id, level), ""),
                 expected=want,
                 expected_name=names.get((competency.framework_id, want), "") if want else "",
-                reasons=[evidence_text(item) for item in (row.evidence if row else [])],
+                reasons=[
+                    _reason(item, names, competency.framework_id) for item in (row.evidence if row else [])
+                ],
                 closing=closing.get(competency.pk, []) if want and level < want else [],
             )
         )
@@ -99,7 +125,7 @@ def _closing_pages(expected: dict[int, int | None]) -> dict[int, list]:
     for link in links:
         if link.level >= wanted[link.competency_id]:
             pages = found.setdefault(link.competency_id, [])
-            if link.page not in pages:
+            if all(page.pk != link.page_id for page in pages):
                 pages.append(link.page.specific_deferred)
     return found
 
@@ -154,59 +180,73 @@ def map_competencies(*, position_id: int | None = None) -> list[Competency]:
     )
 
 
-def _expected_officials(*, viewer, prefixes_q: Q, position_id: int | None) -> QuerySet:
-    """One row per (active official in scope, competence their position expects), with `reached`."""
-    scope = scope_for(viewer)
-    reached = PersonLevel.objects.filter(
-        user_id=OuterRef("user_id"),
-        competency_id=OuterRef("position__expected_levels__competency_id"),
-        level__gte=OuterRef("position__expected_levels__level"),
-    )
-    officials = Official.objects.filter(
-        scope.unit_q("unit__path"),
-        prefixes_q,
-        user__is_active=True,
-        position__expected_levels__competency__archived_at__isnull=True,
-    )
-    if position_id:
-        officials = officials.filter(position_id=position_id)
-    return officials.annotate(
-        competency_id=F("position__expected_levels__competency_id"), is_reached=Exists(reached)
-    )
-
-
 def skills_map(*, viewer, unit: OrgUnit | None, position_id: int | None = None) -> SkillsMap:
     """The map of a unit (rows: its direct subunits, with their subtrees) or of the viewer's whole scope
-    (rows: the scope's top units). Units must be in the viewer's scope (the view checks `unit_in_scope`)."""
+    (rows: the scope's top units). Units must be in the viewer's scope (the view checks `unit_in_scope`).
+
+    Three queries whatever the number of people: the profiles; active officials counted per (unit, position),
+    whose expected counts follow from the profiles; and the people at or above their expected level counted
+    per (unit, competence). Both counts are grouped by unit, then added up into the rows here."""
     scope = scope_for(viewer)
     competencies = map_competencies(position_id=position_id)
-    if not scope.manages_units:
-        return SkillsMap(competencies, MapRow(None, {}), [])
-    if unit is not None:
-        row_units = list(unit.get_children().only("pk", "path", "depth", "name", "code"))
-        area_q = Q(unit__path__startswith=unit.path)
-    else:
-        row_units = list(scope_roots(viewer).only("pk", "path", "depth", "name", "code"))
-        area_q = Q()
-    length = len(row_units[0].path) if row_units else 0
-    by_prefix = {u.path: MapRow(u, {}) for u in row_units}
-    total = MapRow(unit, {})
-    figures = (
-        _expected_officials(viewer=viewer, prefixes_q=area_q, position_id=position_id)
-        .annotate(prefix=Substr("unit__path", 1, length) if length else F("unit__path"))
-        .values("prefix", "competency_id")
-        .annotate(expected=Count("id"), reached=Count("id", filter=Q(is_reached=True)))
+    if not scope.manages_units or not competencies:
+        return SkillsMap(competencies, MapRow(unit, {}), [])
+    fields = ("pk", "path", "depth", "numchild", "name", "code")
+    row_units = list((unit.get_children() if unit is not None else scope_roots(viewer)).only(*fields))
+
+    def among(prefix: str) -> Q:
+        """Active officials of the area in the viewer's scope whose position has a profile."""
+        # Official.user and PersonLevel.user are both the person: "user__is_active" either way.
+        where = scope.unit_q(f"{prefix}unit__path") & Q(user__is_active=True)
+        where &= Q(**{f"{prefix}position_id__in": list(expected_by_position)})
+        if unit is not None:
+            where &= Q(**{f"{prefix}unit__path__startswith": unit.path})
+        return where
+
+    profiles = ExpectedLevel.objects.filter(competency__in=competencies)
+    if position_id:
+        profiles = profiles.filter(position_id=position_id)
+    expected_by_position: dict[int, list[int]] = {}
+    for position, competency_id in profiles.values_list("position_id", "competency_id"):
+        expected_by_position.setdefault(position, []).append(competency_id)
+    people = (
+        Official.objects.filter(among(""))
+        .values_list("unit__path", "position_id")
+        .annotate(n=Count("id"))
         .order_by()
     )
-    for figure in figures:
-        for target in (total, by_prefix.get(figure["prefix"]) if length else None):
-            if target is None:
-                continue
-            cell = target.cells.setdefault(figure["competency_id"], Cell())
-            cell.expected += figure["expected"]
-            cell.reached += figure["reached"]
-    rows = sorted(by_prefix.values(), key=lambda r: vietnamese_key(r.unit.name))
-    return SkillsMap(competencies, total, rows)
+    reached = (
+        PersonLevel.objects.filter(
+            among("user__official__"),
+            competency__in=competencies,
+            competency__expected_levels__position_id=F("user__official__position_id"),
+            level__gte=F("competency__expected_levels__level"),
+        )
+        .values_list("user__official__unit__path", "competency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = {u.path: MapRow(u, {}) for u in row_units}
+    lengths = sorted({len(path) for path in rows})
+    total = MapRow(unit, {})
+
+    def targets(path: str):
+        yield total
+        for length in lengths:
+            row = rows.get(path[:length])
+            if row is not None:
+                yield row
+                return
+
+    for path, position, count in people:
+        for target in targets(path):
+            for competency_id in expected_by_position[position]:
+                target.cells.setdefault(competency_id, Cell()).expected += count
+    for path, competency_id, count in reached:
+        for target in targets(path):
+            target.cells.setdefault(competency_id, Cell()).reached += count
+    ordered = sorted(rows.values(), key=lambda r: vietnamese_key(r.unit.name))
+    return SkillsMap(competencies, total, ordered)
 
 
 @dataclass
@@ -252,7 +292,7 @@ def cell_people(
     )
 
 
-def cell_person(official) -> PersonInCell:
+def cell_person(official, *, competency: Competency, names: dict) -> PersonInCell:
     return PersonInCell(
         user_id=official.user_id,
         name=official.user.get_full_name(),
@@ -261,7 +301,7 @@ def cell_person(official) -> PersonInCell:
         position_name=official.position.name if official.position else "",
         level=official.level,
         expected=official.expected,
-        reasons=[evidence_text(item) for item in (official.evidence or [])],
+        reasons=[_reason(item, names, competency.framework_id) for item in (official.evidence or [])],
     )
 
 
@@ -284,19 +324,28 @@ def gap_suggestions(*, skills: SkillsMap, limit: int = 3) -> list[Suggestion]:
     )[:limit]
     if not gaps:
         return []
-    Course = course_model()
+    wanted = _expected_levels([c.pk for _, c in gaps])
     links = Evidence.objects.filter(
-        competency_id__in=[c.pk for _, c in gaps], kind__in=[Evidence.Kind.COURSE, Evidence.Kind.LESSON]
-    ).values_list("competency_id", "page__path")
-    courses = {c.path: c for c in Course.objects.live().only("pk", "title", "path", "url_path")}
+        competency_id__in=wanted, kind__in=[Evidence.Kind.COURSE, Evidence.Kind.LESSON], page__live=True
+    ).values_list("competency_id", "level", "page__path")
+    paths = {path: (competency_id, level) for competency_id, level, path in links}
+    ancestors = {path[:end] for path in paths for end in range(Page.steplen, len(path) + 1, Page.steplen)}
+    courses = course_model().objects.live().filter(path__in=ancestors).only("pk", "title", "path", "url_path")
     found: dict[int, list] = {}
-    for competency_id, path in links:
-        if path is None:
-            continue
-        course = next((c for p, c in courses.items() if path.startswith(p)), None)
-        if course is not None and course not in found.setdefault(competency_id, []):
-            found[competency_id].append(course)
+    for course in courses:
+        for path, (competency_id, level) in paths.items():
+            # A course or a lesson in it, showing at least the highest level a position expects.
+            if path.startswith(course.path) and level >= wanted[competency_id]:
+                listed = found.setdefault(competency_id, [])
+                if course not in listed:
+                    listed.append(course)
     return [Suggestion(c, missing, found.get(c.pk, [])) for missing, c in gaps]
+
+
+def _expected_levels(competency_ids: list[int]) -> dict[int, int]:
+    """competence id → the highest level any position expects in it."""
+    rows = ExpectedLevel.objects.filter(competency_id__in=competency_ids).values("competency_id")
+    return dict(rows.annotate(top=Max("level")).values_list("competency_id", "top"))
 
 
 def positions_for_choice() -> QuerySet[Position]:

@@ -68,7 +68,7 @@ class FrameworkViewSet(SnippetViewSet):
         InlinePanel(
             "levels",
             heading=_("Proficiency scale"),
-            label=_("level"),
+            label=_("scale level"),
             min_num=2,
             panels=[
                 FieldRowPanel([FieldPanel("number"), FieldPanel("name")]),

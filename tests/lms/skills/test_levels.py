@@ -1,12 +1,14 @@
 """A person's levels from their evidence, with the reasons, recomputed after the commit of new evidence."""
 
 import pytest
+from django.db import transaction
 from django.utils.translation import override
 
 from lms.learning.services import enrolment_create, progress_record
 from lms.quiz.services import attempt_save_answer, attempt_start, attempt_submit
 from lms.skills.levels import evidence_text, person_levels_recompute
 from lms.skills.models import Competency, Evidence, PersonLevel, Rating
+from lms.skills.receivers import _Recompute
 from lms.skills.services import competency_archive
 from tests.builders import lessons_of
 from tests.quiz_builders import correct_response, make_category, make_question, make_quiz
@@ -155,3 +157,73 @@ def test_a_lesson_marked_complete_recomputes_after_the_commit(
     for callback in callbacks:
         callback()
     assert PersonLevel.objects.get(user=learner).level == 1
+
+
+def test_one_submission_that_completes_a_lesson_and_the_course_sends_one_recomputation(
+    learner, security, course, category, django_capture_on_commit_callbacks
+):
+    lesson = lessons_of(course)[0]
+    Evidence.objects.create(competency=security, level=1, kind=Evidence.Kind.LESSON, page=lesson)
+    enrolment_create(user=learner, course=course)
+    quiz = make_quiz([make_question(category=category) for _ in range(2)])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        sit(learner, quiz, right=2)
+        progress_record(user=learner, lesson=lesson, source="manual")
+        for other in lessons_of(course)[1:]:
+            progress_record(user=learner, lesson=other, source="manual")
+
+    recomputations = [c for c in callbacks if isinstance(c, _Recompute)]
+    assert [c.user_id for c in recomputations] == [learner.pk]
+
+
+def test_unanswered_questions_of_a_category_count_as_wrong(
+    learner, security, category, django_capture_on_commit_callbacks
+):
+    Evidence.objects.create(
+        competency=security, level=3, kind=Evidence.Kind.CATEGORY, category=category, threshold=80
+    )
+    quiz = make_quiz([make_question(category=category) for _ in range(10)])
+    attempt = attempt_start(user=learner, quiz=quiz, seed=1)
+    first = quiz.quiz_questions.get(question_id=attempt.question_ids[0]).question
+    attempt_save_answer(attempt=attempt, question_id=first.pk, response=correct_response(first))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=attempt)
+
+    assert not PersonLevel.objects.filter(user=learner).exists()  # 1/10, not 1/1
+
+
+def test_a_quiz_that_keeps_no_exam_paper_still_counts_after_its_answers_are_gone(
+    learner, security, category, django_capture_on_commit_callbacks
+):
+    Evidence.objects.create(
+        competency=security, level=2, kind=Evidence.Kind.CATEGORY, category=category, threshold=80
+    )
+    quiz = make_quiz([make_question(category=category) for _ in range(5)], exam_paper=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = sit(learner, quiz, right=5)
+
+    assert not attempt.answers.exists()
+    assert PersonLevel.objects.get(user=learner, competency=security).level == 2
+    assert person_levels_recompute(user_id=learner.pk) == {security.pk: 2}
+
+
+def test_a_new_evidence_link_recomputes_the_people_it_concerns(
+    learner, security, course, django_capture_on_commit_callbacks
+):
+    enrolment_create(user=learner, course=course)
+    lesson = lessons_of(course)[0]
+    progress_record(user=learner, lesson=lesson, source="manual")
+    assert not PersonLevel.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = Evidence.objects.create(
+            competency=security, level=2, kind=Evidence.Kind.LESSON, page=lesson
+        )
+    assert PersonLevel.objects.get(user=learner).level == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence.delete()
+    assert not PersonLevel.objects.exists()
