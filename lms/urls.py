@@ -31,6 +31,7 @@ urlpatterns = [
     path("dao-tao/", include("lms.compliance.reports.record_urls")),
     path("bat-buoc/", include("lms.compliance.urls")),
     path("chung-nhan/", include("lms.certificates.urls")),
+    path("ky-nang-so/", include("lms.skills.urls")),
     path("xac-minh/", include("lms.certificates.verification_urls")),
     path("thong-bao/", include("lms.reminders.urls")),
     path("health/", include("lms.ops.urls")),

@@ -24,6 +24,7 @@ from lms.quiz.models import Answer, Category, Question, Quiz, QuizQuestion
 
 from .accounts import DEMO_PASSWORD, DEMO_USERS
 from .organisation import load_organisation
+from .skills import load_skills
 
 CATALOGUE_SLUG = "khoa-hoc"
 CATALOGUE_TITLE = "Khóa học"
@@ -326,3 +327,4 @@ def _load(summary: DemoSummary, stored: list[str]) -> None:
     if index.added or index.removed:
         summary.add(f"lesson requirements: {index.added} added, {index.removed} removed")
     load_organisation(summary=summary, users=users, catalogue=catalogue)
+    load_skills(summary=summary)

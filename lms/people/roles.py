@@ -33,6 +33,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "h5p.view_activity",
         "h5p.view_library",
         "reminders.nudge_people",  # the people of the courses they train (reminders.selectors)
+        *(f"skills.{action}_evidence" for action in ("add", "change", "delete", "view")),
     ],
     HR_MANAGER: [
         "wagtailadmin.access_admin",
@@ -45,6 +46,8 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "certificates.revoke_certificate",
         "reminders.nudge_people",
         "audit.view_auditentry",
+        "skills.view_skills_map",
+        "skills.rate_people",
     ],
     ADMINISTRATOR: ["*"],
 }

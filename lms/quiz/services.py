@@ -406,8 +406,9 @@ def _submit(attempt: Attempt, *, now, auto: bool) -> None:
     attempt.auto_submitted = auto
     _recompute(attempt)
     attempt.save()
-    _discard_answers_unless_exam_paper(attempt)
+    # Receivers see the answers (skills tallies them) before an attempt that keeps no paper loses them.
     attempt_finished.send(sender=Attempt, attempt=attempt)
+    _discard_answers_unless_exam_paper(attempt)
 
 
 @transaction.atomic

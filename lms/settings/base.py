@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lms.demo",
     "lms.ops",
     "lms.privacy",
+    "lms.skills",
     "courses",
     "content",
     "wagtail.contrib.forms",

@@ -19,6 +19,7 @@ from lms.compliance.services import assignment_create
 from lms.h5p.models import ExternalMediaHost, Library
 from lms.learning.services import progress_record
 from lms.people.models import Official
+from lms.skills.models import Competency, Framework
 from tests.builders import after_commit, lessons_of, make_course
 from tests.org_builders import make_admin_user, make_hr, make_official, make_org
 
@@ -35,6 +36,8 @@ HR_NAMESPACES = (
     "audit_admin",
     "lockouts_admin",
     "h5p_rules",  # administrators only: lessons whose H5P rule cannot be met
+    "skills_map",  # the skills map: HR managers, their units only
+    "skills_admin",  # frameworks' import, export and archiving: administrators only
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -79,8 +82,22 @@ def world(catalogue):
 def b_targets(w):
     """Every HR URL, pointed at ward B's objects where it takes one (GET), or its list/form page."""
     b = w["org"].ward_b
+    framework, _created = Framework.objects.get_or_create(id_number="NLS-MATRIX", short_name="Khung")
+    competency, _created = Competency.objects.get_or_create(
+        framework=framework, id_number="4.2", short_name="Bảo vệ dữ liệu"
+    )
+    in_b = f"?unit={b.pk}"
     media_host, _created = ExternalMediaHost.objects.get_or_create(host="h5p.org")
     return {
+        "skills_map:map": reverse("skills_map:map") + in_b,
+        "skills_map:cell": reverse("skills_map:cell", args=[competency.pk]) + in_b,
+        "skills_map:export_csv": reverse("skills_map:export_csv") + in_b,
+        "skills_map:export_xlsx": reverse("skills_map:export_xlsx") + in_b,
+        "skills_map:rate": reverse("skills_map:rate", args=[w["person_b"].user_id, competency.pk]),
+        "skills_admin:import": reverse("skills_admin:import"),
+        "skills_admin:export_csv": reverse("skills_admin:export_csv", args=[framework.pk]),
+        "skills_admin:export_json": reverse("skills_admin:export_json", args=[framework.pk]),
+        "skills_admin:archive": reverse("skills_admin:archive", args=[competency.pk]),
         "people_admin:units": reverse("people_admin:units"),
         "people_admin:unit_add": reverse("people_admin:unit_add"),
         "people_admin:unit_move": reverse("people_admin:unit_move", args=[b.pk]),
@@ -177,6 +194,11 @@ def b_targets(w):
 
 # Views that take a ward-B object: HR of ward A must get a refusal, not the object.
 OBJECT_VIEWS = {
+    "skills_map:map",
+    "skills_map:cell",
+    "skills_map:export_csv",
+    "skills_map:export_xlsx",
+    "skills_map:rate",
     "people_admin:unit_move",
     "people_admin:official_deactivate",
     "people_admin:official_welcome",

@@ -91,7 +91,7 @@ def create(request):
     refusal)."""
     _require_manager(request)
     if request.method == "GET":
-        initial = {key: parse_id(request.GET.get(key, "")) for key in ("course", "unit")}
+        initial = {key: parse_id(request.GET.get(key, "")) for key in ("course", "unit", "position")}
         return _form_page(request, AssignmentForm(viewer=request.user, initial=initial))
     form = AssignmentForm(request.POST, viewer=request.user)
     if not form.is_valid() or "edit" in request.POST:
