@@ -331,6 +331,9 @@ def main() -> None:
     parser.add_argument("--think-max", type=float, default=15.0, help="seconds before an answer, at most")
     parser.add_argument("--start-spread", type=float, default=10.0, help="seconds over which they start")
     parser.add_argument("--kill-workers", action="store_true", help="SIGKILL a gunicorn worker every 20 s")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile start/answer/submit in the workers (slower)"
+    )
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
@@ -350,6 +353,10 @@ def main() -> None:
         MEDIA_ROOT=str(work / "media"),
         PRIVATE_MEDIA_ROOT=str(work / "private"),
     )
+    if args.profile:
+        shutil.rmtree(work / "profile", ignore_errors=True)
+        (work / "profile").mkdir(parents=True)
+        os.environ["BENCH_PROFILE_DIR"] = str(work / "profile")
     import django
 
     django.setup()
@@ -422,6 +429,12 @@ def main() -> None:
     print(f"spawn_rate: {args.spawn_rate:g}")
     print(f"run_s: {run_s:.0f}")
     print(f"load_average_max: {max(load, default=os.getloadavg()[0]):.1f}")
+    if args.profile:
+        from bench.exam_profile import report
+
+        text = "".join(report(work / "profile", kind) for kind in ("start", "answer", "submit"))
+        (work / "profile.txt").write_text(text, encoding="utf-8")
+        print(f"profile: {work / 'profile.txt'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -20,3 +20,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+if os.environ.get("BENCH_PROFILE_DIR"):  # bench/exam.py --profile (bench/exam_profile.py)
+    MIDDLEWARE = [*MIDDLEWARE, "bench.exam_profile.ProfileMiddleware"]  # noqa: F405
