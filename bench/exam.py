@@ -39,6 +39,7 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -248,11 +249,11 @@ def exam_figures(results: dict, checked: dict, *, users: int) -> dict:
 # gunicorn
 
 
-def gunicorn_start(*, port: int, database_name: str, log) -> subprocess.Popen:
+def gunicorn_start(*, port: int, database_name: str, log, preload: bool = False) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="bench.exam_settings")
     env["DATABASE_URL"] = f"{env['DATABASE_URL'].rsplit('/', 1)[0]}/{database_name}"
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "lms.wsgi:application", "--workers", "2"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"] + (["--preload"] if preload else [])
     server = subprocess.Popen(  # noqa: S603 — our own gunicorn
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -278,6 +279,18 @@ def gunicorn_workers(server: subprocess.Popen) -> list[int]:
         if int(fields[1]) == server.pid:
             workers.append(int(stat.parent.name))
     return workers
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (those still alive)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def gunicorn_stop(server: subprocess.Popen) -> None:
@@ -334,6 +347,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="profile start/answer/submit in the workers (slower)"
     )
+    parser.add_argument(
+        "--preload", action="store_true", help="gunicorn --preload: a new worker is forked ready, not booted"
+    )
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
@@ -382,6 +398,7 @@ def main() -> None:
     )
     connection.close()
     load: list[float] = []
+    cpu: dict[str, float] = {}
     killer = None
     try:
         with (work / "gunicorn.log").open("wb") as server_log, (work / "locust.log").open("wb") as locust_log:
@@ -400,8 +417,16 @@ def main() -> None:
                 if killer:
                     killer.start()
                 run_started = time.perf_counter()
+                workers_cpu_before = cpu_seconds(gunicorn_workers(server))
+                locust_cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 results = locust_run(plan, work, python=python, log=locust_log)
                 run_s = time.perf_counter() - run_started
+                locust_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu["locust_cpu_s"] = (locust_cpu.ru_utime - locust_cpu_before.ru_utime) + (
+                    locust_cpu.ru_stime - locust_cpu_before.ru_stime
+                )
+                if not args.kill_workers:  # killed workers take their counters with them
+                    cpu["server_cpu_s"] = cpu_seconds(gunicorn_workers(server)) - workers_cpu_before
             finally:
                 sampling.set()
                 if killer:
@@ -424,10 +449,15 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{name}: {value}")
     print(f"kill_workers: {args.kill_workers}")
+    print(f"preload: {args.preload}")
     print(f"workers_killed: {killer.kills if killer else 0}")
     print(f"think_s: {args.think_min:g}-{args.think_max:g}")
     print(f"spawn_rate: {args.spawn_rate:g}")
     print(f"run_s: {run_s:.0f}")
+    for name, seconds in cpu.items():
+        print(f"{name}: {seconds:.0f}")
+    if "server_cpu_s" in cpu:
+        print(f"server_cpu_ms_per_user: {cpu['server_cpu_s'] * 1000 / args.users:.0f}")
     print(f"load_average_max: {max(load, default=os.getloadavg()[0]):.1f}")
     if args.profile:
         from bench.exam_profile import report
