@@ -115,17 +115,20 @@ class Official(FastHttpUser):
             SHARED.release.wait()
             gevent.sleep(random.uniform(0, plan["start_spread_s"]))
             self.take_exam(plan)
-        except Refused as error:
-            SHARED.results["errors"].append(f"{self.username}: {error}")
+        except Exception as error:  # a refusal, or anything unexpected: an error; the official stops
+            kind = "" if isinstance(error, Refused) else f"{type(error).__name__}: "
+            SHARED.results["errors"].append(f"{self.username}: {kind}{error}")
             if not self.arrived:
                 SHARED.arrive()  # nobody waits at the synchronizing point for an official who gave up
         finally:
             SHARED.finish()
-        raise StopUser()
+        raise StopUser()  # one exam each: Locust must not run the task again
 
     # ---- Requests, retried as the outbox retries.
 
     def send(self, method: str, path: str, name: str, *, data=None, fetch=False, expect=(200,)):
+        """The reply, once it is in `expect`; for `fetch` requests a 200 must carry JSON, as the outbox
+        requires: a 200 without it (a reply cut off by a killed worker) is sent again, like no reply."""
         headers = {"Accept-Language": "vi"}
         if fetch:
             headers.update({"X-Requested-With": "fetch", "X-CSRFToken": self.csrf})
@@ -142,10 +145,16 @@ class Official(FastHttpUser):
             ) as response:
                 status = response.status_code or 0
                 transient = status == 0 or status >= 500 or status in (408, 429)
+                problem = response.error
+                if fetch and status == 200:
+                    try:
+                        response.json()
+                    except ValueError:
+                        transient, status, problem = True, 0, "a 200 without JSON"
                 if not transient and status in expect:
                     response.success()
                     return response
-                reason = f"{name}: HTTP {status}" if status else f"{name}: no reply ({response.error})"
+                reason = f"{name}: HTTP {status}" if status else f"{name}: no reply ({problem})"
                 response.failure(reason)
                 if not transient:
                     raise Refused(reason)
