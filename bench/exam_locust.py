@@ -145,7 +145,7 @@ class Official(FastHttpUser):
             ) as response:
                 status = response.status_code or 0
                 transient = status == 0 or status >= 500 or status in (408, 429)
-                problem = response.error
+                problem = getattr(response, "error", None)
                 if fetch and status == 200:
                     try:
                         response.json()
