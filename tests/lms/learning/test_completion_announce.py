@@ -36,6 +36,11 @@ def obligation(org, person, course):
     return Obligation.objects.get(user=person, course_id=course.pk, is_current=True)
 
 
+def celery_tasks(callbacks) -> list:
+    """The after-commit callbacks that send a Celery task (other apps, e.g. skills, queue their own)."""
+    return [c for c in callbacks if hasattr(getattr(c, "func", None), "__self__")]
+
+
 def complete_all(person, course) -> None:
     services.enrolment_create(user=person, course=course)
     for lesson in lessons_of(course):
@@ -52,7 +57,7 @@ def test_the_certificate_and_the_obligation_follow_the_commit_not_the_request(pe
 
     # … the commit queued the announcement (which queued the confirmation after its own commit), and it
     # issued the certificate and completed the duty.
-    assert [callback.func.__self__.name for callback in queued] == [
+    assert [callback.func.__self__.name for callback in celery_tasks(queued)] == [
         "learning.course_completion_announce",
         "reminders.confirm_completion",
     ]
@@ -102,7 +107,7 @@ def test_a_completion_taken_back_before_the_task_ran_is_not_announced(person, co
         completed_at = enrolment.completed_at
         services.enrolment_restart(enrolment=enrolment)
 
-    assert len(queued) == 1
+    assert len(celery_tasks(queued)) == 1
     assert not services.course_completion_announce(enrolment_id=enrolment.pk, completed_at=completed_at)
     assert not Certificate.objects.exists()
     assert Obligation.objects.get(pk=obligation.pk).completed_at is None
