@@ -87,22 +87,13 @@ def build_skills(rng: random.Random) -> dict:
         quizzes.append((quiz, []))
     for index, competency in enumerate(competences):
         category = Category.objects.create(name=f"Bench {competency.id_number}")
-        Evidence.objects.create(
-            competency=competency,
-            level=2,
-            kind="category",
-            category=category,
-            threshold=60,
-            label=category.name,
-        )
-        Evidence.objects.create(
-            competency=competency,
-            level=3,
-            kind="category",
-            category=category,
-            threshold=80,
-            label=category.name,
-        )
+        # In bulk: a link saved one by one recomputes the people it concerns (receivers.py); the bench's
+        # levels are written below, all at once.
+        Evidence.objects.bulk_create(
+            Evidence(competency=competency, level=level, kind="category", category=category, threshold=t,
+                     label=category.name)
+            for level, t in ((2, 60), (3, 80))
+        )  # fmt: skip
         quiz, questions = quizzes[index // 5]
         for q in range(QUESTIONS_PER_COMPETENCE):
             question = Question.objects.create(
@@ -112,10 +103,10 @@ def build_skills(rng: random.Random) -> dict:
             QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=len(questions))
             questions.append(question.pk)
     course_ids = list(Enrolment.objects.values_list("course_id", flat=True).distinct()[:20])
-    for course_id, competency in zip(course_ids, competences, strict=False):
-        Evidence.objects.create(
-            competency=competency, level=2, kind="course", page_id=course_id, label="course"
-        )
+    Evidence.objects.bulk_create(
+        Evidence(competency=competency, level=2, kind="course", page_id=course_id, label="course")
+        for course_id, competency in zip(course_ids, competences, strict=False)
+    )
 
     officials = list(Official.objects.values_list("user_id", flat=True))
     with connection.cursor() as cursor:
