@@ -17,6 +17,8 @@ from tests.builders import UserFactory, make_catalogue, make_course
 from tests.e2e.outbox_helpers import waiting_h5p_statements
 from tests.h5p_builders import assert_player_assets_installed, h5p_block, store_package
 
+from .menu_helpers import open_menu
+
 PASSWORD = "MatKhau@123"  # tests.builders.UserFactory's
 MAIN_SCRIPT = "H5P.TrueFalse-1.6/scripts/h5p-true-false.js"
 COMPLETED_TEXT = "Bạn đã hoàn thành bài học này."
@@ -185,6 +187,7 @@ def test_a_hostile_package_cannot_reach_the_session_the_storage_or_the_lesson_pa
         " if (e.data && e.data.type === 'probe') window.__probes.push(e.data); });"
     )
     log_in(page, live_server, "hocvien_probe")
+    open_menu(page)  # the log-out button is folded in the phone's menu
     expect(page.get_by_role("button", name=LOGGED_IN)).to_be_visible()
     page.evaluate("localStorage.setItem('smartward-marker', 'secret')")
     sent = []  # by the lesson page itself (the probe's own attempt comes from the frame)
