@@ -26,6 +26,7 @@ from lms.learning.models import Enrolment, LessonCompletion
 from lms.people.models import ManagedUnit, Official
 from lms.quiz.models import Attempt, AttemptAnswer
 from lms.reminders.models import Notification, Preference, Reminder
+from lms.skills.models import PersonLevel, Rating
 
 CHUNK = 500
 
@@ -44,6 +45,7 @@ obligations.json           Đào tạo bắt buộc: từng chu kỳ, trạng th
 notifications.json         Thông báo trong ứng dụng
 reminders.json             Lời nhắc đã lên lịch hoặc đã gửi qua email
 reminder_preferences.json  Cài đặt nhận lời nhắc
+skills.json                Kỹ năng số: mức của bạn ở từng năng lực, bằng chứng, và đánh giá của người khác
 ho-so-dao-tao.pdf          Hồ sơ đào tạo (bản PDF)
 
 Thời gian theo chuẩn ISO 8601, múi giờ Asia/Ho_Chi_Minh.
@@ -297,6 +299,33 @@ def _pdf(make) -> Iterator[bytes]:
     yield make()
 
 
+def _skills(user) -> dict:
+    return {
+        "levels": [
+            {
+                "framework": row.competency.framework.short_name,
+                "competence": row.competency.id_number,
+                "name": row.competency.short_name,
+                "level": row.level,
+                "evidence": row.evidence,
+                "computed_at": _time(row.computed_at),
+            }
+            for row in PersonLevel.objects.filter(user=user).select_related("competency__framework")
+        ],
+        "ratings": [
+            {
+                "competence": rating.competency.id_number,
+                "name": rating.competency.short_name,
+                "level": rating.level,
+                "note": rating.note,
+                "rated_by": rating.rated_by.get_full_name(),
+                "rated_at": _time(rating.rated_at),
+            }
+            for rating in Rating.objects.filter(user=user).select_related("competency", "rated_by")
+        ],
+    }
+
+
 def _training_record(user) -> bytes:
     with translation.override("vi"):
         return record.training_record_pdf(reports.person_record(viewer=user, user=user))
@@ -323,4 +352,5 @@ def personal_files(user, *, request=None) -> Iterator[File]:
     yield File("notifications.json", _json_list(_notifications(user)))
     yield File("reminders.json", _json_list(_reminders(user)))
     yield File("reminder_preferences.json", _lazy(lambda: _preferences(user)))
+    yield File("skills.json", _lazy(lambda: _skills(user)))
     yield File("ho-so-dao-tao.pdf", _pdf(lambda: _training_record(user)))

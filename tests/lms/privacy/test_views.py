@@ -15,6 +15,7 @@ from lms.h5p import xapi
 from lms.learning.services import enrolment_create, progress_record
 from lms.quiz import services as quiz_services
 from lms.reminders.models import Notification, Preference
+from lms.skills.models import Competency, Framework, PersonLevel, Rating
 from tests.builders import after_commit, lessons_of
 from tests.h5p_builders import make_activity, statement
 from tests.org_builders import make_hr, make_official, make_org
@@ -46,6 +47,25 @@ def give_records(user, course, *, marker: str):
     Notification.objects.create(user=user, kind="nudge", subject=f"Thông báo cho {marker}", body="Nội dung")
 
 
+def skills_give(user, *, rated_by, marker: str) -> None:
+    framework, _created = Framework.objects.get_or_create(
+        id_number="NLS", defaults={"short_name": "Năng lực số"}
+    )
+    competency, _created = Competency.objects.get_or_create(
+        framework=framework, id_number="4.2", defaults={"short_name": "Bảo vệ dữ liệu cá nhân"}
+    )
+    Rating.objects.create(
+        user=user,
+        competency=competency,
+        level=3,
+        note=f"Hướng dẫn người dân dùng VNeID {marker}",
+        rated_by=rated_by,
+    )
+    PersonLevel.objects.create(
+        user=user, competency=competency, level=3, evidence=[{"kind": "rating", "level": 3}]
+    )
+
+
 @pytest.fixture
 def org():
     return make_org()
@@ -58,6 +78,7 @@ def person(org, course):
     assignment_create(by=hr, course=course, unit=org.ward_a, due_days=30)
     give_records(official.user, course, marker="DIEM")
     Preference.objects.create(user=official.user, muted_kinds=["due_soon"], mandatory_in_digest=True)
+    skills_give(official.user, rated_by=hr, marker="DIEM")
     return official.user
 
 
@@ -65,6 +86,7 @@ def person(org, course):
 def colleague(org, course):
     official = make_official(org.ward_a, name="Phạm Văn Bình", email="binh@phuong.example")
     give_records(official.user, course, marker="BINH")
+    skills_give(official.user, rated_by=official.user, marker="BINH")
     return official.user
 
 
@@ -98,6 +120,7 @@ def test_the_zip_holds_every_kind_of_record(client, person, colleague):
             "notifications.json",
             "reminders.json",
             "reminder_preferences.json",
+            "skills.json",
             "ho-so-dao-tao.pdf",
         ]
     )
@@ -129,6 +152,10 @@ def test_the_files_hold_the_persons_data(client, person, colleague):
     # the one given, and the completion's confirmation, sent as soon as the completion was announced
     assert sorted(subjects) == ["Thông báo cho DIEM", "Đã hoàn thành: Chuyển đổi số cho cán bộ phường"]
     assert read_json(archive, "reminder_preferences.json")["muted_kinds"] == ["due_soon"]
+    (level,) = read_json(archive, "skills.json")["levels"]
+    assert (level["competence"], level["level"]) == ("4.2", 3)
+    (rating,) = read_json(archive, "skills.json")["ratings"]
+    assert rating["note"] == "Hướng dẫn người dân dùng VNeID DIEM" and rating["rated_by"] == "Lê Thị Nhân Sự"
     assert archive.read("ho-so-dao-tao.pdf").startswith(b"%PDF")
 
 
