@@ -36,6 +36,7 @@ class AuditEntry(models.Model):
         MEDIA_HOST_CHANGE = "media_host.change", _("H5P external media site allowed or blocked")
         EXPORT = "export", _("Personal data exported")
         PERSONAL_DATA_DOWNLOAD = "self.download", _("Own data downloaded")
+        SKILL_RATE = "skill.rate", _("Digital skill rated")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

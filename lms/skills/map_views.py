@@ -22,8 +22,7 @@ from lms.people.permissions import require
 from lms.people.scope import officials_visible
 from lms.validation import IdField
 
-from .levels import person_levels_recompute
-from .models import Competency, Rating, ScaleLevel
+from .models import Competency, ScaleLevel
 from .selectors import (
     cell_people,
     cell_person,
@@ -32,6 +31,7 @@ from .selectors import (
     positions_for_choice,
     skills_map,
 )
+from .services import rating_create
 
 VIEW_MAP = "skills.view_skills_map"
 RATE = "skills.rate_people"
@@ -149,7 +149,7 @@ class RatingForm(forms.Form):
 def rate_view(request, user_id, competency_id):
     require(request.user, RATE)
     require(request.user, VIEW_MAP)
-    official = officials_visible(request.user).filter(user_id=user_id).select_related("user").first()
+    official = officials_visible(request.user).filter(user_id=user_id).select_related("user", "unit").first()
     if official is None:
         raise Http404
     if official.user_id == request.user.pk:
@@ -166,14 +166,13 @@ def rate_view(request, user_id, competency_id):
     back = back if back.startswith("?") else ""  # the cell's own filters, never another address
     form = RatingForm(request.POST or None, levels=levels)
     if request.method == "POST" and form.is_valid():
-        Rating.objects.create(
-            user=official.user,
+        rating_create(
+            official=official,
             competency=competency,
             level=form.cleaned_data["level"],
             note=form.cleaned_data["note"],
-            rated_by=request.user,
+            by=request.user,
         )
-        person_levels_recompute(user_id=official.user_id)
         messages.success(request, _("Rating of %(name)s saved.") % {"name": official.user.get_full_name()})
         return redirect(reverse("skills_map:cell", args=[competency.pk]) + back)
     return render(

@@ -5,8 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.audit.models import AuditEntry
+from lms.audit.services import audit_record
+
 from .interchange import FrameworkData
-from .models import Competency, Framework, ScaleLevel
+from .levels import person_levels_recompute
+from .models import Competency, Framework, Rating, ScaleLevel
 
 
 @transaction.atomic
@@ -94,3 +98,22 @@ def competency_restore(*, competency: Competency) -> None:
     while node is not None:
         Competency.objects.filter(pk=node.pk).update(archived_at=None)
         node = node.parent
+
+
+@transaction.atomic
+def rating_create(*, official, competency: Competency, level: int, note: str, by) -> Rating:
+    """A trainer's or HR officer's rating of a person (the view checked who may rate whom): saved, audited
+    in the person's unit, and the person's levels recomputed at once."""
+    rating = Rating.objects.create(
+        user=official.user, competency=competency, level=level, note=note, rated_by=by
+    )
+    audit_record(
+        action=AuditEntry.Action.SKILL_RATE,
+        actor=by,
+        obj=official.user,
+        object_repr=official.user.get_full_name(),
+        unit=official.unit,
+        changes={"competence": competency.id_number, "level": level, "note": note},
+    )
+    person_levels_recompute(user_id=official.user_id)
+    return rating

@@ -108,3 +108,12 @@ def test_the_biggest_gap_suggests_the_courses_that_give_evidence(org, people, se
     assert [c.pk for c in by_competency[security.pk].courses] == [course.pk]
     reached, expected = direct_count(org.city.path, security)
     assert by_competency[security.pk].missing == expected - reached
+
+
+def test_an_hr_manager_of_units_at_two_depths_gets_a_row_for_each(org, people, security):
+    hr = make_hr(org.office_a, org.ward_b)
+    mine = skills_map(viewer=hr, unit=None)
+    assert {row.unit.pk for row in mine.rows} == {org.office_a.pk, org.ward_b.pk}
+    for row in mine.rows:
+        cell = row.cells.get(security.pk)
+        assert ((cell.reached, cell.expected) if cell else (0, 0)) == direct_count(row.unit.path, security)

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from lms.audit.models import AuditEntry
 from lms.learning.services import enrolment_create, progress_record
 from lms.skills.levels import person_levels_recompute
 from lms.skills.models import Evidence, ExpectedLevel, PersonLevel, Rating
@@ -80,6 +81,8 @@ def test_a_rating_saves_a_note_and_raises_the_level(org, chair, security):
     assert response.status_code == 302 and response["Location"].endswith("?unit=1")
     assert Rating.objects.get().rated_by == hr_user
     assert PersonLevel.objects.get(user=chair.user, competency=security).level == 3
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SKILL_RATE)
+    assert (entry.actor, entry.unit_path, entry.changes["level"]) == (hr_user, org.ward_a.path, 3)
 
 
 def test_a_rating_cannot_send_the_browser_elsewhere_nor_rate_oneself(org, chair, security):
