@@ -42,31 +42,41 @@ def _task_name(module: str, attribute: str) -> str | None:
     return getattr(task, "name", None)
 
 
+def _every_minutes(outcome: dict, *, name: str, task: str | None, minutes: int, description) -> None:
+    """One interval schedule, created unless it exists (then kept as it is) or its task is missing."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    if PeriodicTask.objects.filter(name=name).exists():
+        outcome[name] = "kept"
+    elif task is None:
+        outcome[name] = "missing task"
+    else:
+        interval, _created = IntervalSchedule.objects.get_or_create(
+            every=minutes, period=IntervalSchedule.MINUTES
+        )
+        PeriodicTask.objects.create(
+            name=name, task=task, interval=interval, enabled=True, description=str(description)
+        )
+        outcome[name] = "created"
+
+
 @transaction.atomic
 def schedules_setup() -> dict[str, str]:
     """Returns what happened to each schedule: "created", "kept" or "missing task"."""
-    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     outcome: dict[str, str] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        sweep_task = _task_name("lms.reminders.tasks", "sweep") or SWEEP_TASK
-        if PeriodicTask.objects.filter(name=SWEEP_NAME).exists():
-            outcome[SWEEP_NAME] = "kept"
-        else:
-            interval, _created = IntervalSchedule.objects.get_or_create(
-                every=SWEEP_MINUTES, period=IntervalSchedule.MINUTES
-            )
-            PeriodicTask.objects.create(
-                name=SWEEP_NAME,
-                task=sweep_task,
-                interval=interval,
-                enabled=True,
-                description=_(
-                    "Reminders: plan and send the reminders that are due (assignment notices, due soon, due "
-                    "today, overdue, recertification, completion, weekly digests)."
-                ),
-            )
-            outcome[SWEEP_NAME] = "created"
+        _every_minutes(
+            outcome,
+            name=SWEEP_NAME,
+            task=_task_name("lms.reminders.tasks", "sweep") or SWEEP_TASK,
+            minutes=SWEEP_MINUTES,
+            description=_(
+                "Reminders: plan and send the reminders that are due (assignment notices, due soon, due "
+                "today, overdue, recertification, completion, weekly digests)."
+            ),
+        )
 
         renewals_task = _task_name("lms.compliance.tasks", "renewals_open_task")
         if PeriodicTask.objects.filter(name=RENEWALS_NAME).exists():
@@ -93,47 +103,26 @@ def schedules_setup() -> dict[str, str]:
             )
             outcome[RENEWALS_NAME] = "created"
 
-        figures_task = _task_name("lms.compliance.tasks", "dashboard_figures_refresh_task")
-        if PeriodicTask.objects.filter(name=FIGURES_NAME).exists():
-            outcome[FIGURES_NAME] = "kept"
-        elif figures_task is None:
-            outcome[FIGURES_NAME] = "missing task"
-        else:
-            interval, _created = IntervalSchedule.objects.get_or_create(
-                every=FIGURES_MINUTES, period=IntervalSchedule.MINUTES
-            )
-            PeriodicTask.objects.create(
-                name=FIGURES_NAME,
-                task=figures_task,
-                interval=interval,
-                enabled=True,
-                description=_(
-                    "HR dashboard: count the figures of every unit again (large dashboards show them "
-                    "as of that moment)."
-                ),
-            )
-            outcome[FIGURES_NAME] = "created"
-
-        completions_task = _task_name("lms.learning.tasks", "course_completions_catch_up_task")
-        if PeriodicTask.objects.filter(name=COMPLETIONS_NAME).exists():
-            outcome[COMPLETIONS_NAME] = "kept"
-        elif completions_task is None:
-            outcome[COMPLETIONS_NAME] = "missing task"
-        else:
-            interval, _created = IntervalSchedule.objects.get_or_create(
-                every=COMPLETIONS_MINUTES, period=IntervalSchedule.MINUTES
-            )
-            PeriodicTask.objects.create(
-                name=COMPLETIONS_NAME,
-                task=completions_task,
-                interval=interval,
-                enabled=True,
-                description=_(
-                    "Course completions: issue the certificate and update mandatory training for completions "
-                    "whose follow-up task was lost."
-                ),
-            )
-            outcome[COMPLETIONS_NAME] = "created"
+        _every_minutes(
+            outcome,
+            name=FIGURES_NAME,
+            task=_task_name("lms.compliance.tasks", "dashboard_figures_refresh_task"),
+            minutes=FIGURES_MINUTES,
+            description=_(
+                "HR dashboard: count the figures of every unit again (large dashboards show them "
+                "as of that moment)."
+            ),
+        )
+        _every_minutes(
+            outcome,
+            name=COMPLETIONS_NAME,
+            task=_task_name("lms.learning.tasks", "course_completions_catch_up_task"),
+            minutes=COMPLETIONS_MINUTES,
+            description=_(
+                "Course completions: issue the certificate and update mandatory training for completions "
+                "whose follow-up task was lost."
+            ),
+        )
     return outcome
 
 
