@@ -1,5 +1,6 @@
 """Browser tests: real Chromium driven by Playwright against Django's live server."""
 
+import contextlib
 import os
 import shutil
 import threading
@@ -7,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself (fixtures, assertions) are still synchronous and safe.
@@ -84,18 +86,25 @@ def wagtail_root(transactional_db):
 
 
 class _RequestsInFlight:
-    """The live server's application, counting the requests it is answering."""
+    """The live server's application, counting the requests it is answering.
 
-    def __init__(self, application):
+    On SQLite the live server's threads share the test's one in-memory connection (Django's
+    `connections_override`): two requests at once would interleave their transactions on it (one's rollback
+    undoing the other's savepoint), which no deployment does. There, requests are answered one at a time;
+    PostgreSQL, with a connection per thread, keeps them concurrent (the races the outbox must survive)."""
+
+    def __init__(self, application, *, one_at_a_time: bool):
         self.application = application
         self.count = 0
         self.lock = threading.Lock()
+        self.serial = threading.Lock() if one_at_a_time else contextlib.nullcontext()
 
     def __call__(self, environ, start_response):
         with self.lock:
             self.count += 1
         try:
-            return self.application(environ, start_response)
+            with self.serial:
+                return self.application(environ, start_response)
         finally:
             with self.lock:
                 self.count -= 1
@@ -114,7 +123,7 @@ def live_server_quiet_before_flush(request, wagtail_root):
     httpd = request.getfixturevalue("live_server").thread.httpd
     application = httpd.get_app()
     if not isinstance(application, _RequestsInFlight):
-        application = _RequestsInFlight(application)
+        application = _RequestsInFlight(application, one_at_a_time=connection.vendor == "sqlite")
         httpd.set_app(application)
     yield
     deadline = time.monotonic() + 60
