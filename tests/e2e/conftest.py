@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
@@ -91,7 +92,8 @@ class _RequestsInFlight:
     On SQLite the live server's threads share the test's one in-memory connection (Django's
     `connections_override`): two requests at once would interleave their transactions on it (one's rollback
     undoing the other's savepoint), which no deployment does. There, requests are answered one at a time;
-    PostgreSQL, with a connection per thread, keeps them concurrent (the races the outbox must survive)."""
+    PostgreSQL, with a connection per thread, keeps them concurrent (the races the outbox must survive).
+    Static and media files are served concurrently either way."""
 
     def __init__(self, application, *, one_at_a_time: bool):
         self.application = application
@@ -102,8 +104,11 @@ class _RequestsInFlight:
     def __call__(self, environ, start_response):
         with self.lock:
             self.count += 1
+        # Files (static, media) touch no database: they stay concurrent, or a service worker storing its
+        # files at install would hold up the page's own requests.
+        files = environ.get("PATH_INFO", "").startswith((settings.STATIC_URL, settings.MEDIA_URL))
         try:
-            with self.serial:
+            with contextlib.nullcontext() if files else self.serial:
                 return self.application(environ, start_response)
         finally:
             with self.lock:
