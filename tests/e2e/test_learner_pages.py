@@ -28,7 +28,9 @@ LONG_ANSWER = (
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    # No service worker: a page it controls sends its requests through it, past the page's routes (which
+    # stand for the lost connection in the review test).
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", service_workers="block")
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -14,6 +15,19 @@ from tests.e2e.quiz_helpers import answer_all, submit
 from tests.e2e.test_h5p import log_in as log_in_as
 from tests.e2e.test_learner_path import log_in
 from tests.quiz_builders import correct_response, make_question, make_quiz, quiz_block
+
+
+@pytest.fixture
+def page(browser):
+    """As tests/e2e/conftest.py's, with the site's service worker blocked: a page it controls sends its
+    requests through it, past this page's routes (which stand for the server's errors here)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="vi-VN", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def test_learner_reloads_mid_quiz_keeps_the_answers_passes_and_the_lesson_completes(
