@@ -31,6 +31,7 @@ class _Recompute:
     def __init__(self, user_id: int):
         self.user_id = user_id
         self.sent = False
+        self.__qualname__ = f"person_levels_recompute_task.delay({user_id})"  # named in Django's error log
 
     def __call__(self):
         self.sent = True
