@@ -49,19 +49,34 @@
     window.location.reload();
   });
 
-  navigator.serviceWorker
-    .register(script.dataset.worker, { scope: "/" })
-    .then((registration) => {
-      const watch = (worker) => {
-        worker.addEventListener("statechange", () => {
-          if (worker.state === "installed" && navigator.serviceWorker.controller) offerReload(registration);
-        });
-      };
-      if (registration.waiting && navigator.serviceWorker.controller) offerReload(registration);
-      if (registration.installing) watch(registration.installing);
-      registration.addEventListener("updatefound", () => watch(registration.installing));
-    })
-    .catch(() => {});
+  // A first install stores the files every page needs; when the connection drops in the middle (or the
+  // server does not answer), the install fails and the browser forgets the worker. The page tries again
+  // while it stays open, later each time, so that a learner on a bad line still gets offline copies.
+  const RETRY_AFTER_MS = [3000, 15000, 60000];
+
+  function retryLater(attempt) {
+    if (attempt < RETRY_AFTER_MS.length) window.setTimeout(() => register(attempt + 1), RETRY_AFTER_MS[attempt]);
+  }
+
+  function register(attempt) {
+    navigator.serviceWorker
+      .register(script.dataset.worker, { scope: "/" })
+      .then((registration) => {
+        const watch = (worker) => {
+          worker.addEventListener("statechange", () => {
+            if (worker.state === "installed" && navigator.serviceWorker.controller) offerReload(registration);
+            if (worker.state === "redundant" && !registration.active) retryLater(attempt);
+          });
+        };
+        if (registration.waiting && navigator.serviceWorker.controller) offerReload(registration);
+        if (registration.installing) watch(registration.installing);
+        registration.addEventListener("updatefound", () => watch(registration.installing));
+      })
+      .catch(() => {
+        if (!navigator.serviceWorker.controller) retryLater(attempt);
+      });
+  }
+  register(0);
 
   document.querySelectorAll("[data-offline-course]").forEach(setUpDownload);
 

@@ -88,9 +88,17 @@ def wait_until(page, expression: str, timeout: float = 20.0):
         page.wait_for_timeout(100)
 
 
+WORKER_STATE = """navigator.serviceWorker.getRegistration().then(r => r ? JSON.stringify({
+    installing: r.installing && r.installing.state, waiting: r.waiting && r.waiting.state,
+    active: r.active && r.active.state}) : "no registration")"""
+
+
 def wait_for_worker(page):
     # A first install precaches the static files: slow on a busy machine (CI runs two test processes).
-    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60.0)
+    try:
+        wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60.0)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the worker's registration: {page.evaluate(WORKER_STATE)}") from None
 
 
 def log_in(page, live_server, username: str):

@@ -216,3 +216,30 @@ def test_a_full_storage_is_told_in_vietnamese_and_leaves_no_half_download(live_s
     )
     assert f"swl-course-{course.pk}" not in cache_names(page)
     expect(page.get_by_role("button", name="Tải về để học offline")).to_be_visible()
+
+
+def test_a_first_install_cut_by_the_connection_is_tried_again_while_the_page_stays_open(live_server, page):
+    """The connection drops while the worker stores the files every page needs: the install fails and the
+    browser forgets the worker. The open page registers it again a few seconds later, with no reload."""
+    _course, lessons, _people = course_with_media()
+    log_in(page, live_server, "hocvien_offline")
+    context = page.context.browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN")
+    try:
+        context.add_cookies(page.context.cookies())
+        cut = []
+
+        def cut_the_first(route):
+            if cut:
+                route.continue_()
+            else:
+                cut.append(route.request.url)
+                route.abort("internetdisconnected")
+
+        context.route("**/ngoai-tuyen/", cut_the_first)
+        learner = context.new_page()
+        learner.goto(live_server.url + lessons[0].url)
+        wait_for_worker(learner)
+        assert cut == [live_server.url + "/ngoai-tuyen/"]  # the first install's copy of the offline page
+        assert learner.url.endswith(lessons[0].url)  # the same page, never reloaded
+    finally:
+        context.close()
