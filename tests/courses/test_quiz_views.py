@@ -40,6 +40,22 @@ def enrolled(learner, course):
     learning_services.enrolment_create(user=learner, course=course)
 
 
+def begin(client, learner, quiz_lesson) -> Attempt:
+    """The learner enrolled and the quiz started through `client`: the attempt."""
+    course, lesson, quiz, _questions = quiz_lesson
+    enrolled(learner, course)
+    start(client, lesson, quiz)
+    return Attempt.objects.get()
+
+
+def answer(client, attempt, question, *, fetch: bool = True, **fields):
+    """An answer to `question` (its correct choice unless `fields` give the answer), posted as quiz.js's
+    fetch posts it, or as the plain form does (fetch=False)."""
+    data = {"question": question.pk, **(fields or {"choice": correct_response(question)})}
+    extra = {"HTTP_X_REQUESTED_WITH": "fetch"} if fetch else {}
+    return client.post(reverse("lesson_quiz:answer", args=[attempt.pk]), data, **extra)
+
+
 def test_starting_requires_enrolment(learner_client, quiz_lesson):
     _course, lesson, quiz, _questions = quiz_lesson
 
@@ -75,11 +91,7 @@ def test_the_quiz_page_and_its_json_reveal_no_correct_answer_or_explanation(
     attempt = Attempt.objects.get()
 
     pages = [learner_client.get(attempt_url, {"cau": n}).content.decode() for n in range(1, 5)]
-    saved = learner_client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": correct_response(questions[0])},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    saved = answer(learner_client, attempt, questions[0])
     lesson_html = learner_client.get(lesson.url).content.decode()
 
     everything = "\n".join([*pages, saved.content.decode(), lesson_html])
@@ -99,9 +111,7 @@ def test_a_learner_resumes_with_saved_answers_and_passing_completes_the_lesson(
     learner_client, learner, quiz_lesson
 ):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     answer_url = reverse("lesson_quiz:answer", args=[attempt.pk])
     single, multiple, short, essay = questions
     learner_client.post(answer_url, {"question": single.pk, "choice": correct_response(single), "go": "2"})
@@ -137,9 +147,7 @@ def test_a_lesson_with_a_quiz_cannot_be_marked_complete_by_hand(learner_client, 
 
 def test_failing_does_not_complete_the_lesson(learner_client, learner, quiz_lesson):
     course, lesson, quiz, _questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
 
     learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
 
@@ -157,9 +165,7 @@ def test_the_course_completes_when_the_quiz_lesson_is_the_last_one(learner_clien
     for question in questions:
         raw = correct_response(question)
         key = {"single": "choice", "multiple": "choices", "short": "text", "essay": "text"}[question.kind]
-        learner_client.post(
-            reverse("lesson_quiz:answer", args=[attempt.pk]), {"question": question.pk, key: raw}
-        )
+        answer(learner_client, attempt, question, fetch=False, **{key: raw})
 
     learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
 
@@ -177,25 +183,16 @@ def test_another_persons_attempt_is_not_found(client, learner, quiz_lesson):
 
     assert client.get(reverse("lesson_quiz:take", args=[attempt.pk])).status_code == 404
     assert client.get(reverse("lesson_quiz:result", args=[attempt.pk])).status_code == 404
-    response = client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": correct_response(questions[0])},
-    )
+    response = answer(client, attempt, questions[0], fetch=False)
     assert response.status_code == 404
     assert not AttemptAnswer.objects.exists()
 
 
 def test_tampered_choice_ids_get_a_clear_400_and_nothing_is_saved(learner_client, learner, quiz_lesson):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
 
-    response = learner_client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": "999999"},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    response = answer(learner_client, attempt, questions[0], choice="999999")
 
     assert response.status_code == 400
     assert json.loads(response.content)["message"] == "Lựa chọn này không thuộc câu hỏi."
@@ -204,16 +201,10 @@ def test_tampered_choice_ids_get_a_clear_400_and_nothing_is_saved(learner_client
 
 def test_answering_after_submission_goes_to_the_result(learner_client, learner, quiz_lesson):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
 
-    response = learner_client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": correct_response(questions[0])},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    response = answer(learner_client, attempt, questions[0])
 
     assert response.status_code == 409
     assert not AttemptAnswer.objects.exists()
@@ -223,16 +214,10 @@ def test_answering_after_submission_says_why_in_the_json_and_on_the_result_page(
     learner_client, learner, quiz_lesson
 ):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     learner_client.post(reverse("lesson_quiz:submit", args=[attempt.pk]))
 
-    response = learner_client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": correct_response(questions[0])},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    response = answer(learner_client, attempt, questions[0])
     # quiz.js reloads the quiz page, which leads to the result.
     shown = learner_client.get(reverse("lesson_quiz:take", args=[attempt.pk]), follow=True)
 
@@ -251,11 +236,7 @@ def test_a_signed_out_learner_saving_in_the_background_gets_a_403_with_the_reaso
     attempt = Attempt.objects.get()
     client.logout()
 
-    response = client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": correct_response(questions[0])},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    response = answer(client, attempt, questions[0])
 
     assert response.status_code == 403
     assert json.loads(response.content) == {"ok": False, "message": SIGNED_OUT}
@@ -270,10 +251,7 @@ def test_a_signed_out_learner_posting_the_form_is_sent_to_the_login_page(client,
     attempt = Attempt.objects.get()
     client.logout()
 
-    response = client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[0].pk, "choice": correct_response(questions[0])},
-    )
+    response = answer(client, attempt, questions[0], fetch=False)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -307,9 +285,7 @@ def test_an_answer_sent_twice_by_the_outbox_gets_the_same_json_reply_and_is_stor
     learner_client, learner, quiz_lesson
 ):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     data = {
         "question": questions[0].pk,
         "choice": correct_response(questions[0]),
@@ -332,9 +308,7 @@ def test_an_older_answer_of_the_same_browser_arriving_late_is_acknowledged_as_st
     learner_client, learner, quiz_lesson
 ):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     single = questions[0]
     wrong = next(a.pk for a in single.answers.all() if not a.correct)
     url = reverse("lesson_quiz:answer", args=[attempt.pk])
@@ -361,18 +335,13 @@ def test_the_last_question_saves_into_the_review_screen_which_lists_every_questi
     learner_client, learner, quiz_lesson
 ):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     take = reverse("lesson_quiz:take", args=[attempt.pk])
     last = learner_client.get(take, {"cau": 4}).content.decode()
     assert 'name="go" value="xem-lai">' in last and "Lưu và xem lại" in last
     assert "Nộp bài</button>" not in last  # only on the review screen
 
-    saved = learner_client.post(
-        reverse("lesson_quiz:answer", args=[attempt.pk]),
-        {"question": questions[3].pk, "text": "Bài viết.", "go": "xem-lai"},
-    )
+    saved = answer(learner_client, attempt, questions[3], fetch=False, text="Bài viết.", go="xem-lai")
 
     assert saved["Location"] == f"{take}?cau=xem-lai"
     html = learner_client.get(saved["Location"]).content.decode()
@@ -388,9 +357,7 @@ def test_with_everything_answered_the_quiz_opens_on_its_review_not_question_1(
     learner_client, learner, quiz_lesson
 ):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     answer_url = reverse("lesson_quiz:answer", args=[attempt.pk])
     take = reverse("lesson_quiz:take", args=[attempt.pk])
     single, multiple, short, essay = questions
@@ -408,14 +375,11 @@ def test_with_everything_answered_the_quiz_opens_on_its_review_not_question_1(
 
 def test_a_damaged_destination_only_loses_the_page_to_go_to(learner_client, learner, quiz_lesson):
     course, lesson, quiz, questions = quiz_lesson
-    enrolled(learner, course)
-    start(learner_client, lesson, quiz)
-    attempt = Attempt.objects.get()
+    attempt = begin(learner_client, learner, quiz_lesson)
     take = reverse("lesson_quiz:take", args=[attempt.pk])
 
     for go in ("xem-lai?x=1", "-1", "0", "99999", "<script>"):
-        saved = learner_client.post(
-            reverse("lesson_quiz:answer", args=[attempt.pk]),
-            {"question": questions[0].pk, "choice": correct_response(questions[0]), "go": go},
+        saved = answer(
+            learner_client, attempt, questions[0], fetch=False, choice=correct_response(questions[0]), go=go
         )
         assert saved.status_code == 302 and saved["Location"] == take
