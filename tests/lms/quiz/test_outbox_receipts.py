@@ -16,6 +16,14 @@ from tests.builders import UserFactory
 from tests.quiz_builders import correct_response, make_question, make_quiz
 
 
+def save(attempt, question, response, **receipt):
+    """One answer through the service, as the answer view hands it over (`receipt`: the outbox's client id,
+    device and sequence number)."""
+    return services.attempt_save_answer(
+        attempt=attempt, question_id=question.pk, response=response, **receipt
+    )
+
+
 @pytest.fixture
 def official(db):
     return UserFactory(username="canbo_hopthu")
@@ -26,13 +34,9 @@ def test_the_same_client_id_twice_stores_one_answer_and_gives_the_same_reply(off
     attempt = services.attempt_start(user=official, quiz=make_quiz([question]))  # feedback after each answer
     client_id = uuid.uuid4()
 
-    first = services.attempt_save_answer(
-        attempt=attempt, question_id=question.pk, response=correct_response(question), client_id=client_id
-    )
+    first = save(attempt, question, correct_response(question), client_id=client_id)
     # Without the id this second send would be refused ("already answered"); with it, it is acknowledged.
-    again = services.attempt_save_answer(
-        attempt=attempt, question_id=question.pk, response=correct_response(question), client_id=client_id
-    )
+    again = save(attempt, question, correct_response(question), client_id=client_id)
 
     assert (first.is_correct, first.late) == (again.is_correct, again.late) == (True, False)
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
@@ -43,14 +47,10 @@ def test_a_retried_answer_is_acknowledged_after_the_attempt_was_submitted(offici
     question = make_question("single")
     attempt = services.attempt_start(user=official, quiz=make_quiz([question], answers_at_end=True))
     client_id = uuid.uuid4()
-    services.attempt_save_answer(
-        attempt=attempt, question_id=question.pk, response=correct_response(question), client_id=client_id
-    )
+    save(attempt, question, correct_response(question), client_id=client_id)
     services.attempt_submit(attempt=attempt)
 
-    again = services.attempt_save_answer(
-        attempt=attempt, question_id=question.pk, response=correct_response(question), client_id=client_id
-    )
+    again = save(attempt, question, correct_response(question), client_id=client_id)
 
     assert again.is_correct is True
     attempt.refresh_from_db()
@@ -62,14 +62,10 @@ def test_a_client_id_is_not_reused_for_another_attempt(official):
     first = services.attempt_start(user=official, quiz=make_quiz([question]))
     other = services.attempt_start(user=UserFactory(), quiz=first.quiz)
     client_id = uuid.uuid4()
-    services.attempt_save_answer(
-        attempt=first, question_id=question.pk, response=correct_response(question), client_id=client_id
-    )
+    save(first, question, correct_response(question), client_id=client_id)
 
     with pytest.raises(services.AnswerRejected):
-        services.attempt_save_answer(
-            attempt=other, question_id=question.pk, response=correct_response(question), client_id=client_id
-        )
+        save(other, question, correct_response(question), client_id=client_id)
     assert not AttemptAnswer.objects.filter(attempt=other).exists()
 
 
@@ -86,10 +82,10 @@ def test_an_answer_made_before_the_deadline_and_sent_within_the_grace_counts_and
     attempt, questions = _timed(official)
     sent = attempt.deadline + services.GRACE - timedelta(seconds=1)
 
-    result = services.attempt_save_answer(
-        attempt=attempt,
-        question_id=questions[0].pk,
-        response=correct_response(questions[0]),
+    result = save(
+        attempt,
+        questions[0],
+        correct_response(questions[0]),
         now=sent,
         made_at=attempt.deadline - timedelta(seconds=30),
     )
@@ -104,10 +100,10 @@ def test_an_answer_made_after_the_deadline_is_refused_with_its_reason(official):
     attempt, questions = _timed(official)
 
     with pytest.raises(services.AttemptClosed) as refused:
-        services.attempt_save_answer(
-            attempt=attempt,
-            question_id=questions[0].pk,
-            response=correct_response(questions[0]),
+        save(
+            attempt,
+            questions[0],
+            correct_response(questions[0]),
             now=attempt.deadline + timedelta(seconds=10),
             made_at=attempt.deadline + timedelta(seconds=5),
         )
@@ -120,19 +116,13 @@ def test_a_device_time_in_the_future_or_long_past_is_not_trusted(official):
     attempt, questions = _timed(official)
     now = attempt.deadline - timedelta(seconds=5)
 
-    services.attempt_save_answer(
-        attempt=attempt,
-        question_id=questions[0].pk,
-        response=correct_response(questions[0]),
-        now=now,
-        made_at=now + timedelta(hours=1),
-    )
+    save(attempt, questions[0], correct_response(questions[0]), now=now, made_at=now + timedelta(hours=1))
     with pytest.raises(services.AttemptClosed):
         # Sent after deadline + grace: refused whatever the device says (and the attempt is submitted).
-        services.attempt_save_answer(
-            attempt=attempt,
-            question_id=questions[1].pk,
-            response=correct_response(questions[1]),
+        save(
+            attempt,
+            questions[1],
+            correct_response(questions[1]),
             now=attempt.deadline + services.GRACE + timedelta(seconds=1),
             made_at=attempt.deadline - timedelta(hours=1),
         )
@@ -156,11 +146,8 @@ def test_the_same_client_id_sent_concurrently_is_stored_once():
     def send():
         try:
             barrier.wait()
-            result = services.attempt_save_answer(
-                attempt=Attempt.objects.get(pk=attempt.pk),
-                question_id=question.pk,
-                response=correct_response(question),
-                client_id=client_id,
+            result = save(
+                Attempt.objects.get(pk=attempt.pk), question, correct_response(question), client_id=client_id
             )
             replies.append((result.is_correct, result.late))
         except Exception as error:  # noqa: BLE001 — reported below
@@ -199,25 +186,9 @@ def test_an_older_answer_from_the_same_browser_arriving_after_a_newer_one_is_ack
     device = uuid.uuid4()
     older, newer = uuid.uuid4(), uuid.uuid4()
 
-    services.attempt_save_answer(
-        attempt=attempt, question_id=question.pk, response=final, client_id=newer, device=device, device_seq=2
-    )
-    late = services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=partial,
-        client_id=older,
-        device=device,
-        device_seq=1,
-    )
-    again = services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=partial,
-        client_id=older,
-        device=device,
-        device_seq=1,
-    )
+    save(attempt, question, final, client_id=newer, device=device, device_seq=2)
+    late = save(attempt, question, partial, client_id=older, device=device, device_seq=1)
+    again = save(attempt, question, partial, client_id=older, device=device, device_seq=1)
 
     assert late.stale is True and again.stale is True
     answer = AttemptAnswer.objects.get(attempt=attempt)
@@ -230,22 +201,8 @@ def test_answers_in_the_learners_order_replace_each_other(official):
     attempt, question, partial, final = _answers_at_end(official)
     device = uuid.uuid4()
 
-    first = services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=final,
-        client_id=uuid.uuid4(),
-        device=device,
-        device_seq=1,
-    )
-    second = services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=partial,
-        client_id=uuid.uuid4(),
-        device=device,
-        device_seq=2,
-    )
+    first = save(attempt, question, final, client_id=uuid.uuid4(), device=device, device_seq=1)
+    second = save(attempt, question, partial, client_id=uuid.uuid4(), device=device, device_seq=2)
 
     assert (first.stale, second.stale) == (False, False)
     assert AttemptAnswer.objects.get(attempt=attempt).score == 0
@@ -255,34 +212,13 @@ def test_another_browser_or_a_form_without_javascript_is_taken_in_the_order_of_a
     # Two devices' clocks cannot be compared: the last answer to arrive stays, as without the outbox.
     attempt, question, partial, final = _answers_at_end(official)
     phone, office = uuid.uuid4(), uuid.uuid4()
-    services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=partial,
-        client_id=uuid.uuid4(),
-        device=phone,
-        device_seq=9,
-    )
-    services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=final,
-        client_id=uuid.uuid4(),
-        device=office,
-        device_seq=1,
-    )
+    save(attempt, question, partial, client_id=uuid.uuid4(), device=phone, device_seq=9)
+    save(attempt, question, final, client_id=uuid.uuid4(), device=office, device_seq=1)
     assert AttemptAnswer.objects.get(attempt=attempt).score == 1
 
-    services.attempt_save_answer(attempt=attempt, question_id=question.pk, response=partial)  # no JavaScript
+    save(attempt, question, partial)  # no JavaScript
     answer = AttemptAnswer.objects.get(attempt=attempt)
     assert (answer.score, answer.device, answer.device_seq) == (0, None, None)
     # The phone's older answer, delayed until now, is not compared with a device-less one: it is applied.
-    services.attempt_save_answer(
-        attempt=attempt,
-        question_id=question.pk,
-        response=final,
-        client_id=uuid.uuid4(),
-        device=phone,
-        device_seq=3,
-    )
+    save(attempt, question, final, client_id=uuid.uuid4(), device=phone, device_seq=3)
     assert AttemptAnswer.objects.get(attempt=attempt).score == 1
