@@ -90,17 +90,34 @@ class IdListField(forms.Field):
 
 
 class DateField(forms.DateField):
-    """A date typed by a person (ISO or dd/mm/yyyy) between MIN_DATE and MAX_DATE."""
+    """A date typed by a person as day/month/year (ISO accepted too) between MIN_DATE and MAX_DATE.
 
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"out_of_range": _("Enter a date between %(start)s and %(end)s.")}
+    A text box showing dd/mm/yyyy, not the browser's date input: that one orders the parts by the browser's
+    language (mm/dd/yyyy in an English browser, where "05/12/2026" is 12 May), and HR in a ward office
+    works in whatever browser the office has."""
+
+    default_error_messages = {
+        "invalid": _("Enter the date as day/month/year, for example 31/12/2026."),
+        "out_of_range": _("Enter a date between %(start)s and %(end)s."),
+    }
 
     def __init__(self, *, min_date: date = MIN_DATE, max_date: date = MAX_DATE, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                format="%d/%m/%Y",
+                attrs={
+                    "placeholder": _("dd/mm/yyyy"),
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                    "size": 10,
+                    "maxlength": 10,
+                },
+            ),
+        )
         super().__init__(**kwargs)
         self.min_date, self.max_date = min_date, max_date
-        self.widget.attrs.setdefault("min", min_date.isoformat())
-        self.widget.attrs.setdefault("max", max_date.isoformat())
 
     def validate(self, value):
         super().validate(value)

@@ -68,7 +68,19 @@ def test_the_fields_refuse_bad_values_as_form_errors(data, field):
     assert list(form.errors) == [field]
 
 
-def test_the_date_input_tells_the_browser_its_range():
-    html = str(Sample()["day"])
+def test_the_date_box_shows_and_reads_day_month_year_whatever_the_browsers_language():
+    html = str(Sample({"day": "05/12/2026"})["day"])
 
-    assert 'min="2000-01-01"' in html and 'max="2100-12-31"' in html and 'type="date"' in html
+    # A text box: the browser's own date input would order the parts by the browser's language.
+    assert 'type="text"' in html and 'value="05/12/2026"' in html and 'placeholder="nn/tt/nnnn"' in html
+    form = Sample({"day": "05/12/2026"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == date(2026, 12, 5)
+    assert str(Sample(initial={"day": date(2026, 12, 5)})["day"]).count('value="05/12/2026"') == 1
+
+
+def test_a_date_typed_month_first_or_in_words_is_refused_with_the_expected_form():
+    form = Sample({"day": "12/31/2026"})
+
+    assert not form.is_valid()
+    assert form.errors["day"] == ["Nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2026."]
