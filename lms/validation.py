@@ -108,6 +108,7 @@ class DateField(forms.DateField):
             forms.DateInput(
                 format="%d/%m/%Y",
                 attrs={
+                    # As the national public-service portal writes it (its Vietnamese pages too).
                     "placeholder": _("dd/mm/yyyy"),
                     "inputmode": "numeric",
                     "autocomplete": "off",

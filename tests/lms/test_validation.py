@@ -72,7 +72,7 @@ def test_the_date_box_shows_and_reads_day_month_year_whatever_the_browsers_langu
     html = str(Sample({"day": "05/12/2026"})["day"])
 
     # A text box: the browser's own date input would order the parts by the browser's language.
-    assert 'type="text"' in html and 'value="05/12/2026"' in html and 'placeholder="nn/tt/nnnn"' in html
+    assert 'type="text"' in html and 'value="05/12/2026"' in html and 'placeholder="dd/mm/yyyy"' in html
     form = Sample({"day": "05/12/2026"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["day"] == date(2026, 12, 5)
