@@ -38,6 +38,14 @@ class CourseProgress:
         return min(100, round(100 * self.required_done / self.required_total))
 
 
+def trained_courses(user) -> QuerySet:
+    """The courses this person is the trainer of (a subquery of ids; the course model's `trainer`)."""
+    courses = structure.course_model().objects
+    if not getattr(user, "is_authenticated", False):
+        return courses.none().values("pk")
+    return courses.filter(trainer=user).values("pk")
+
+
 def course_progress(*, user, course, lessons=None) -> CourseProgress:
     """The person's progress in one course, from one query: the enrolment joined to its completions.
     `lessons` (the live lessons, already known: objects with `pk` and `is_required`) saves a second one."""

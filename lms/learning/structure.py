@@ -1,7 +1,8 @@
 """How `learning` sees courses without importing them.
 
 The page models that play "course" and "lesson" are named in settings (LEARNING_COURSE_MODEL,
-LEARNING_LESSON_MODEL), the way Django names the user model. A lesson model must be a Wagtail page
+LEARNING_LESSON_MODEL), the way Django names the user model. A course model has a `trainer` (a user, or
+empty: `selectors.trained_courses`). A lesson model must be a Wagtail page
 below its course page, with a boolean field `is_required`, a method `accepts_progress(*, user, source)`,
 a method `quiz_ids()` listing the quizzes placed in it, and a method `completion_requirements()` returning the
 `requirements.Requirement`s its body declares (indexed by `services.requirements_sync` when it is saved).

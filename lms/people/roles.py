@@ -34,6 +34,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "h5p.view_library",
         "reminders.nudge_people",  # the people of the courses they train (reminders.selectors)
         *(f"skills.{action}_evidence" for action in ("add", "change", "delete", "view")),
+        "skills.rate_learners",  # the learners of the courses they train (skills.trainer_views)
     ],
     HR_MANAGER: [
         "wagtailadmin.access_admin",

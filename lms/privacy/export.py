@@ -319,9 +319,11 @@ def _skills(user) -> dict:
                 "level": rating.level,
                 "note": rating.note,
                 "rated_by": rating.rated_by.get_full_name(),
+                "rated_as": rating.rated_as,
+                "course": rating.course.title if rating.course else "",
                 "rated_at": _time(rating.rated_at),
             }
-            for rating in Rating.objects.filter(user=user).select_related("competency", "rated_by")
+            for rating in Rating.objects.filter(user=user).select_related("competency", "rated_by", "course")
         ],
     }
 

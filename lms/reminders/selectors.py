@@ -11,7 +11,7 @@ from django.utils import timezone
 from lms import dates
 from lms.compliance.models import Assignment, Obligation
 from lms.compliance.selectors import obligations_visible
-from lms.learning import structure
+from lms.learning.selectors import trained_courses
 from lms.people.models import Official
 from lms.people.permissions import allows
 from lms.people.scope import scope_for
@@ -54,19 +54,12 @@ def mandatory_kinds() -> list[Kind]:
 # Nudges -----------------------------------------------------------------------------------------------
 
 
-def trained_courses(user):
-    """The courses this person is the trainer of (a subquery of ids)."""
-    if not getattr(user, "is_authenticated", False):
-        return structure.course_model().objects.none().values("pk")
-    return structure.course_model().objects.filter(trainer=user).values("pk")
-
-
 def can_nudge(user) -> bool:
     """HR managers (and administrators) and the trainers of a course may remind people by hand: the
     permission, and units in scope or a course they train."""
     if not allows(user, NUDGE, units=False):
         return False
-    return scope_for(user).manages_units or structure.course_model().objects.filter(trainer=user).exists()
+    return scope_for(user).manages_units or trained_courses(user).exists()
 
 
 def obligations_nudgeable(viewer) -> QuerySet[Obligation]:

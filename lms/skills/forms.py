@@ -1,10 +1,12 @@
-"""Forms of the skills admin: the competence editor keeps the tree a tree; the import upload."""
+"""Forms of the skills admin: the competence editor keeps the tree a tree; the import upload; a rating."""
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from lms.validation import IdModelChoiceField
 
 from .interchange import MAX_FILE_BYTES
 from .services import competency_check_parent
@@ -124,4 +126,36 @@ class ExpectedLevelForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         _check_level(self, cleaned.get("competency"), cleaned.get("level"))
+        return cleaned
+
+
+class RatingForm(forms.Form):
+    """A level and a note. HR rates one competence (its scale's `levels`); a trainer chooses among the
+    `competencies` linked to their course, and the level must then be on the chosen one's scale."""
+
+    competency = IdModelChoiceField(label=_("Competence"), queryset=None, required=False)
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int)
+    note = forms.CharField(
+        label=_("Note on the level"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("What you saw: the person sees this note with their level."),
+    )
+
+    def __init__(self, *args, levels, competencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = {}
+        for level in levels:
+            choices.setdefault(level.number, str(level))
+        self.fields["level"].choices = sorted(choices.items())
+        if competencies is None:
+            del self.fields["competency"]
+        else:
+            self.fields["competency"].queryset = competencies
+            self.fields["competency"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if "competency" in self.fields:
+            _check_level(self, cleaned.get("competency"), cleaned.get("level"))
         return cleaned

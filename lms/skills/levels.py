@@ -44,6 +44,8 @@ class Shown:
     total: int = 0
     quiz: str = ""
     rated_by: str = ""
+    rated_as: str = ""  # Rating.RatedAs: "hr" or "trainer"
+    course: str = ""  # the course a trainer rated from
     note: str = ""
 
     def as_json(self) -> dict:
@@ -183,7 +185,7 @@ def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dic
                 )
             )
     for rating in Rating.objects.filter(user_id=user_id, competency__archived_at__isnull=True).select_related(
-        "rated_by"
+        "rated_by", "course"
     ):
         shown[rating.competency_id].append(
             Shown(
@@ -192,6 +194,8 @@ def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dic
                 "",
                 _day(rating.rated_at),
                 rated_by=rating.rated_by.get_full_name(),
+                rated_as=rating.rated_as,
+                course=rating.course.title if rating.course else "",
                 note=rating.note[:500],
             )
         )
@@ -290,5 +294,12 @@ def evidence_text(item: dict) -> str:
         return _("completed the lesson “%(source)s” on %(date)s") % values
     if kind == Evidence.Kind.ACTIVITY:
         return _("passed the activity “%(source)s” on %(date)s") % values
-    values.update(rated_by=item.get("rated_by", ""), note=item.get("note", ""))
+    values.update(rated_by=item.get("rated_by", ""), note=item.get("note", ""), course=item.get("course", ""))
+    if item.get("rated_as") == Rating.RatedAs.TRAINER:
+        if values["course"]:
+            text = _("rated by %(rated_by)s, trainer of the course “%(course)s”, on %(date)s: %(note)s")
+            return text % values
+        return _("rated by %(rated_by)s (trainer) on %(date)s: %(note)s") % values
+    if item.get("rated_as") == Rating.RatedAs.HR:
+        return _("rated by %(rated_by)s (HR) on %(date)s: %(note)s") % values
     return _("rated by %(rated_by)s on %(date)s: %(note)s") % values

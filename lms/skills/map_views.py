@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from lms.compliance.reports.exports import csv_response, xlsx_response
@@ -22,6 +21,7 @@ from lms.people.permissions import require
 from lms.people.scope import officials_visible
 from lms.validation import IdField
 
+from .forms import RatingForm
 from .models import Competency, ScaleLevel
 from .selectors import (
     cell_people,
@@ -132,20 +132,6 @@ def export_view(request, fmt):
     )
 
 
-class RatingForm(forms.Form):
-    level = forms.TypedChoiceField(label=gettext_lazy("Level"), coerce=int)
-    note = forms.CharField(
-        label=gettext_lazy("Note on the level"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=gettext_lazy("What you saw: the person sees this note with their level."),
-    )
-
-    def __init__(self, *args, levels, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [(lv.number, str(lv)) for lv in levels]
-
-
 def rate_view(request, user_id, competency_id):
     require(request.user, RATE)
     require(request.user, VIEW_MAP)
@@ -167,7 +153,8 @@ def rate_view(request, user_id, competency_id):
     form = RatingForm(request.POST or None, levels=levels)
     if request.method == "POST" and form.is_valid():
         rating_create(
-            official=official,
+            user=official.user,
+            unit=official.unit,
             competency=competency,
             level=form.cleaned_data["level"],
             note=form.cleaned_data["note"],
@@ -178,7 +165,12 @@ def rate_view(request, user_id, competency_id):
     return render(
         request,
         "skills/admin/rate.html",
-        {"form": form, "official": official, "competency": competency, "back": back},
+        {
+            "form": form,
+            "person": official.user,
+            "competency": competency,
+            "cancel_url": reverse("skills_map:cell", args=[competency.pk]) + back,
+        },
     )
 
 

@@ -221,7 +221,14 @@ class Evidence(models.Model):
 
 
 class Rating(models.Model):
-    """A trainer's or HR officer's judgement of a person's level, with a note: evidence like any other."""
+    """A trainer's or HR officer's judgement of a person's level, with a note: evidence like any other.
+
+    HR rates the people of their units from the skills map; a trainer rates the learners of a course they
+    train (`course`), in the competences linked to that course."""
+
+    class RatedAs(models.TextChoices):
+        HR = "hr", _("HR officer")
+        TRAINER = "trainer", _("Trainer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -238,6 +245,16 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
     )
     rated_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+    rated_as = models.CharField(_("rated as"), max_length=10, choices=RatedAs.choices, default=RatedAs.HR)
+    course = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("course"),
+        help_text=_("The course a trainer rated the person as a learner of."),
+    )
 
     class Meta:
         verbose_name = _("rating")
@@ -272,6 +289,7 @@ class PersonLevel(models.Model):
         permissions = [
             ("view_skills_map", _("Can view the skills map of their units")),
             ("rate_people", _("Can rate the skills of people in their units")),
+            ("rate_learners", _("Can rate the skills of the learners of the courses they train")),
         ]
         constraints = [models.UniqueConstraint(fields=["user", "competency"], name="person_level_once")]
         indexes = [models.Index(fields=["competency", "level"])]

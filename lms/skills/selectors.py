@@ -1,4 +1,5 @@
-"""Reads of the skills app: a person's skills against their position, and the HR skills map.
+"""Reads of the skills app: a person's skills against their position, the HR skills map, and the learners a
+trainer may rate.
 
 The map is computed in the database: for each unit row (a direct subunit with its subtree) and each
 competence a position expects, the number of active officials expected to have it and the number at or
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from lms.collation import vietnamese_key
+from lms.learning.models import Enrolment
+from lms.learning.selectors import trained_courses
 from lms.learning.structure import course_model
 from lms.people.models import Official, OrgUnit, Position
 from lms.people.scope import scope_for, scope_roots
@@ -350,3 +353,47 @@ def _expected_levels(competency_ids: list[int]) -> dict[int, int]:
 
 def positions_for_choice() -> QuerySet[Position]:
     return Position.objects.filter(expected_levels__isnull=False).distinct().order_by("name")
+
+
+# --- A trainer's learners -------------------------------------------------------------------------------
+
+
+def learners_to_rate(*, viewer, course_id: int | None = None, query: str = "") -> QuerySet[Enrolment]:
+    """The enrolments of active people in the courses the viewer trains (the viewer's own left out: nobody
+    rates themselves), by course and name; `course_id` narrows to one course, `query` to names containing
+    it. With the person, their unit and the course joined in."""
+    enrolments = Enrolment.objects.filter(course_id__in=trained_courses(viewer), user__is_active=True)
+    enrolments = enrolments.exclude(user_id=viewer.pk)
+    if course_id:
+        enrolments = enrolments.filter(course_id=course_id)
+    query = (query or "").strip()
+    if query:
+        enrolments = enrolments.filter(
+            Q(user__full_name__icontains=query) | Q(user__username__icontains=query)
+        )
+    return enrolments.select_related("user__official__unit", "course").order_by(
+        "course__title", "user__full_name", "pk"
+    )
+
+
+def learner_to_rate(*, viewer, course_id: int, user_id: int) -> Enrolment | None:
+    """The person's enrolment in a course the viewer trains, or None (not theirs to rate)."""
+    return (
+        Enrolment.objects.filter(course_id__in=trained_courses(viewer), course_id=course_id, user_id=user_id)
+        .select_related("user__official__unit", "course")
+        .first()
+    )
+
+
+def course_competencies(*, course) -> QuerySet[Competency]:
+    """The active competences linked as evidence to the course or to one of its lessons."""
+    linked = Evidence.objects.filter(
+        Q(kind=Evidence.Kind.COURSE, page_id=course.pk)
+        | Q(kind=Evidence.Kind.LESSON, page__path__startswith=course.path)
+    )
+    return (
+        Competency.objects.active()
+        .filter(pk__in=linked.values("competency_id"))
+        .select_related("framework")
+        .order_by("framework__short_name", "sort_order", "id_number", "pk")
+    )

@@ -101,19 +101,30 @@ def competency_restore(*, competency: Competency) -> None:
 
 
 @transaction.atomic
-def rating_create(*, official, competency: Competency, level: int, note: str, by) -> Rating:
-    """A trainer's or HR officer's rating of a person (the view checked who may rate whom): saved, audited
-    in the person's unit, and the person's levels recomputed at once."""
+def rating_create(*, user, unit, competency: Competency, level: int, note: str, by, course=None) -> Rating:
+    """A rating of a person with a note (the view checked who may rate whom): by HR from the skills map, or,
+    with `course`, by a trainer of that course. Saved, audited in the person's unit (who rated, as what, the
+    note), and the person's levels recomputed at once."""
+    rated_as = Rating.RatedAs.TRAINER if course is not None else Rating.RatedAs.HR
     rating = Rating.objects.create(
-        user=official.user, competency=competency, level=level, note=note, rated_by=by
+        user=user,
+        competency=competency,
+        level=level,
+        note=note,
+        rated_by=by,
+        rated_as=rated_as,
+        course=course,
     )
+    changes = {"competence": competency.id_number, "level": level, "note": note, "rated_as": rated_as.label}
+    if course is not None:
+        changes["course"] = course.title
     audit_record(
         action=AuditEntry.Action.SKILL_RATE,
         actor=by,
-        obj=official.user,
-        object_repr=official.user.get_full_name(),
-        unit=official.unit,
-        changes={"competence": competency.id_number, "level": level, "note": note},
+        obj=user,
+        object_repr=user.get_full_name(),
+        unit=unit,
+        changes=changes,
     )
-    person_levels_recompute(user_id=official.user_id)
+    person_levels_recompute(user_id=user.pk)
     return rating

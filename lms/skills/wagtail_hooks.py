@@ -1,13 +1,15 @@
-"""The skills menu of the Wagtail admin: frameworks (with their scale), competences, import and export.
+"""The skills menu of the Wagtail admin: frameworks (with their scale), competences, import and export,
+evidence, position profiles, a trainer's learners to rate; and the HR skills map.
 
-Only `skills.manage_frameworks` (administrators) opens these pages; competences are archived, never deleted
-(people's levels and their evidence refer to them).
+Only `skills.manage_frameworks` (administrators) opens the framework pages; competences are archived, never
+deleted (people's levels and their evidence refer to them).
 """
 
 from django.conf import settings
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.admin.widgets import AdminPageChooser
@@ -19,7 +21,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from lms.admin_lists import TemplateColumn
 from lms.people.permissions import PermissionMenuItem, ScopedPermissionPolicy
 
-from . import admin_views, map_views
+from . import admin_views, map_views, trainer_views
 from .forms import CompetencyForm, EvidenceForm, ExpectedLevelForm
 from .models import Competency, Evidence, ExpectedLevel, Framework
 
@@ -168,6 +170,7 @@ class SkillsGroup(SnippetViewSetGroup):
     menu_label = _("Digital skills")
     menu_name = "skills"
     menu_order = 280
+    submenu_hook = "register_skills_menu_item"
 
 
 register_snippet(SkillsGroup)
@@ -178,7 +181,27 @@ def register_skills_urls():
     return [
         path("skills/", include((admin_views.urlpatterns, "skills_admin"), namespace="skills_admin")),
         path("ban-do-ky-nang/", include((map_views.urlpatterns, "skills_map"), namespace="skills_map")),
+        path(
+            "danh-gia-hoc-vien/",
+            include((trainer_views.urlpatterns, "skills_learners"), namespace="skills_learners"),
+        ),
     ]
+
+
+class RateLearnersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return trainer_views.may_rate_learners(request.user)
+
+
+@hooks.register("register_skills_menu_item")
+def register_rate_learners_menu_item():
+    return RateLearnersMenuItem(
+        _("Rate my learners"),
+        reverse("skills_learners:index"),
+        name="rate-learners",
+        icon_name="tick-inverse",
+        order=10,
+    )
 
 
 @hooks.register("register_admin_menu_item")

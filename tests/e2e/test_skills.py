@@ -1,12 +1,15 @@
 """Skills in the browser: an official sees a gap and follows the lesson that closes it; an HR officer opens
-the map, drills into a ward, opens a cell and assigns the suggested course."""
+the map, drills into a ward, opens a cell and assigns the suggested course; a trainer rates a learner of
+their course."""
 
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from lms.compliance.models import Assignment
 from lms.learning.services import enrolment_create, progress_record
+from lms.people import roles
 from lms.skills.levels import person_levels_recompute
-from lms.skills.models import Competency, Evidence, ExpectedLevel, Framework, ScaleLevel
+from lms.skills.models import Competency, Evidence, ExpectedLevel, Framework, PersonLevel, Rating, ScaleLevel
 from tests.builders import lessons_of, make_catalogue, make_course
 from tests.org_builders import make_hr, make_official, make_org
 
@@ -101,3 +104,28 @@ def test_hr_drills_into_a_ward_opens_a_cell_and_assigns_the_suggested_course(
 
     assignment = Assignment.objects.get()
     assert (assignment.course_id, assignment.unit_id) == (course.pk, org.ward_a.pk)
+
+
+def test_a_trainer_rates_a_learner_of_their_course(live_server, transactional_db, page, screenshot):
+    org, security, course, _second, official = skills_world()
+    trainer = make_official(org.ward_a, name="Đỗ Văn Giảng Viên").user
+    trainer.groups.add(Group.objects.get(name=roles.TRAINER))
+    trainer.set_password(PASSWORD)
+    trainer.save(update_fields=["password"])
+    course.trainer = trainer
+    course.save()
+    log_in(page, live_server, trainer.username)
+
+    page.goto(live_server.url + "/admin/danh-gia-hoc-vien/")
+    row = page.locator("#learners tbody tr", has_text="Nguyễn Thị Chủ Tịch")
+    row.get_by_role("link", name="Đánh giá kỹ năng").click()
+    page.get_by_label("Năng lực").select_option(str(security.pk))
+    page.get_by_label("Mức").select_option("3")
+    page.get_by_label("Ghi chú").fill("Tự mã hóa hồ sơ và hướng dẫn đồng nghiệp")
+    screenshot("skills-03-trainer-rating")
+    page.get_by_role("button", name="Lưu đánh giá").click()
+
+    expect(page.locator(".messages")).to_contain_text("Nguyễn Thị Chủ Tịch")
+    expect(page.locator("#learners")).to_be_visible()
+    assert Rating.objects.get().rated_as == Rating.RatedAs.TRAINER
+    assert PersonLevel.objects.get(user=official.user, competency=security).level == 3

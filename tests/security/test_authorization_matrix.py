@@ -9,6 +9,7 @@ fails this test until it is added to the matrix.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -17,9 +18,10 @@ from lms.certificates.models import Certificate
 from lms.compliance.models import Obligation
 from lms.compliance.services import assignment_create
 from lms.h5p.models import ExternalMediaHost, Library
-from lms.learning.services import progress_record
+from lms.learning.services import enrolment_create, progress_record
+from lms.people import roles
 from lms.people.models import Official
-from lms.skills.models import Competency, Framework
+from lms.skills.models import Competency, Evidence, Framework, Rating
 from tests.builders import after_commit, lessons_of, make_course
 from tests.org_builders import make_admin_user, make_hr, make_official, make_org
 
@@ -38,6 +40,7 @@ HR_NAMESPACES = (
     "h5p_rules",  # administrators only: lessons whose H5P rule cannot be met
     "skills_map",  # the skills map: HR managers, their units only
     "skills_admin",  # frameworks' import, export and archiving: administrators only
+    "skills_learners",  # trainers rate the learners of their courses (no HR manager as such)
 )
 NAME_A = "Phạm Thị Phường Anh"
 NAME_B = "Võ Văn Phường Bình"
@@ -66,6 +69,7 @@ def world(catalogue):
         complete(person.user, done_course)
     return {
         "org": org,
+        "course": course,
         "hr_a": hr_a,
         "person_a": person_a,
         "person_b": person_b,
@@ -94,6 +98,8 @@ def b_targets(w):
         "skills_map:export_csv": reverse("skills_map:export_csv") + in_b,
         "skills_map:export_xlsx": reverse("skills_map:export_xlsx") + in_b,
         "skills_map:rate": reverse("skills_map:rate", args=[w["person_b"].user_id, competency.pk]),
+        "skills_learners:index": reverse("skills_learners:index"),
+        "skills_learners:rate": reverse("skills_learners:rate", args=[w["course"].pk, w["person_b"].user_id]),
         "skills_admin:import": reverse("skills_admin:import"),
         "skills_admin:export_csv": reverse("skills_admin:export_csv", args=[framework.pk]),
         "skills_admin:export_json": reverse("skills_admin:export_json", args=[framework.pk]),
@@ -199,6 +205,7 @@ OBJECT_VIEWS = {
     "skills_map:export_csv",
     "skills_map:export_xlsx",
     "skills_map:rate",
+    "skills_learners:rate",
     "people_admin:unit_move",
     "people_admin:official_deactivate",
     "people_admin:official_welcome",
@@ -342,3 +349,32 @@ def test_the_hr_manager_sees_ward_a(client, world):
         assert NAME_A in body(response), url
     export = client.get(reverse("compliance_reports:export_csv", args=[a.pk]))
     assert export.status_code == 200 and NAME_A in body(export) and NAME_B not in body(export)
+
+
+def test_a_trainer_rates_only_the_learners_of_the_courses_they_train(client, world, catalogue):
+    """Ward B's person is enrolled in the world's course; the trainer trains another course, with ward A's
+    person in it: ward B's person is out of reach however the address is written."""
+    trainer = make_official(world["org"].ward_a, name="Đỗ Văn Giảng Viên").user
+    trainer.groups.add(Group.objects.get(name=roles.TRAINER))
+    mine = make_course(catalogue, title="Khóa của giảng viên")
+    mine.trainer = trainer
+    mine.save()
+    enrolment_create(user=world["person_a"].user, course=mine)
+    b_targets(world)  # the matrix's framework and competence
+    competency = Competency.objects.get(framework__id_number="NLS-MATRIX")
+    Evidence.objects.create(competency=competency, level=2, kind=Evidence.Kind.COURSE, page=mine, label="x")
+    client.force_login(trainer)
+    listing = body(client.get(reverse("skills_learners:index")))
+    assert NAME_A in listing and NAME_B not in listing
+    data = {"competency": competency.pk, "level": 2, "note": "x"}
+    for course in (mine, world["course"]):
+        url = reverse("skills_learners:rate", args=[course.pk, world["person_b"].user_id])
+        for method in (client.get, client.post):
+            response = method(url, data)
+            assert response.status_code == 404, (course.title, method.__name__)
+            assert NAME_B not in body(response)
+    assert not Rating.objects.exists()
+    assert (
+        client.get(reverse("skills_learners:rate", args=[mine.pk, world["person_a"].user_id])).status_code
+        == 200
+    )
