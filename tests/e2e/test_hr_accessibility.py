@@ -30,6 +30,7 @@ def test_the_hr_managers_pages_have_no_accessibility_violation(live_server, tran
     def check(address: str | None = None) -> None:
         if address is not None:
             page.goto(live_server.url + address)
+            assert page.url == live_server.url + address  # the page itself, not a refusal's redirect
         expect(page.locator("main")).to_be_visible()
         violations = axe_violations(page)
         if violations:

@@ -50,6 +50,7 @@ def test_the_trainers_pages_have_no_accessibility_violation(live_server, transac
         f"/admin/nhap-bo-do/{draft.pk}/discard/",
     ):
         page.goto(live_server.url + address)
+        assert page.url == live_server.url + address  # the page itself, not a refusal's redirect
         expect(page.locator("main")).to_be_visible()
         violations = axe_violations(page)
         if violations:
