@@ -15,6 +15,7 @@ Archived competences and evidence whose source was deleted are not counted. Reco
 it rewrites the person's rows from scratch, so a repeated or concurrent run leaves the same result.
 """
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.cache import version_bump, version_current
 from lms.dates import date_vn, local_date
 from lms.h5p.models import Result
 from lms.learning.models import Enrolment, LessonCompletion
@@ -54,13 +56,39 @@ def _day(moment) -> str:
     return local_date(moment).isoformat()
 
 
+# The evidence links that count, kept in each process for the version in the cache that `evidence_changed`
+# replaces whenever a link, a competence or a linked source changes (receivers.py, services.py): a
+# recomputation then reads no links. A title changed behind the signals' back (a bulk update) shows in the
+# reasons after at most EVIDENCE_KEPT_SECONDS; the levels never depend on titles.
+EVIDENCE_VERSION_KEY = "skills:evidence-version"
+EVIDENCE_KEPT_SECONDS = 600
+_kept: dict = {}
+
+
 def counted_evidence() -> list[Evidence]:
-    return list(
+    """The links that count (competence not archived, source not deleted), with their sources."""
+    version = version_current(EVIDENCE_VERSION_KEY)  # read before the links: a change after it bumps it
+    if (
+        version is not None
+        and _kept.get("version") == version
+        and time.monotonic() - _kept["at"] < EVIDENCE_KEPT_SECONDS
+    ):
+        return _kept["evidence"]
+    evidence = list(
         Evidence.objects.filter(competency__archived_at__isnull=True)
         .exclude(page__isnull=True, category__isnull=True, question__isnull=True, activity__isnull=True)
         .select_related("page", "category", "question", "activity")
         .order_by("id")
     )
+    if version is not None:
+        _kept.update(version=version, evidence=evidence, at=time.monotonic())
+    return evidence
+
+
+def evidence_changed() -> None:
+    """A link, a competence or a linked source changed: every process reads the links again (now, and after
+    the commit, so that a read between the two does not keep the old ones)."""
+    version_bump(EVIDENCE_VERSION_KEY)
 
 
 def attempt_tally_record(*, attempt) -> AttemptTally | None:
@@ -208,7 +236,9 @@ def person_levels_recompute(*, user_id: int, evidence: list[Evidence] | None = N
     existing = {
         row.competency_id: row for row in PersonLevel.objects.select_for_update().filter(user_id=user_id)
     }
-    PersonLevel.objects.filter(user_id=user_id).exclude(competency_id__in=levels).delete()
+    stale = [row.pk for competency_id, row in existing.items() if competency_id not in levels]
+    if stale:  # most recomputations remove nothing: no query for it
+        PersonLevel.objects.filter(pk__in=stale).delete()
     changed, created = [], []
     for competency_id, level in levels.items():
         items = [s.as_json() for s in shown[competency_id]]
