@@ -228,32 +228,38 @@ def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dic
     return shown
 
 
-@transaction.atomic
 def person_levels_recompute(*, user_id: int, evidence: list[Evidence] | None = None) -> dict[int, int]:
-    """Rewrite the person's levels from their evidence; returns competence id → level (levels ≥ 1 only)."""
+    """Rewrite the person's levels from their evidence; returns competence id → level (levels ≥ 1 only).
+
+    Only what changed is written, in one transaction: the rows no longer shown deleted, the new and changed
+    ones upserted in one statement (the person and competence are unique, so a concurrent run of the same
+    person writes the same rows, the later one last). Nothing changed: nothing is written or locked."""
     shown = person_evidence(user_id, evidence)
     levels = {competency_id: items[0].level for competency_id, items in shown.items() if items}
-    existing = {
-        row.competency_id: row for row in PersonLevel.objects.select_for_update().filter(user_id=user_id)
-    }
+    rows = PersonLevel.objects.filter(user_id=user_id).only("id", "competency_id", "level", "evidence")
+    existing = {row.competency_id: row for row in rows}
     stale = [row.pk for competency_id, row in existing.items() if competency_id not in levels]
-    if stale:  # most recomputations remove nothing: no query for it
-        PersonLevel.objects.filter(pk__in=stale).delete()
-    changed, created = [], []
+    now = timezone.now()
+    rows = []
     for competency_id, level in levels.items():
         items = [s.as_json() for s in shown[competency_id]]
         row = existing.get(competency_id)
-        if row is None:
-            created.append(
-                PersonLevel(user_id=user_id, competency_id=competency_id, level=level, evidence=items)
+        if row is None or row.level != level or row.evidence != items:
+            rows.append(
+                PersonLevel(
+                    user_id=user_id, competency_id=competency_id, level=level, evidence=items, computed_at=now
+                )
             )
-        elif row.level != level or row.evidence != items:
-            row.level, row.evidence = level, items
-            changed.append(row)
-    PersonLevel.objects.bulk_create(created, ignore_conflicts=True)
-    for row in changed:
-        row.computed_at = timezone.now()  # bulk_update does not apply auto_now
-    PersonLevel.objects.bulk_update(changed, ["level", "evidence", "computed_at"])
+    if stale or rows:
+        with transaction.atomic():
+            if stale:
+                PersonLevel.objects.filter(pk__in=stale).delete()
+            PersonLevel.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["user", "competency"],
+                update_fields=["level", "evidence", "computed_at"],
+            )
     return levels
 
 
