@@ -12,7 +12,8 @@ person, one query per kind whatever the number of links:
 The level is the highest one shown by any of them; each satisfied item is kept with the row, best first,
 so the page can say why ("Mức 3 — Khá: đạt 8/10 câu về An toàn thông tin trong bài kiểm tra … ngày …").
 Archived competences and evidence whose source was deleted are not counted. Recomputing is idempotent:
-it rewrites the person's rows from scratch, so a repeated or concurrent run leaves the same result.
+it computes the person's rows from scratch and writes those that differ, so a repeated or concurrent run
+leaves the same result.
 """
 
 import time
