@@ -14,9 +14,14 @@ People's levels are written by one SQL statement applying the same rule as
 `--check` random people (any difference stops the bench).
 
 Prints, medians of `--runs` after a warm-up:
-- skills_map_city_ms: the whole map of the city for an administrator (its rows, every cell, the suggestions);
-- skills_map_ward_ms: the map of the HR manager's ward;
-- recompute_person_ms: `person_levels_recompute` of one official (random, a different one each run).
+- skills_snapshot_refresh_s (once): `snapshot.map_snapshot_take`, the map of every unit, position and
+  competence counted for the large maps that read it "as of" (what Celery beat runs every 10 minutes);
+- skills_map_city_ms: the whole map of the city for an administrator (its rows, every cell, the suggestions),
+  from that snapshot; skills_map_city_live_ms: the same counted live;
+- skills_map_ward_ms: the map of the HR manager's ward (live: a ward is below SKILLS_MAP_LIVE_LIMIT);
+- recompute_person_ms: `person_levels_recompute` of one official (random, a different one each run, among
+  those not recomputed since the build: every level is rewritten), in a process that has read the evidence
+  links once (as a worker has); recompute_person_unchanged_ms: the same person again (nothing to write).
 """
 
 import argparse
@@ -256,6 +261,7 @@ def main() -> None:
     from lms.people.models import Official
     from lms.skills.levels import person_levels_recompute
     from lms.skills.selectors import gap_suggestions, skills_map
+    from lms.skills.snapshot import map_snapshot_take
 
     city, ward, admin, hr = built_data()
     print(f"database: PostgreSQL {connection.pg_version // 10000}")
@@ -272,21 +278,48 @@ def main() -> None:
         gap_suggestions(skills=skills)
         assert skills.total.cells
 
+    def city_map_live():
+        skills = skills_map(viewer=_fresh(admin), unit=city, live=True)
+        gap_suggestions(skills=skills)
+        assert skills.rows and skills.total.cells and skills.as_of is None
+
+    start = time.perf_counter()
+    map_snapshot_take()
+    print(f"skills_snapshot_refresh_s: {time.perf_counter() - start:.1f}")
+    assert skills_map(viewer=_fresh(admin), unit=city).as_of is not None
+    assert skills_map(viewer=_fresh(hr), unit=ward).as_of is None
     ms, queries = measure("skills map, city", city_map, args.runs)
     print(f"skills_map_city_ms: {ms:.1f}")
     print(f"skills_map_city_queries: {queries}")
+    ms, queries = measure("skills map, city, live", city_map_live, args.runs)
+    print(f"skills_map_city_live_ms: {ms:.1f}")
+    print(f"skills_map_city_live_queries: {queries}")
     ms, queries = measure("skills map, ward", ward_map, args.runs)
     print(f"skills_map_ward_ms: {ms:.1f}")
     print(f"skills_map_ward_queries: {queries}")
 
-    user_ids = list(Official.objects.values_list("user_id", flat=True))
-    timings = []
-    for _ in range(args.runs * 4):
-        user_id = rng.choice(user_ids)
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.skills.models import PersonLevel
+
+    # People never recomputed since the build (their levels hold no evidence yet: every row is rewritten,
+    # the costliest case), whatever earlier runs of the bench recomputed.
+    never = PersonLevel.objects.filter(evidence=[]).values_list("user_id", flat=True).distinct()
+    user_ids = list(never.order_by("user_id")[:20_000])
+    person_levels_recompute(user_id=rng.choice(user_ids))  # warm-up: the process reads the links once
+    timings, again = [], []
+    for user_id in rng.sample(user_ids, args.runs * 4):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            person_levels_recompute(user_id=user_id)
+            timings.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
         start = time.perf_counter()
-        person_levels_recompute(user_id=user_id)
-        timings.append((time.perf_counter() - start) * 1000)
+        person_levels_recompute(user_id=user_id)  # nothing new: nothing to write
+        again.append((time.perf_counter() - start) * 1000)
     print(f"recompute_person_ms: {statistics.median(timings):.1f}")
+    print(f"recompute_person_queries: {queries}")
+    print(f"recompute_person_unchanged_ms: {statistics.median(again):.1f}")
     print(f"load_average_after: {os.getloadavg()[0]:.1f}")
 
 

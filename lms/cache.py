@@ -7,7 +7,8 @@ Redis that times out costs one timeout, not one per cache call. Counters (`incr`
 limits) and `clear` still raise: a limit that cannot count must not let everything through.
 
 `versioned_get` and `version_bump` keep values that a change must make stale at once (course outlines,
-permissions), with any cache backend.
+permissions), with any cache backend; `version_current` gives the number for a value kept elsewhere (the
+skills app keeps its evidence links in each process).
 """
 
 import logging
@@ -85,6 +86,16 @@ def versioned_get(*, version_key: str, key: str, build, timeout: int):
     value = build(version)
     cache.set(key, (version, value), timeout)
     return version, value
+
+
+def version_current(version_key: str):
+    """The number kept under `version_key` (a fresh one if there is none); None when the cache does not
+    answer, so that nothing is kept against a version nobody can bump."""
+    version = cache.get(version_key)
+    if version is None:
+        cache.add(version_key, time.time_ns(), None)
+        version = cache.get(version_key)
+    return version
 
 
 def version_bump(version_key: str) -> None:

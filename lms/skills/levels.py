@@ -12,9 +12,11 @@ person, one query per kind whatever the number of links:
 The level is the highest one shown by any of them; each satisfied item is kept with the row, best first,
 so the page can say why ("Mức 3 — Khá: đạt 8/10 câu về An toàn thông tin trong bài kiểm tra … ngày …").
 Archived competences and evidence whose source was deleted are not counted. Recomputing is idempotent:
-it rewrites the person's rows from scratch, so a repeated or concurrent run leaves the same result.
+it computes the person's rows from scratch and writes those that differ, so a repeated or concurrent run
+leaves the same result.
 """
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.cache import version_bump, version_current
 from lms.dates import date_vn, local_date
 from lms.h5p.models import Result
 from lms.learning.models import Enrolment, LessonCompletion
@@ -56,13 +59,39 @@ def _day(moment) -> str:
     return local_date(moment).isoformat()
 
 
+# The evidence links that count, kept in each process for the version in the cache that `evidence_changed`
+# replaces whenever a link, a competence or a linked source changes (receivers.py, services.py): a
+# recomputation then reads no links. A title changed behind the signals' back (a bulk update) shows in the
+# reasons after at most EVIDENCE_KEPT_SECONDS; the levels never depend on titles.
+EVIDENCE_VERSION_KEY = "skills:evidence-version"
+EVIDENCE_KEPT_SECONDS = 600
+_kept: dict = {}
+
+
 def counted_evidence() -> list[Evidence]:
-    return list(
+    """The links that count (competence not archived, source not deleted), with their sources."""
+    version = version_current(EVIDENCE_VERSION_KEY)  # read before the links: a change after it bumps it
+    if (
+        version is not None
+        and _kept.get("version") == version
+        and time.monotonic() - _kept["at"] < EVIDENCE_KEPT_SECONDS
+    ):
+        return _kept["evidence"]
+    evidence = list(
         Evidence.objects.filter(competency__archived_at__isnull=True)
         .exclude(page__isnull=True, category__isnull=True, question__isnull=True, activity__isnull=True)
         .select_related("page", "category", "question", "activity")
         .order_by("id")
     )
+    if version is not None:
+        _kept.update(version=version, evidence=evidence, at=time.monotonic())
+    return evidence
+
+
+def evidence_changed() -> None:
+    """A link, a competence or a linked source changed: every process reads the links again (now, and after
+    the commit, so that a read between the two does not keep the old ones)."""
+    version_bump(EVIDENCE_VERSION_KEY)
 
 
 def attempt_tally_record(*, attempt) -> AttemptTally | None:
@@ -204,30 +233,38 @@ def person_evidence(user_id: int, evidence: list[Evidence] | None = None) -> dic
     return shown
 
 
-@transaction.atomic
 def person_levels_recompute(*, user_id: int, evidence: list[Evidence] | None = None) -> dict[int, int]:
-    """Rewrite the person's levels from their evidence; returns competence id → level (levels ≥ 1 only)."""
+    """Rewrite the person's levels from their evidence; returns competence id → level (levels ≥ 1 only).
+
+    Only what changed is written, in one transaction: the rows no longer shown deleted, the new and changed
+    ones upserted in one statement (the person and competence are unique, so a concurrent run of the same
+    person writes the same rows, the later one last). Nothing changed: nothing is written or locked."""
     shown = person_evidence(user_id, evidence)
     levels = {competency_id: items[0].level for competency_id, items in shown.items() if items}
-    existing = {
-        row.competency_id: row for row in PersonLevel.objects.select_for_update().filter(user_id=user_id)
-    }
-    PersonLevel.objects.filter(user_id=user_id).exclude(competency_id__in=levels).delete()
-    changed, created = [], []
+    rows = PersonLevel.objects.filter(user_id=user_id).only("id", "competency_id", "level", "evidence")
+    existing = {row.competency_id: row for row in rows}
+    stale = [row.pk for competency_id, row in existing.items() if competency_id not in levels]
+    now = timezone.now()
+    rows = []
     for competency_id, level in levels.items():
         items = [s.as_json() for s in shown[competency_id]]
         row = existing.get(competency_id)
-        if row is None:
-            created.append(
-                PersonLevel(user_id=user_id, competency_id=competency_id, level=level, evidence=items)
+        if row is None or row.level != level or row.evidence != items:
+            rows.append(
+                PersonLevel(
+                    user_id=user_id, competency_id=competency_id, level=level, evidence=items, computed_at=now
+                )
             )
-        elif row.level != level or row.evidence != items:
-            row.level, row.evidence = level, items
-            changed.append(row)
-    PersonLevel.objects.bulk_create(created, ignore_conflicts=True)
-    for row in changed:
-        row.computed_at = timezone.now()  # bulk_update does not apply auto_now
-    PersonLevel.objects.bulk_update(changed, ["level", "evidence", "computed_at"])
+    if stale or rows:
+        with transaction.atomic():
+            if stale:
+                PersonLevel.objects.filter(pk__in=stale).delete()
+            PersonLevel.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["user", "competency"],
+                update_fields=["level", "evidence", "computed_at"],
+            )
     return levels
 
 

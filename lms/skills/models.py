@@ -340,3 +340,47 @@ class AttemptTally(models.Model):
 
     def __str__(self):
         return f"{self.quiz_title} ({self.attempt_id})"
+
+
+class MapSnapshot(models.Model):
+    """The skills map's counts taken at one moment (`taken_at`) for every unit, position and competence: what
+    a large map (the city) reads instead of comparing a million people's levels on every view, shown "as of"
+    that moment. Written whole, in one transaction, by `snapshot.map_snapshot_take` (Celery beat, or the
+    command `skills_map_refresh`); only the latest finished one is read, older ones are deleted."""
+
+    taken_at = models.DateTimeField(_("figures as of"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("snapshot of the skills map")
+        verbose_name_plural = _("snapshots of the skills map")
+        indexes = [
+            models.Index(
+                fields=["taken_at"], condition=Q(finished_at__isnull=False), name="skills_snapshot_ready"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class MapSnapshotCounts(models.Model):
+    """At the snapshot's moment: the active officials of one unit holding one position whose profile expects
+    the competence (`expected`), and how many of them were at or above the expected level (`reached`)."""
+
+    snapshot = models.ForeignKey(MapSnapshot, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("people.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    position = models.ForeignKey("people.Position", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    expected = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "unit", "position", "competency"], name="skills_snapshot_counts_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.unit_id}/{self.position_id}/{self.competency_id}"

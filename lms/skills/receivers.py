@@ -1,9 +1,11 @@
 """New evidence → the person's levels are recomputed once, after the commit that recorded it.
 
 Listens to what the lower apps announce (a quiz attempt submitted or re-marked, an H5P result changed, a
-course or lesson completed) and to changes of the evidence links themselves. A finished attempt is tallied at
-once, inside its transaction (the answers of a quiz that keeps no exam paper are deleted right after); the
-recomputation is one Celery task per person and transaction, sent after the commit, none after a rollback.
+course or lesson completed) and to changes of the evidence links themselves, of competences and of linked
+sources (which also make each process read the links again: `levels.evidence_changed`). A finished attempt
+is tallied at once, inside its transaction (the answers of a quiz that keeps no exam paper are deleted right
+after); the recomputation is one Celery task per person and transaction, sent after the commit, none after
+a rollback.
 """
 
 from functools import partial
@@ -20,8 +22,8 @@ from lms.learning.signals import course_completed
 from lms.quiz.models import Category, Question
 from lms.quiz.signals import attempt_finished
 
-from .levels import attempt_tally_record, people_with_evidence
-from .models import Evidence
+from .levels import attempt_tally_record, evidence_changed, people_with_evidence
+from .models import Competency, Evidence
 from .tasks import people_levels_recompute_task, person_levels_recompute_task
 
 
@@ -82,13 +84,30 @@ def _recompute_people(user_ids: set[int]) -> None:
 @receiver(post_delete, sender=Evidence, dispatch_uid="skills_evidence_deleted")
 def evidence_changed_recompute(sender, instance, **kwargs):
     """A link added, changed or removed: the people it may concern are recomputed."""
+    evidence_changed()
     _recompute_people(people_with_evidence(instance))
+
+
+@receiver(post_save, sender=Competency, dispatch_uid="skills_competency_saved")
+@receiver(post_save, sender=Question, dispatch_uid="skills_question_saved")
+@receiver(post_save, sender=Category, dispatch_uid="skills_category_saved")
+@receiver(post_save, sender=Activity, dispatch_uid="skills_activity_saved")
+def source_saved_forget_links(sender, instance, **kwargs):
+    """A competence (archived or not) or a source (its title, shown in the reasons) changed."""
+    evidence_changed()
+
+
+@receiver(post_save, dispatch_uid="skills_page_saved")
+def page_saved_forget_links(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        evidence_changed()
 
 
 @receiver(pre_delete, dispatch_uid="skills_page_deleted")
 def page_deleted_recompute(sender, instance, **kwargs):
     """A linked course or lesson deleted (any page type: the sender is the specific class)."""
     if isinstance(instance, Page) and type(instance) is not Page:
+        evidence_changed()
         people: set[int] = set()
         for evidence in Evidence.objects.filter(page_id=instance.pk):
             people |= people_with_evidence(evidence)
@@ -100,6 +119,7 @@ def page_deleted_recompute(sender, instance, **kwargs):
 @receiver(pre_delete, sender=Activity, dispatch_uid="skills_activity_deleted")
 def source_deleted_recompute(sender, instance, **kwargs):
     """A linked question, category or activity deleted: its links stay as history and stop counting."""
+    evidence_changed()
     field = {Question: "question", Category: "category", Activity: "activity"}[sender]
     people: set[int] = set()
     for evidence in Evidence.objects.filter(**{field: instance}):

@@ -3,10 +3,12 @@ trainer may rate.
 
 The map is computed in the database: for each unit row (a direct subunit with its subtree) and each
 competence a position expects, the number of active officials expected to have it and the number at or
-above the expected level. A few queries for the whole map, whatever the number of people.
+above the expected level. A few queries for the whole map, whatever the number of people; a large map (the
+city) reads them from the latest snapshot (`snapshot.py`), "as of" its moment.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,6 +22,7 @@ from lms.learning.structure import course_model
 from lms.people.models import Official, OrgUnit, Position
 from lms.people.scope import scope_for, scope_roots
 
+from . import snapshot as snapshots
 from .levels import evidence_text
 from .models import Competency, Evidence, ExpectedLevel, PersonLevel, ScaleLevel
 
@@ -169,6 +172,7 @@ class SkillsMap:
     competencies: list[Competency]
     total: MapRow
     rows: list[MapRow]
+    as_of: datetime | None = None  # the snapshot's moment; None when counted live
 
 
 def map_competencies(*, position_id: int | None = None) -> list[Competency]:
@@ -183,13 +187,17 @@ def map_competencies(*, position_id: int | None = None) -> list[Competency]:
     )
 
 
-def skills_map(*, viewer, unit: OrgUnit | None, position_id: int | None = None) -> SkillsMap:
+def skills_map(
+    *, viewer, unit: OrgUnit | None, position_id: int | None = None, live: bool = False
+) -> SkillsMap:
     """The map of a unit (rows: its direct subunits, with their subtrees) or of the viewer's whole scope
     (rows: the scope's top units). Units must be in the viewer's scope (the view checks `unit_in_scope`).
 
-    Three queries whatever the number of people: the profiles; active officials counted per (unit, position),
-    whose expected counts follow from the profiles; and the people at or above their expected level counted
-    per (unit, competence). Both counts are grouped by unit, then added up into the rows here."""
+    Counted live in three queries whatever the number of people: the profiles; active officials counted per
+    (unit, position), whose expected counts follow from the profiles; and the people at or above their
+    expected level counted per (unit, competence). A large map (above `snapshot.live_limit()` expected
+    skills) reads the latest fresh snapshot instead, in one query, and gives its moment as `as_of`; `live`
+    forces the count. Either way the counts are grouped by unit, then added up into the rows here."""
     scope = scope_for(viewer)
     competencies = map_competencies(position_id=position_id)
     if not scope.manages_units or not competencies:
@@ -197,38 +205,24 @@ def skills_map(*, viewer, unit: OrgUnit | None, position_id: int | None = None) 
     fields = ("pk", "path", "depth", "numchild", "name", "code")
     row_units = list((unit.get_children() if unit is not None else scope_roots(viewer)).only(*fields))
 
-    def among(prefix: str) -> Q:
-        """Active officials of the area in the viewer's scope whose position has a profile."""
-        # Official.user and PersonLevel.user are both the person: "user__is_active" either way.
-        where = scope.unit_q(f"{prefix}unit__path") & Q(user__is_active=True)
-        where &= Q(**{f"{prefix}position_id__in": list(expected_by_position)})
+    def area(prefix: str) -> Q:
+        """The area of the map in the viewer's scope, on unit paths reached through `prefix`."""
+        where = scope.unit_q(f"{prefix}unit__path")
         if unit is not None:
             where &= Q(**{f"{prefix}unit__path__startswith": unit.path})
         return where
 
-    profiles = ExpectedLevel.objects.filter(competency__in=competencies)
-    if position_id:
-        profiles = profiles.filter(position_id=position_id)
-    expected_by_position: dict[int, list[int]] = {}
-    for position, competency_id in profiles.values_list("position_id", "competency_id"):
-        expected_by_position.setdefault(position, []).append(competency_id)
-    people = (
-        Official.objects.filter(among(""))
-        .values_list("unit__path", "position_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    reached = (
-        PersonLevel.objects.filter(
-            among("user__official__"),
-            competency__in=competencies,
-            competency__expected_levels__position_id=F("user__official__position_id"),
-            level__gte=F("competency__expected_levels__level"),
-        )
-        .values_list("user__official__unit__path", "competency_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts, as_of = None, None
+    snapshot = None if live else snapshots.map_snapshot_fresh()
+    if snapshot is not None:
+        where = area("") & (Q(position_id=position_id) if position_id else Q())
+        counts = snapshots.snapshot_counts(snapshot, where, competencies)
+        if sum(expected for _path, _c, expected, _r in counts) > snapshots.live_limit():
+            as_of = snapshot.taken_at
+        else:
+            counts = None  # small enough to count live
+    if counts is None:
+        counts = _live_counts(area, competencies, position_id)
     rows = {u.path: MapRow(u, {}) for u in row_units}
     lengths = sorted({len(path) for path in rows})
     total = MapRow(unit, {})
@@ -241,15 +235,44 @@ def skills_map(*, viewer, unit: OrgUnit | None, position_id: int | None = None) 
                 yield row
                 return
 
-    for path, position, count in people:
+    for path, competency_id, expected, reached in counts:
         for target in targets(path):
-            for competency_id in expected_by_position[position]:
-                target.cells.setdefault(competency_id, Cell()).expected += count
-    for path, competency_id, count in reached:
-        for target in targets(path):
-            target.cells.setdefault(competency_id, Cell()).reached += count
+            cell = target.cells.setdefault(competency_id, Cell())
+            cell.expected += expected
+            cell.reached += reached
     ordered = sorted(rows.values(), key=lambda r: vietnamese_key(r.unit.name))
-    return SkillsMap(competencies, total, ordered)
+    return SkillsMap(competencies, total, ordered, as_of=as_of)
+
+
+def _live_counts(area, competencies, position_id) -> list[tuple[str, int, int, int]]:
+    """(unit path, competence id, expected, reached) counted now, as `snapshot.map_snapshot_take` does."""
+    profiles = ExpectedLevel.objects.filter(competency__in=competencies)
+    if position_id:
+        profiles = profiles.filter(position_id=position_id)
+    expected_by_position: dict[int, list[int]] = {}
+    for position, competency_id in profiles.values_list("position_id", "competency_id"):
+        expected_by_position.setdefault(position, []).append(competency_id)
+    positions = list(expected_by_position)
+    people = (
+        snapshots.officials_counted(area("") & Q(position_id__in=positions))
+        .values_list("unit__path", "position_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reached = (
+        snapshots.levels_reached(
+            area("user__official__") & Q(user__official__position_id__in=positions), competencies
+        )
+        .values_list("user__official__unit__path", "competency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = [
+        (path, competency_id, count, 0)
+        for path, position, count in people
+        for competency_id in expected_by_position[position]
+    ]
+    return counts + [(path, competency_id, 0, count) for path, competency_id, count in reached]
 
 
 @dataclass

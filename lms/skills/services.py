@@ -9,7 +9,7 @@ from lms.audit.models import AuditEntry
 from lms.audit.services import audit_record
 
 from .interchange import FrameworkData
-from .levels import person_levels_recompute
+from .levels import evidence_changed, person_levels_recompute
 from .models import Competency, Framework, Rating, ScaleLevel
 
 
@@ -89,7 +89,10 @@ def competency_archive(*, competency: Competency) -> int:
     while frontier:
         frontier = list(Competency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         ids += frontier
-    return Competency.objects.filter(pk__in=ids, archived_at__isnull=True).update(archived_at=timezone.now())
+    archived = Competency.objects.filter(pk__in=ids, archived_at__isnull=True)
+    archived = archived.update(archived_at=timezone.now())
+    evidence_changed()  # its links stop counting
+    return archived
 
 
 def competency_restore(*, competency: Competency) -> None:
@@ -98,6 +101,7 @@ def competency_restore(*, competency: Competency) -> None:
     while node is not None:
         Competency.objects.filter(pk=node.pk).update(archived_at=None)
         node = node.parent
+    evidence_changed()
 
 
 @transaction.atomic

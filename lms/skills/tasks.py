@@ -18,3 +18,12 @@ def people_levels_recompute_task(user_ids: list[int]) -> int:
     for user_id in user_ids:
         person_levels_recompute(user_id=user_id, evidence=evidence)
     return len(user_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def map_snapshot_refresh_task() -> str:
+    """Periodic: count the skills map again (`snapshot.map_snapshot_take`). Safe to run twice or at once:
+    each run writes a whole snapshot and only the latest is read. Returns its moment."""
+    from .snapshot import map_snapshot_take
+
+    return map_snapshot_take().taken_at.isoformat()

@@ -17,6 +17,7 @@ the unit the duty (or the holder) had at that moment; they roll up along today's
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -63,12 +64,7 @@ def snapshot_take(*, now: datetime | None = None) -> FiguresSnapshot:
     latest snapshot; older snapshots are deleted. Idempotent: running it twice leaves one latest snapshot
     whose figures are those of its moment; two runs at once each write a whole snapshot and the later moment
     is read."""
-    # One state of the database for every count below; inside a caller's transaction (a test), that one's.
-    repeatable = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with transaction.atomic():
-        if repeatable:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with one_state():
         now = now or timezone.now()
         snapshot = FiguresSnapshot.objects.create(taken_at=now)
         _counts_write(snapshot, now)
@@ -76,9 +72,27 @@ def snapshot_take(*, now: datetime | None = None) -> FiguresSnapshot:
         _hours_write(snapshot)
         snapshot.finished_at = timezone.now()
         snapshot.save(update_fields=["finished_at"])
-    FiguresSnapshot.objects.filter(taken_at__lt=snapshot.taken_at).delete()
-    FiguresSnapshot.objects.filter(finished_at__isnull=True, taken_at__lt=now - max_age()).delete()
+    snapshots_prune(FiguresSnapshot, latest=snapshot)
     return snapshot
+
+
+@contextmanager
+def one_state():
+    """A transaction in which every count sees one state of the database (REPEATABLE READ on PostgreSQL);
+    inside a caller's transaction (a test), that one's. Also used by the skills map's snapshot."""
+    repeatable = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if repeatable:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def snapshots_prune(model, *, latest) -> None:
+    """Delete the snapshots (a model with `taken_at` and `finished_at`) older than `latest`, and unfinished
+    ones older than `max_age()` (a run that died)."""
+    model.objects.filter(taken_at__lt=latest.taken_at).delete()
+    model.objects.filter(finished_at__isnull=True, taken_at__lt=latest.taken_at - max_age()).delete()
 
 
 def _counts_write(snapshot: FiguresSnapshot, now: datetime) -> None:
@@ -145,9 +159,15 @@ def _hours_write(snapshot: FiguresSnapshot) -> None:
 
 def snapshot_fresh(now: datetime | None = None) -> FiguresSnapshot | None:
     """The latest finished snapshot if it is recent enough to be shown, else None."""
+    return latest_fresh(FiguresSnapshot, now)
+
+
+def latest_fresh(model, now: datetime | None = None):
+    """The latest finished snapshot of `model` (with `taken_at` and `finished_at`) taken within `max_age()`
+    of `now`, else None."""
     now = now or timezone.now()
     return (
-        FiguresSnapshot.objects.filter(finished_at__isnull=False, taken_at__gte=now - max_age())
+        model.objects.filter(finished_at__isnull=False, taken_at__gte=now - max_age())
         .order_by("-taken_at")
         .first()
     )

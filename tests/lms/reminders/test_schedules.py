@@ -1,5 +1,5 @@
-"""manage.py setup_reminder_schedules: creates the sweep, renewals and completions schedules once, and never
-changes a schedule an administrator has edited."""
+"""manage.py setup_reminder_schedules: creates the sweep, renewals, completions, dashboard and skills map
+schedules once, and never changes a schedule an administrator has edited."""
 
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -73,7 +73,7 @@ def test_running_again_changes_nothing():
         CrontabSchedule.objects.count(),
     )
     assert after == before
-    assert output.count("left as it is") == 4
+    assert output.count("left as it is") == 5
 
 
 def test_an_administrators_edits_are_kept():
@@ -92,7 +92,7 @@ def test_an_administrators_edits_are_kept():
     assert sweep.enabled is False
     assert sweep.interval.every == 30
     assert (renewals.crontab.hour, renewals.crontab.minute) == ("5", "30")
-    assert PeriodicTask.objects.count() == 4
+    assert PeriodicTask.objects.count() == 5
 
 
 def test_a_deleted_schedule_comes_back():
@@ -130,6 +130,7 @@ def test_load_demo_sets_the_schedules_up():
         "compliance.renewals",
         "compliance.dashboard_figures",
         "learning.completions",
+        "skills.map_figures",
     }
 
 
@@ -144,3 +145,16 @@ def test_creates_the_dashboard_figures_refresh_every_10_minutes():
     from lms.celery import app
 
     assert figures.task in app.tasks
+
+
+def test_creates_the_skills_map_refresh_every_10_minutes():
+    output = run()
+    skills_map = PeriodicTask.objects.get(name="skills.map_figures")
+    assert skills_map.task == "lms.skills.tasks.map_snapshot_refresh_task"
+    assert skills_map.enabled
+    assert (skills_map.interval.every, skills_map.interval.period) == (10, IntervalSchedule.MINUTES)
+    assert "skills.map_figures: created" in output
+
+    from lms.celery import app
+
+    assert skills_map.task in app.tasks

@@ -1,15 +1,17 @@
-"""A person's levels from their evidence, with the reasons, recomputed after the commit of new evidence."""
+"""A person's levels from their evidence, with the reasons, recomputed after the commit of new evidence; the
+links kept in each process until a link, a competence or a linked source changes."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from lms.learning.services import enrolment_create, progress_record
 from lms.quiz.services import attempt_save_answer, attempt_start, attempt_submit
-from lms.skills.levels import evidence_text, person_levels_recompute
+from lms.skills.levels import evidence_changed, evidence_text, person_levels_recompute
 from lms.skills.models import Competency, Evidence, PersonLevel, Rating
 from lms.skills.receivers import _Recompute
-from lms.skills.services import competency_archive
+from lms.skills.services import competency_archive, competency_restore
 from tests.builders import lessons_of
 from tests.quiz_builders import correct_response, make_category, make_question, make_quiz
 
@@ -110,6 +112,7 @@ def test_evidence_whose_question_was_deleted_is_kept_as_history_but_no_longer_co
     assert PersonLevel.objects.get(user=learner).level == 2
 
     Evidence.objects.filter(pk=evidence.pk).update(question=None)  # as SET_NULL leaves it
+    evidence_changed()  # as the question's deletion does (receivers.source_deleted_recompute)
     person_levels_recompute(user_id=learner.pk)
 
     assert not PersonLevel.objects.filter(user=learner).exists()
@@ -227,3 +230,74 @@ def test_a_new_evidence_link_recomputes_the_people_it_concerns(
     with django_capture_on_commit_callbacks(execute=True):
         evidence.delete()
     assert not PersonLevel.objects.exists()
+
+
+def reads_links(captured) -> bool:
+    return any('FROM "skills_evidence"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_links_are_read_once_per_process_until_a_link_changes(learner, security, course):
+    enrolment_create(user=learner, course=course)
+    lesson = lessons_of(course)[0]
+    progress_record(user=learner, lesson=lesson, source="manual")
+    Evidence.objects.create(competency=security, level=1, kind=Evidence.Kind.LESSON, page=lesson)
+    assert person_levels_recompute(user_id=learner.pk) == {security.pk: 1}
+
+    with CaptureQueriesContext(connection) as again:
+        person_levels_recompute(user_id=learner.pk)
+    assert not reads_links(again)
+
+    Evidence.objects.create(competency=security, level=3, kind=Evidence.Kind.LESSON, page=lesson)
+    with CaptureQueriesContext(connection) as changed:
+        assert person_levels_recompute(user_id=learner.pk) == {security.pk: 3}
+    assert reads_links(changed)
+
+
+def test_a_linked_lesson_renamed_shows_its_new_title_in_the_reasons(learner, security, course):
+    enrolment_create(user=learner, course=course)
+    lesson = lessons_of(course)[0]
+    progress_record(user=learner, lesson=lesson, source="manual")
+    Evidence.objects.create(competency=security, level=1, kind=Evidence.Kind.LESSON, page=lesson)
+    person_levels_recompute(user_id=learner.pk)
+
+    lesson.title = "Bảo vệ dữ liệu cá nhân (bản mới)"
+    lesson.save()
+    person_levels_recompute(user_id=learner.pk)
+
+    assert PersonLevel.objects.get(user=learner).evidence[0]["source"] == "Bảo vệ dữ liệu cá nhân (bản mới)"
+
+
+def test_a_competence_archived_or_restored_is_seen_at_the_next_recomputation(learner, security, course):
+    enrolment_create(user=learner, course=course)
+    lesson = lessons_of(course)[0]
+    progress_record(user=learner, lesson=lesson, source="manual")
+    Evidence.objects.create(competency=security, level=2, kind=Evidence.Kind.LESSON, page=lesson)
+    assert person_levels_recompute(user_id=learner.pk) == {security.pk: 2}
+    competency_archive(competency=security)
+    assert person_levels_recompute(user_id=learner.pk) == {}
+    competency_restore(competency=security)
+    assert person_levels_recompute(user_id=learner.pk) == {security.pk: 2}
+
+
+def test_a_recomputation_costs_the_same_queries_with_2_or_5_links(learner, security, data_skill, course):
+    """Query budget: one query per kind of evidence, the person's ratings and levels; the links come from
+    the process's copy; nothing is deleted or written when nothing changed."""
+    enrolment_create(user=learner, course=course)
+    lessons = lessons_of(course)
+    for lesson in lessons:
+        progress_record(user=learner, lesson=lesson, source="manual")
+
+    def cost() -> int:
+        person_levels_recompute(user_id=learner.pk)  # reads the links, writes what changed
+        with CaptureQueriesContext(connection) as captured:
+            person_levels_recompute(user_id=learner.pk)
+        return len(captured)
+
+    Evidence.objects.create(competency=security, level=1, kind=Evidence.Kind.LESSON, page=lessons[0])
+    Evidence.objects.create(competency=security, level=2, kind=Evidence.Kind.COURSE, page=course.page_ptr)
+    one = cost()
+    for index, lesson in enumerate(lessons[1:4], start=2):
+        Evidence.objects.create(competency=data_skill, level=index, kind=Evidence.Kind.LESSON, page=lesson)
+    assert cost() == one
+    # Lessons, courses, ratings, levels; nothing written.
+    assert one == 4

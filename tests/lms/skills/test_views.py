@@ -3,13 +3,15 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lms.audit.models import AuditEntry
 from lms.learning.services import enrolment_create, progress_record
 from lms.skills.levels import person_levels_recompute
 from lms.skills.models import Evidence, ExpectedLevel, PersonLevel, Rating
+from lms.skills.snapshot import map_snapshot_take
 from tests.builders import lessons_of, make_catalogue, make_course
-from tests.org_builders import make_hr, make_official
+from tests.org_builders import make_admin_user, make_hr, make_official
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +102,18 @@ def test_a_level_outside_the_scale_is_a_form_error(org, chair, security):
     url = reverse("skills_map:rate", args=[chair.user_id, security.pk])
     assert hr.post(url, {"level": 9, "note": "x"}).status_code == 200
     assert not Rating.objects.exists()
+
+
+def test_a_large_map_says_as_of_when_its_figures_are_the_snapshots(org, chair, security, settings):
+    PersonLevel.objects.create(user=chair.user, competency=security, level=3, evidence=[])
+    admin = client_of(make_admin_user())
+    assert 'id="figures-as-of"' not in admin.get(reverse("skills_map:map")).content.decode()  # no snapshot
+
+    settings.SKILLS_MAP_LIVE_LIMIT = 0  # this small city counts as large
+    snapshot = map_snapshot_take()
+    text = admin.get(reverse("skills_map:map")).content.decode()
+
+    moment = timezone.localtime(snapshot.taken_at)
+    assert f"Số liệu lúc {moment:%H:%M} ngày {moment:%d/%m/%Y}" in text
+    assert "danh sách người của từng ô luôn cập nhật tức thời" in text
+    assert 'data-reached="1" data-expected="1"' in text

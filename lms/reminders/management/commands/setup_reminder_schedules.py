@@ -7,6 +7,8 @@
   (lms.compliance.tasks.dashboard_figures_refresh_task), when the task exists.
 - "learning.completions" every 5 minutes: announces again the course completions whose after-commit task was
   lost (lms.learning.tasks.course_completions_catch_up_task; certificates and mandatory training follow).
+- "skills.map_figures" every 10 minutes: the skills map counted again for the large maps that read it "as of"
+  (lms.skills.tasks.map_snapshot_refresh_task), when the task exists.
 
 A schedule that already exists is left exactly as it is — enabled or not, whatever interval or time an
 administrator gave it in the admin — so running the command again (every deploy, every load_demo) never
@@ -31,6 +33,8 @@ FIGURES_NAME = "compliance.dashboard_figures"
 FIGURES_MINUTES = 10
 COMPLETIONS_NAME = "learning.completions"
 COMPLETIONS_MINUTES = 5
+SKILLS_MAP_NAME = "skills.map_figures"
+SKILLS_MAP_MINUTES = 10
 
 
 def _task_name(module: str, attribute: str) -> str | None:
@@ -123,14 +127,24 @@ def schedules_setup() -> dict[str, str]:
                 "whose follow-up task was lost."
             ),
         )
+        _every_minutes(
+            outcome,
+            name=SKILLS_MAP_NAME,
+            task=_task_name("lms.skills.tasks", "map_snapshot_refresh_task"),
+            minutes=SKILLS_MAP_MINUTES,
+            description=_(
+                "Skills map: count the figures of every unit again (large maps show them as of that moment)."
+            ),
+        )
     return outcome
 
 
 class Command(BaseCommand):
     help = (
         "Create the periodic schedules of reminders (every 15 minutes), renewals (daily at 06:00 "
-        "Asia/Ho_Chi_Minh), the HR dashboard's figures (every 10 minutes) and the catch-up of course "
-        "completions (every 5 minutes) if they are missing. Existing schedules are never changed."
+        "Asia/Ho_Chi_Minh), the HR dashboard's figures and the skills map's (every 10 minutes) and the "
+        "catch-up of course completions (every 5 minutes) if they are missing. Existing schedules are never "
+        "changed."
     )
 
     def handle(self, *args, **options):
