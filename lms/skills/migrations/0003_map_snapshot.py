@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0005_vi_collation'),
-        ('skills', '0001_initial'),
+        ('skills', '0002_trainer_ratings'),
     ]
 
     operations = [
