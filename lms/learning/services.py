@@ -178,7 +178,13 @@ def progress_record(*, user, lesson, source: str) -> ProgressResult:
 def _course_complete_if_done(*, enrolment: Enrolment) -> bool:
     """Set the completion time when every required, published lesson of the course is complete: one
     conditional UPDATE, so only one request completes a course, whatever the number of lessons. What follows
-    a completion runs after the commit (`course_completion_announce`)."""
+    a completion runs after the commit (`course_completion_announce`).
+
+    The enrolment's row is locked first: two progress events of one person completing the last two lessons
+    at once (two tabs, an H5P result beside a quiz) each insert their lesson and, without the lock, each
+    check before the other's insert is committed, so neither completed the course. With it, the second
+    waits for the first's commit and its check (a new statement, a new snapshot) sees both lessons."""
+    list(Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk"))
     course_path = structure.course_model().objects.filter(pk=enrolment.course_id).values("path")[:1]
     required = (
         structure.lesson_model()
