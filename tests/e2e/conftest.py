@@ -57,6 +57,19 @@ def browser():
         browser.close()
 
 
+EXPECT_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """Playwright's `expect` waits up to 15 s (its default is 5): CI runs two test processes on two cores
+    beside a browser, and an IndexedDB write or a debounced save can take longer than 5 s there. A passing
+    assertion returns as soon as it holds, so only a failure waits longer."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN")
