@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import Answer, Attempt, AttemptAnswer, Question, Quiz
+from .bank_cache import attempt_bank
+from .models import Attempt, AttemptAnswer, Question, Quiz
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,16 @@ class QuestionView:
 
 
 def attempt_questions(*, attempt: Attempt) -> list[QuestionView]:
-    """The attempt's questions in its order, with the learner's saved responses (three queries)."""
-    questions = {
-        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).select_related("figure")
-    }
+    """The attempt's questions in its order, with the learner's saved responses (one query: the questions and
+    their choices come from the cached question bank)."""
+    questions, choices_by_question = attempt_bank(quiz_id=attempt.quiz_id, question_ids=attempt.question_ids)
     answers_by_question: dict[int, dict[int, str]] = {}
     tips_by_question: dict[int, dict[int, str]] = {}
-    for answer in Answer.objects.filter(question_id__in=attempt.question_ids).only(
-        "pk", "text", "tip", "question_id"
-    ):
-        answers_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.text
-        if answer.tip:
-            tips_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.tip
+    for question_id, choices in choices_by_question.items():
+        answers_by_question[question_id] = {choice.pk: choice.text for choice in choices}
+        tips = {choice.pk: choice.tip for choice in choices if choice.tip}
+        if tips:
+            tips_by_question[question_id] = tips
     responses = dict(AttemptAnswer.objects.filter(attempt=attempt).values_list("question_id", "response"))
     views = []
     for number, pk in enumerate(attempt.question_ids, start=1):
