@@ -46,21 +46,18 @@ def quiz_grade(*, user, quiz: Quiz) -> Grade:
 
 def quizzes_passed(*, user, quiz_ids, since=None) -> set[int]:
     """The quizzes among `quiz_ids` the person has passed, by each quiz's grading method. With `since` (a
-    course that must be redone), only the attempts submitted from that moment count."""
-    quizzes = Quiz.objects.filter(pk__in=quiz_ids)
-    if since is None:
-        return {quiz.pk for quiz in quizzes if quiz_grade(user=user, quiz=quiz).passed}
-    return {quiz.pk for quiz in quizzes if _passed_since(user=user, quiz=quiz, since=since)}
+    course that must be redone), only the attempts submitted from that moment count. One query: the person's
+    submitted attempts at these quizzes, with their quiz (a lesson page asks on every view)."""
+    submitted = Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, state=Attempt.State.SUBMITTED)
+    if since is not None:
+        submitted = submitted.filter(submitted_at__gte=since)
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in submitted.select_related("quiz").order_by("number"):
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    return {quiz_id for quiz_id, attempts in by_quiz.items() if _passes(attempts[0].quiz, attempts)}
 
 
-def _passed_since(*, user, quiz: Quiz, since) -> bool:
-    submitted = list(
-        Attempt.objects.filter(
-            user=user, quiz=quiz, state=Attempt.State.SUBMITTED, submitted_at__gte=since
-        ).order_by("number")
-    )
-    if not submitted:
-        return False
+def _passes(quiz: Quiz, submitted: list[Attempt]) -> bool:
     if quiz.grading_method == Quiz.Grading.LAST:
         percent = submitted[-1].percent
     elif quiz.grading_method == Quiz.Grading.AVERAGE:
