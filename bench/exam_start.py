@@ -11,7 +11,7 @@ REDIS_URL, emptied first: give the bench a Redis database of its own). Each offi
 bench/exam.py: the exam lesson page, the POST "Start the quiz" (`lesson_quiz:start`), the quiz page
 (`lesson_quiz:take`, all 16 questions). Django's test client, logged in with `force_login`.
 
-Prints, over the first half of the officials (medians): exam_lesson_page_ms, quiz_start_ms,
+Prints, over the first half of the officials (medians): exam_lesson_page_ms and _queries, quiz_start_ms,
 quiz_start_queries, quiz_page_ms, quiz_page_queries; over the second half: exam_start_cpu_ms, the CPU of the
 three requests together per official (this process's and its PostgreSQL backend's, bench/reports.py's
 `cpu_ms`; the mean, the backend's CPU being counted in clock ticks). With --profile, a cProfile of the three
@@ -43,9 +43,11 @@ def start_one(client, lesson_url: str, start_url: str) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     figures = {}
-    begin = time.perf_counter()
-    response = client.get(lesson_url)
-    figures["lesson_ms"] = (time.perf_counter() - begin) * 1000
+    with CaptureQueriesContext(connection) as queries:
+        begin = time.perf_counter()
+        response = client.get(lesson_url)
+        figures["lesson_ms"] = (time.perf_counter() - begin) * 1000
+    figures["lesson_queries"] = len(queries)
     assert response.status_code == 200, response.status_code
     assert start_url.encode() in response.content, "the lesson page offers no start"
     with CaptureQueriesContext(connection) as queries:
@@ -119,6 +121,7 @@ def main() -> None:
     print(f"database: {connection.vendor}")
     print(f"officials_measured: {len(timed)} + {args.officials - half}")
     print(f"exam_lesson_page_ms: {statistics.median(f['lesson_ms'] for f in timed):.1f}")
+    print(f"exam_lesson_page_queries: {max(f['lesson_queries'] for f in timed)}")
     print(f"quiz_start_ms: {statistics.median(f['start_ms'] for f in timed):.1f}")
     print(f"quiz_start_queries: {max(f['start_queries'] for f in timed)}")
     print(f"quiz_page_ms: {statistics.median(f['page_ms'] for f in timed):.1f}")
