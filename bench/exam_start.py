@@ -14,7 +14,8 @@ bench/exam.py: the exam lesson page, the POST "Start the quiz" (`lesson_quiz:sta
 Prints, over the first half of the officials (medians): exam_lesson_page_ms and _queries, quiz_start_ms,
 quiz_start_queries, quiz_page_ms, quiz_page_queries; over the second half: exam_start_cpu_ms, the CPU of the
 three requests together per official (this process's and its PostgreSQL backend's, bench/reports.py's
-`cpu_ms`; the mean, the backend's CPU being counted in clock ticks). With --profile, a cProfile of the three
+`cpu_ms`; the mean, the backend's CPU being counted in clock ticks), and python_cpu_ms_by_request (this
+process's CPU of each request, medians). With --profile, a cProfile of the three
 requests of 50 more officials (by own time and cumulative) goes to stderr.
 """
 
@@ -36,6 +37,8 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
 
 from bench._django import setup_test_database  # noqa: E402
 
+FIGURES = ("lesson", "start", "page")
+
 
 def start_one(client, lesson_url: str, start_url: str) -> dict:
     """One official's start: the lesson page, the start, the quiz page. Times in ms, queries counted."""
@@ -44,23 +47,26 @@ def start_one(client, lesson_url: str, start_url: str) -> dict:
 
     figures = {}
     with CaptureQueriesContext(connection) as queries:
-        begin = time.perf_counter()
+        begin, cpu = time.perf_counter(), time.process_time()
         response = client.get(lesson_url)
         figures["lesson_ms"] = (time.perf_counter() - begin) * 1000
+        figures["lesson_cpu"] = (time.process_time() - cpu) * 1000
     figures["lesson_queries"] = len(queries)
     assert response.status_code == 200, response.status_code
     assert start_url.encode() in response.content, "the lesson page offers no start"
     with CaptureQueriesContext(connection) as queries:
-        begin = time.perf_counter()
+        begin, cpu = time.perf_counter(), time.process_time()
         response = client.post(start_url)
         figures["start_ms"] = (time.perf_counter() - begin) * 1000
+        figures["start_cpu"] = (time.process_time() - cpu) * 1000
     figures["start_queries"] = len(queries)
     assert response.status_code == 302, response.status_code
     take_url = response["Location"]
     with CaptureQueriesContext(connection) as queries:
-        begin = time.perf_counter()
+        begin, cpu = time.perf_counter(), time.process_time()
         response = client.get(take_url)
         figures["page_ms"] = (time.perf_counter() - begin) * 1000
+        figures["page_cpu"] = (time.process_time() - cpu) * 1000
     figures["page_queries"] = len(queries)
     assert response.status_code == 200, response.status_code
     assert response.content.count(b'name="choice"') == 16 * 4, "the quiz page lacks questions"
@@ -127,6 +133,8 @@ def main() -> None:
     print(f"quiz_page_ms: {statistics.median(f['page_ms'] for f in timed):.1f}")
     print(f"quiz_page_queries: {max(f['page_queries'] for f in timed)}")
     print(f"exam_start_cpu_ms: {cpu:.1f}")
+    shares = ", ".join(f"{name} {statistics.median(f[name + '_cpu'] for f in timed):.1f}" for name in FIGURES)
+    print(f"python_cpu_ms_by_request: {shares}")
     if args.profile:
         profile = cProfile.Profile()
         for client in clients[args.officials :]:
