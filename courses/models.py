@@ -230,6 +230,16 @@ class LessonPage(VietnameseSlugMixin, Page):
                 ids.append(block.value["quiz"].pk)
         return list(dict.fromkeys(ids))
 
+    def placed_quiz(self, quiz_id: int):
+        """The quiz `quiz_id` as this lesson's body places it (read with the body), or None."""
+        if not self.has_personal_blocks():
+            return None
+        for block in self.body:
+            quiz = block.value.get("quiz") if block.block_type == "quiz" else None
+            if quiz is not None and quiz.pk == quiz_id:
+                return quiz
+        return None
+
     def completion_requirements(self) -> list[Requirement]:
         """What the body asks for besides reading: every quiz passed, every H5P activity done by its rule."""
         if not self.has_personal_blocks():

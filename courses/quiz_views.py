@@ -71,11 +71,11 @@ def _lesson_url(request, attempt: Attempt) -> str | None:
 @post_required
 def quiz_start(request, lesson_id: int, quiz_id: int):
     lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-    if lesson is None or quiz_id not in lesson.quiz_ids():
+    quiz = lesson.placed_quiz(quiz_id) if lesson is not None else None
+    if quiz is None:
         return problem(request, message=_("This quiz is not part of a published lesson."), status=404)
     try:
         learning_services.enrolment_for_lesson(user=request.user, lesson=lesson)
-        quiz = Quiz.objects.get(pk=quiz_id)
         attempt = quiz_services.attempt_start(user=request.user, quiz=quiz, context_page_id=lesson.pk)
     except (learning_services.LearningError, quiz_services.QuizError) as error:
         return problem(request, message=error.message, status=error.status, back_url=lesson.get_url(request))

@@ -58,6 +58,12 @@ def enrolment_create(*, user, course, source: str = Enrolment.Source.SELF) -> tu
 
 
 def enrolment_for_lesson(*, user, lesson) -> Enrolment:
+    # One query when the person is enrolled (every start of an exam morning); two more to say why not.
+    enrolment = Enrolment.objects.filter(
+        user=user, course__path__in=structure.ancestor_paths(lesson), course__live=True
+    ).first()
+    if enrolment is not None:
+        return enrolment
     course = structure.course_of(lesson)
     if course is None:
         raise CourseNotAvailable(_("This lesson does not belong to a published course."))

@@ -45,5 +45,10 @@ def course_id_of(lesson) -> int | None:
     )
 
 
+def ancestor_paths(lesson) -> list[str]:
+    """The paths of the pages above a lesson (its course is among them)."""
+    return _ancestor_paths(lesson.path, lesson.steplen)
+
+
 def _ancestor_paths(path: str, steplen: int) -> list[str]:
     return [path[:i] for i in range(steplen, len(path), steplen)]

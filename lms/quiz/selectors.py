@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import Answer, Attempt, AttemptAnswer, Question, Quiz
+from .bank_cache import attempt_bank
+from .models import Attempt, AttemptAnswer, Question, Quiz
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,18 @@ def quiz_grade(*, user, quiz: Quiz) -> Grade:
 
 def quizzes_passed(*, user, quiz_ids, since=None) -> set[int]:
     """The quizzes among `quiz_ids` the person has passed, by each quiz's grading method. With `since` (a
-    course that must be redone), only the attempts submitted from that moment count."""
-    quizzes = Quiz.objects.filter(pk__in=quiz_ids)
-    if since is None:
-        return {quiz.pk for quiz in quizzes if quiz_grade(user=user, quiz=quiz).passed}
-    return {quiz.pk for quiz in quizzes if _passed_since(user=user, quiz=quiz, since=since)}
+    course that must be redone), only the attempts submitted from that moment count. One query: the person's
+    submitted attempts at these quizzes, with their quiz (a lesson page asks on every view)."""
+    submitted = Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, state=Attempt.State.SUBMITTED)
+    if since is not None:
+        submitted = submitted.filter(submitted_at__gte=since)
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in submitted.select_related("quiz").order_by("number"):
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    return {quiz_id for quiz_id, attempts in by_quiz.items() if _passes(attempts[0].quiz, attempts)}
 
 
-def _passed_since(*, user, quiz: Quiz, since) -> bool:
-    submitted = list(
-        Attempt.objects.filter(
-            user=user, quiz=quiz, state=Attempt.State.SUBMITTED, submitted_at__gte=since
-        ).order_by("number")
-    )
-    if not submitted:
-        return False
+def _passes(quiz: Quiz, submitted: list[Attempt]) -> bool:
     if quiz.grading_method == Quiz.Grading.LAST:
         percent = submitted[-1].percent
     elif quiz.grading_method == Quiz.Grading.AVERAGE:
@@ -85,18 +83,16 @@ class QuestionView:
 
 
 def attempt_questions(*, attempt: Attempt) -> list[QuestionView]:
-    """The attempt's questions in its order, with the learner's saved responses (three queries)."""
-    questions = {
-        q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).select_related("figure")
-    }
+    """The attempt's questions in its order, with the learner's saved responses (one query: the questions and
+    their choices come from the cached question bank)."""
+    questions, choices_by_question = attempt_bank(quiz_id=attempt.quiz_id, question_ids=attempt.question_ids)
     answers_by_question: dict[int, dict[int, str]] = {}
     tips_by_question: dict[int, dict[int, str]] = {}
-    for answer in Answer.objects.filter(question_id__in=attempt.question_ids).only(
-        "pk", "text", "tip", "question_id"
-    ):
-        answers_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.text
-        if answer.tip:
-            tips_by_question.setdefault(answer.question_id, {})[answer.pk] = answer.tip
+    for question_id, choices in choices_by_question.items():
+        answers_by_question[question_id] = {choice.pk: choice.text for choice in choices}
+        tips = {choice.pk: choice.tip for choice in choices if choice.tip}
+        if tips:
+            tips_by_question[question_id] = tips
     responses = dict(AttemptAnswer.objects.filter(attempt=attempt).values_list("question_id", "response"))
     views = []
     for number, pk in enumerate(attempt.question_ids, start=1):

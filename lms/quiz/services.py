@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from lms.audit.selectors import person_unit
 from lms.audit.services import audit_record
 from lms.errors import UserError
 
+from .bank_cache import QuizBank, attempt_bank, quiz_bank
 from .models import AnswerReceipt, Attempt, AttemptAnswer, Question, Quiz
 from .scoring import InvalidResponse, score_response
 from .signals import attempt_finished
@@ -66,17 +67,17 @@ def _now(now=None):
     return now or timezone.now()
 
 
-def _draw_questions(quiz: Quiz, rng: random.Random) -> list[int]:
+def _draw_questions(quiz: Quiz, bank: QuizBank, rng: random.Random) -> list[int]:
     """Fixed questions in their order, then each random draw; shuffled and cut as the quiz says."""
-    fixed = list(quiz.quiz_questions.order_by("sort_order", "pk").values_list("question_id", flat=True))
-    chosen = list(dict.fromkeys(fixed))
-    for draw in quiz.draws.order_by("sort_order", "pk"):
+    fixed = bank.fixed_ids
+    chosen = list(fixed)
+    for category_id, count in bank.draws:
         pool = list(
-            Question.objects.filter(category_id=draw.category_id)
+            Question.objects.filter(category_id=category_id)
             .exclude(pk__in=chosen)
             .values_list("pk", flat=True)
         )
-        chosen.extend(rng.sample(pool, min(draw.count, len(pool))))
+        chosen.extend(rng.sample(pool, min(count, len(pool))))
     if quiz.max_questions and len(chosen) > quiz.max_questions:
         chosen = rng.sample(chosen, quiz.max_questions)
         if not quiz.random_order:
@@ -89,11 +90,12 @@ def _draw_questions(quiz: Quiz, rng: random.Random) -> list[int]:
 
 def _answer_orders(quiz: Quiz, question_ids: list[int], rng: random.Random) -> dict[str, list[int]]:
     orders: dict[str, list[int]] = {}
-    questions = Question.objects.filter(pk__in=question_ids).prefetch_related("answers")
-    for question in questions:
+    questions, choices = attempt_bank(quiz_id=quiz.pk, question_ids=question_ids)
+    for pk in sorted(pk for pk in question_ids if pk in questions):
+        question = questions[pk]
         if not question.has_choices:
             continue
-        answers = list(question.answers.all())
+        answers = list(choices.get(pk, []))
         if quiz.random_answer_order or question.answer_order == Question.AnswerOrder.RANDOM:
             rng.shuffle(answers)
         elif question.answer_order == Question.AnswerOrder.ALPHABETICAL:
@@ -115,18 +117,19 @@ def quiz_check_available(*, quiz: Quiz, now=None) -> None:
 def attempt_start(*, user, quiz: Quiz, context_page_id: int | None = None, now=None, seed=None) -> Attempt:
     """Start an attempt, or return the one in progress (resume). Enforces draft, dates and limits."""
     now = _now(now)
-    current = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
-    if current is not None:
-        if attempt_expire_if_due(attempt=current, now=now):
-            current.refresh_from_db()
-        else:
+    # One query for the person's attempts at this quiz (a few rows): the one in progress, and how many.
+    earlier = list(Attempt.objects.filter(user=user, quiz=quiz).values_list("pk", "number", "state"))
+    current_id = next((pk for pk, _number, state in earlier if state == Attempt.State.IN_PROGRESS), None)
+    if current_id is not None:
+        current = Attempt.objects.get(pk=current_id)
+        if not attempt_expire_if_due(attempt=current, now=now):
             return current
     quiz_check_available(quiz=quiz, now=now)
-    used = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
+    used = max((number for _pk, number, _state in earlier), default=0)
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise AttemptLimitReached(_("You have used all the attempts allowed for this quiz."))
     rng = random.Random(seed)  # noqa: S311 — question order, not security
-    question_ids = _draw_questions(quiz, rng)
+    question_ids = _draw_questions(quiz, quiz_bank(quiz_id=quiz.pk), rng)
     if not question_ids:
         raise QuizUnavailable(_("This quiz has no questions yet."))
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
