@@ -10,6 +10,7 @@ from lms.cache import Fragment
 from lms.h5p import selectors as h5p_selectors
 from lms.learning import selectors as learning_selectors
 from lms.learning.models import LessonRequirement
+from lms.people import permission_cache
 from lms.text import fold
 
 from .outline import course_outline_cached, course_outline_read, outline_build, outline_fragment_key
@@ -132,9 +133,14 @@ def lesson_context(*, lesson, user, request, is_preview: bool = False, with_draf
             )
             body_key = lesson.body_cache_key(request)
             body_key = f"courses:lesson-body:{body_key}:{language}" if body_key else ""
+            # The person's permissions (the header's "Administration" link) in the same round trip.
+            permission_keys = permission_cache.read_ahead_keys(user)
             found = course_outline_read(
-                course_id=course_id, request=request, also=[key for key in (outline_key, body_key) if key]
+                course_id=course_id,
+                request=request,
+                also=[key for key in (outline_key, body_key) if key] + permission_keys,
             )
+            permission_cache.permissions_read_ahead(user, found.also)
             outline = found.value
             fragments["outline"] = Fragment.found(
                 key=outline_key, timeout=OUTLINE_FRAGMENT_TIMEOUT, values=found.also, version=found.version
