@@ -111,7 +111,7 @@ def main() -> None:
         assert done["course_completed"] is completes, done
         assert done["lesson_completed"], done
         task_queries, task_seconds = 0, 0.0
-        if task_marks:  # the tasks queued after the commit (and those they queue after their own, inside them)
+        if task_marks:  # the tasks queued after the commit (and those they queue after theirs, inside them)
             (q0, t0), (q1, t1) = task_marks[0], task_marks[-1]
             task_queries, task_seconds = q1 - q0, t1 - t0
         # The completion's announcement runs only when the course completes; the skills recomputation (the
