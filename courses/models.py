@@ -335,7 +335,6 @@ class LessonPage(VietnameseSlugMixin, Page):
                 with_drafts=getattr(request, "preview_with_drafts", False),
             )
         )
-        context["body_cache_key"] = self.body_cache_key(request)
         return context
 
     def serve(self, request, *args, **kwargs):

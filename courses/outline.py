@@ -7,15 +7,21 @@ whenever a page of the course is saved, published, unpublished, moved or deleted
 the next view builds the outline again from the database and older outlines expire unread. The cache only
 ever spares queries: when it is empty, evicted or down, the outline is built from the database (lms.cache
 keeps a Redis that does not answer from failing the page).
+
+The rendered outline of a lesson page (`outline_fragment_key`) is keyed without the version, by what the
+page knows before reading the cache (the course, the site, the current lesson, the lessons the person has
+done, the language), and stored with the version it was rendered for: the lesson page reads the outline,
+its rendered outline and its body in one round trip (courses.selectors.lesson_context).
 """
 
 import dataclasses
+import hashlib
 import zlib
 from dataclasses import dataclass
 
 from django.apps import apps
 
-from lms.cache import version_bump, versioned_get
+from lms.cache import Versioned, version_bump, versioned_read
 
 # Seconds. Also bounds how long a change made while the cache was unreachable (its invalidation lost) can
 # go unseen.
@@ -115,23 +121,41 @@ def outline_build(*, course, request, live_only: bool = True, also=None) -> Outl
     )
 
 
-def course_outline_cached(*, course_id: int, request, course=None) -> Outline:
-    """The live outline of a course as the request's site shows it: from the cache (one round trip), else
-    built (two queries; a third to read the course page when `course` is not given) and stored."""
+def _site_id(request) -> int:
     site = getattr(request, "_wagtail_site", None)
-    site_id = site.pk if site else 0
+    return site.pk if site else 0
+
+
+def course_outline_read(*, course_id: int, request, course=None, also=()) -> Versioned:
+    """The live outline of a course as the request's site shows it (`.value`), with its version and the
+    keys of `also` found: from the cache (one round trip for all), else built (two queries; a third to read
+    the course page when `course` is not given) and stored."""
+    site_id = _site_id(request)
 
     def build(version):
         page = course or apps.get_model("courses", "CoursePage").objects.get(pk=course_id)
         outline = outline_build(course=page, request=request)
         return dataclasses.replace(outline, key=f"{FORMAT}:{course_id}:{version}:{site_id}")
 
-    return versioned_get(
+    return versioned_read(
         version_key=_version_key(course_id),
         key=f"courses:outline:{FORMAT}:{course_id}:{site_id}",
         build=build,
         timeout=OUTLINE_TIMEOUT,
-    )[1]
+        also=also,
+    )
+
+
+def course_outline_cached(*, course_id: int, request, course=None) -> Outline:
+    """The live outline of a course as the request's site shows it (`course_outline_read`)."""
+    return course_outline_read(course_id=course_id, request=request, course=course).value
+
+
+def outline_fragment_key(*, course_id: int, request, current_id: int, done_ids, language: str) -> str:
+    """The cache key of a lesson page's rendered outline, known before the outline's version: its value
+    carries the version (lms.cache.Fragment). `done_ids`: the lessons of the course the person has done."""
+    done = hashlib.sha1(",".join(map(str, sorted(done_ids))).encode(), usedforsecurity=False).hexdigest()
+    return f"courses:outline-html:{FORMAT}:{course_id}:{_site_id(request)}:{current_id}:{language}:{done}"
 
 
 def course_ids_containing(page) -> list[int]:

@@ -3,16 +3,22 @@
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils import translation
 from taggit.models import Tag
 
+from lms.cache import Fragment
 from lms.h5p import selectors as h5p_selectors
 from lms.learning import selectors as learning_selectors
 from lms.learning.models import LessonRequirement
+from lms.people import permission_cache
 from lms.text import fold
 
-from .outline import course_outline_cached, outline_build
+from .outline import course_outline_cached, course_outline_read, outline_build, outline_fragment_key
 
 CATALOGUE_PAGE_SIZE = 12
+OUTLINE_FRAGMENT_TIMEOUT = 60 * 60  # seconds; its version makes it stale at once
+# Seconds: an image, document or linked page changed without republishing the lesson shows within this time.
+BODY_FRAGMENT_TIMEOUT = 10 * 60
 
 
 def _models():
@@ -99,9 +105,11 @@ def course_outline(*, course, user, request) -> dict:
 
 def lesson_context(*, lesson, user, request, is_preview: bool = False, with_drafts: bool = False) -> dict:
     """The lesson page around the body: its course's outline (cached), the person's progress, where the
-    lesson stands and what completes it. A preview reads the outline from the database: the published
-    lessons around the previewed one (its previous/next skip other unpublished lessons), or every lesson
-    when asked (`with_drafts`)."""
+    lesson stands and what completes it, and the rendered outline and body as `fragments` (lms.cache.Fragment,
+    for the `{% fragment %}` tag). The progress is one query; the outline, its rendered form and the body are
+    read from the cache in one round trip. A preview reads the outline from the database (the published
+    lessons around the previewed one, or every lesson when asked: `with_drafts`) and keeps no fragment."""
+    fragments = {"outline": None, "body": None}
     if is_preview:
         page = lesson.get_course()
         outline = (
@@ -109,13 +117,42 @@ def lesson_context(*, lesson, user, request, is_preview: bool = False, with_draf
             if page
             else None
         )
+        read = learning_selectors.enrolment_read(user=user, course_id=page.pk) if page else None
     else:
         course_id = lesson.get_course_id()
-        outline = course_outline_cached(course_id=course_id, request=request) if course_id else None
+        outline = None
+        if course_id:
+            read = learning_selectors.enrolment_read(user=user, course_id=course_id)
+            language = translation.get_language()
+            outline_key = outline_fragment_key(
+                course_id=course_id,
+                request=request,
+                current_id=lesson.pk,
+                done_ids=read.completed_lesson_ids,
+                language=language,
+            )
+            body_key = lesson.body_cache_key(request)
+            body_key = f"courses:lesson-body:{body_key}:{language}" if body_key else ""
+            # The person's permissions (the header's "Administration" link) in the same round trip.
+            permission_keys = permission_cache.read_ahead_keys(user)
+            found = course_outline_read(
+                course_id=course_id,
+                request=request,
+                also=[key for key in (outline_key, body_key) if key] + permission_keys,
+            )
+            permission_cache.permissions_read_ahead(user, found.also)
+            outline = found.value
+            fragments["outline"] = Fragment.found(
+                key=outline_key, timeout=OUTLINE_FRAGMENT_TIMEOUT, values=found.also, version=found.version
+            )
+            if body_key:
+                fragments["body"] = Fragment.found(
+                    key=body_key, timeout=BODY_FRAGMENT_TIMEOUT, values=found.also
+                )
     if outline is None:
-        return {"course": None, "can_read_body": is_preview}
+        return {"course": None, "can_read_body": is_preview, "fragments": fragments}
     course, lessons = outline.course, outline.lessons
-    progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons)
+    progress = learning_selectors.course_progress(user=user, course=course, lessons=lessons, read=read)
     position = outline.position_of(lesson.pk)
     previous_lesson = lessons[position - 1] if position else None
     next_lesson = lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
@@ -125,8 +162,7 @@ def lesson_context(*, lesson, user, request, is_preview: bool = False, with_draf
     return {
         "course": course,
         "modules": outline.modules,
-        "outline_key": outline.key,
-        "outline_done": outline.done_key(progress.completed_lesson_ids),
+        "fragments": fragments,
         "progress": progress,
         "enrolment": progress.enrolment,
         "can_read_body": is_preview or progress.is_enrolled,

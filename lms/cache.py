@@ -7,12 +7,16 @@ Redis that times out costs one timeout, not one per cache call. Counters (`incr`
 limits) and `clear` still raise: a limit that cannot count must not let everything through.
 
 `versioned_get` and `version_bump` keep values that a change must make stale at once (course outlines,
-permissions), with any cache backend; `version_current` gives the number for a value kept elsewhere (the
-skills app keeps its evidence links in each process).
+permissions), with any cache backend; `versioned_read` reads other keys in the same round trip, and a
+`Fragment` is a rendered piece of template read that way, ahead of rendering (the `{% fragment %}` tag of
+courses/templatetags/fragments.py shows it or renders and stores it); `version_current` gives the number for
+a value kept elsewhere (the skills app keeps its evidence links in each process).
 """
 
 import logging
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -70,22 +74,62 @@ class ResilientRedisCache(RedisCache):
         return self._attempt(super().delete_many, None, keys, version)
 
 
-def versioned_get(*, version_key: str, key: str, build, timeout: int):
+@dataclass(frozen=True)
+class Versioned:
+    version: Any
+    value: Any
+    also: dict  # the other keys asked for that were found, with their stored values
+
+
+def versioned_read(*, version_key: str, key: str, build, timeout: int, also=()) -> Versioned:
     """A value kept in the cache under `key` together with the version (a number kept under `version_key`) it
-    was built for, both read in one round trip. A stored value of another version is built again, so
-    `version_bump(version_key)` makes every value of that version stale at once. Returns (version, value)."""
-    found = cache.get_many([version_key, key])
+    was built for, read in one round trip with the keys of `also` (whatever they hold, unchecked). A stored
+    value of another version is built again, so `version_bump(version_key)` makes every value of that
+    version stale at once."""
+    found = cache.get_many([version_key, key, *also])
     version = found.get(version_key)
     if version is None:
         # A fresh number, never one used before: a value kept under an evicted version is not reused.
         cache.add(version_key, time.time_ns(), None)
         version = cache.get(version_key) or 0
+    extra = {name: found[name] for name in also if name in found}
     entry = found.get(key)
     if entry is not None and entry[0] == version:
-        return version, entry[1]
+        return Versioned(version, entry[1], extra)
     value = build(version)
     cache.set(key, (version, value), timeout)
-    return version, value
+    return Versioned(version, value, extra)
+
+
+def versioned_get(*, version_key: str, key: str, build, timeout: int):
+    """`versioned_read` without other keys. Returns (version, value)."""
+    read = versioned_read(version_key=version_key, key=key, build=build, timeout=timeout)
+    return read.version, read.value
+
+
+@dataclass
+class Fragment:
+    """A rendered piece of template kept in the cache under `key`, read before rendering (with other keys, in
+    one round trip): `html` is what was found, None when it is to be rendered and stored. With a `version`
+    the fragment is stored as (version, html) and counts only when read back for that same version, so a
+    fragment can be keyed before the version it depends on is known (`Fragment.found`)."""
+
+    key: str
+    timeout: int
+    version: Any = None
+    html: str | None = None
+
+    @classmethod
+    def found(cls, *, key: str, timeout: int, values: dict, version=None) -> "Fragment":
+        """The fragment as `values` (what a `get_many` found) holds it, for `version` when given."""
+        stored = values.get(key)
+        if version is not None:
+            stored = stored[1] if isinstance(stored, tuple) and stored[0] == version else None
+        return cls(key=key, timeout=timeout, version=version, html=stored)
+
+    def store(self, html: str) -> None:
+        self.html = html
+        cache.set(self.key, html if self.version is None else (self.version, html), self.timeout)
 
 
 def version_current(version_key: str):

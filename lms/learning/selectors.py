@@ -46,26 +46,45 @@ def trained_courses(user) -> QuerySet:
     return courses.filter(trainer=user).values("pk")
 
 
-def course_progress(*, user, course, lessons=None) -> CourseProgress:
-    """The person's progress in one course, from one query: the enrolment joined to its completions.
-    `lessons` (the live lessons, already known: objects with `pk` and `is_required`) saves a second one."""
+@dataclass(frozen=True)
+class EnrolmentRead:
+    enrolment: Enrolment | None
+    completed_lesson_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def enrolment_read(*, user, course_id: int) -> EnrolmentRead:
+    """The person's enrolment in the course with the lessons they completed in it, from one query (none for
+    an anonymous visitor): the part of `course_progress` that does not need the course's lessons."""
     if not user.is_authenticated:
-        return CourseProgress(enrolment=None)
+        return EnrolmentRead(enrolment=None)
     fields = [f.attname for f in Enrolment._meta.concrete_fields]
     rows = list(
-        Enrolment.objects.filter(user=user, course_id=course.pk)
+        Enrolment.objects.filter(user=user, course_id=course_id)
         .values_list(*fields, "lesson_completions__lesson_id")
         .order_by()
     )
     if not rows:
+        return EnrolmentRead(enrolment=None)
+    return EnrolmentRead(
+        enrolment=Enrolment.from_db(Enrolment.objects.db, fields, rows[0][:-1]),
+        completed_lesson_ids=frozenset(row[-1] for row in rows if row[-1] is not None),
+    )
+
+
+def course_progress(*, user, course, lessons=None, read: EnrolmentRead | None = None) -> CourseProgress:
+    """The person's progress in one course, from one query: the enrolment joined to its completions (none
+    when `read`, that query's `enrolment_read`, is given). `lessons` (the live lessons, already known:
+    objects with `pk` and `is_required`) saves a second one."""
+    if read is None:
+        read = enrolment_read(user=user, course_id=course.pk)
+    if read.enrolment is None:
         return CourseProgress(enrolment=None)
-    enrolment = Enrolment.from_db(Enrolment.objects.db, fields, rows[0][:-1])
     if lessons is None:
         lessons = list(structure.live_lessons(course=course).only("pk", "is_required"))
-    completed = frozenset(row[-1] for row in rows if row[-1] is not None)
+    completed = read.completed_lesson_ids
     required = [lesson.pk for lesson in lessons if lesson.is_required]
     return CourseProgress(
-        enrolment=enrolment,
+        enrolment=read.enrolment,
         completed_lesson_ids=completed,
         required_total=len(required),
         required_done=sum(1 for pk in required if pk in completed),
